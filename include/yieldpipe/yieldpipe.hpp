@@ -1,0 +1,4 @@
+#pragma once
+// Everything yieldpipe offers, one include.
+
+#include "yieldpipe/core.hpp"

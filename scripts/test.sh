@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds and runs the whole test suite twice: the release build and
+# the AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+for preset in release asan; do
+  echo "=== $preset: build"
+  bash scripts/build.sh "$preset"
+  echo "=== $preset: test"
+  ctest --preset "$preset" -j "$(nproc)"
+done
