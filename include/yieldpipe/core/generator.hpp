@@ -103,13 +103,15 @@ generator<Yield, Send, void> delegate_to_range(auto view);
 ///   (Python's `None`). With `Send = void`, `co_yield` evaluates to nothing.
 /// - `Return`: the type of `co_return v`, read with `return_value()` after the end.
 ///
-/// Nothing runs until the first `next()`, `send`-free start or `begin()`. The generator is a
-/// move-only, single-pass `std::ranges::input_range` and a view, so `std::views` compose with it.
+/// Nothing runs until the first `next()` or `begin()`. The generator is a move-only, single-pass
+/// `std::ranges::input_range`, so `std::views` compose with it: an lvalue generator is borrowed
+/// (`std::ranges::ref_view`), an rvalue one is owned by the view (`std::ranges::owning_view`). It is
+/// deliberately not a `std::ranges::view`: a move-only view cannot be borrowed by `views::all`.
 /// Destroying a suspended generator destroys its frames innermost first (RAII cleanup runs,
 /// `catch (generator_exit)` handlers do not). Parameters of the coroutine are copied into its
 /// frame only if taken by value: take them by value.
 template <class Yield, class Send = void, class Return = void>
-class generator : public std::ranges::view_base {
+class generator {
   static_assert(std::is_object_v<Yield> && !std::is_const_v<Yield> && !std::is_volatile_v<Yield>,
                 "generator<Yield>: Yield must be a non-const object type");
   using node = detail::frame_node<Yield, Send>;
