@@ -496,7 +496,8 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
     if constexpr (std::is_same_v<ChildYield, Yield> && std::is_same_v<ChildSend, Send>) {
       return delegation_awaiter<ChildReturn>{this, std::move(d.child)};
     } else {
-      return yield_value(detail::range_delegation<generator<ChildYield, ChildSend, ChildReturn>>{std::move(d.child)});
+      using child_view = std::views::all_t<generator<ChildYield, ChildSend, ChildReturn>>;
+      return yield_value(detail::range_delegation<child_view>{std::views::all(std::move(d.child))});
     }
   }
   template <class View>
