@@ -52,6 +52,10 @@ void yield_from(generator<Y, S, R>& sub) = delete;
 /// to nothing. An lvalue range is borrowed (it must outlive the delegation, as a local of the
 /// generator does); an rvalue range is moved into the delegation. `send` of a value while
 /// delegating to a plain range throws `invalid_send` at the `co_yield`, and `throw_` raises there.
+///
+/// g++ 11.2–12 reject a braced list inside the operand (`yield_from(std::vector<int>{1, 2})`) with
+/// "array used as initializer" (a g++ bug with initializer_list backing arrays in coroutine
+/// temporaries): name the container in a local first.
 template <std::ranges::viewable_range Range>
   requires std::ranges::input_range<Range> && (!detail::is_generator_v<std::remove_cvref_t<Range>>)
 detail::range_delegation<std::views::all_t<Range>> yield_from(Range&& range) {
