@@ -58,20 +58,30 @@ struct frame_node {
   // is destroyed leaf first, so the awaiter does not destroy it a second time.
   std::coroutine_handle<>* owner_slot_ = nullptr;
   std::exception_ptr exception_;  // what escaped this frame's body
+  std::exception_ptr pending_;    // raised at this frame's suspension point when it resumes
   bool exit_injected_ = false;    // generator_exit was raised into this frame by close/throw_
 
   // Root-only state.
   Yield* value_ = nullptr;
+  std::coroutine_handle<> leaf_handle_;  // leaf_->handle_, read once per element
   bool value_movable_ = false;   // the yielded object is a temporary: next() may move from it
-  bool transfer_ = false;        // the last resumption entered or left a sub-generator
   bool started_ = false;
   bool begun_ = false;           // begin() was called
   std::atomic<bool> running_{false};
-  std::exception_ptr pending_;   // raised at the leaf's suspension point when it resumes
   sent_slot<Send> sent_;
 
+  void set_leaf(frame_node* n) noexcept {
+    leaf_ = n;
+    leaf_handle_ = n->handle_;
+  }
+
+  // Runs at every resumption of a frame: the rethrow stays out of line so that the coroutine's
+  // per-element path needs no stack frame of its own.
   void raise_pending() {
-    if (root_->pending_) [[unlikely]] std::rethrow_exception(std::exchange(root_->pending_, nullptr));
+    if (pending_) [[unlikely]] rethrow_pending();
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] void rethrow_pending() {
+    std::rethrow_exception(std::exchange(pending_, nullptr));
   }
 };
 
@@ -188,7 +198,7 @@ class generator {
     if (done()) std::rethrow_exception(e);
     node& r = root();
     check_not_running(r);
-    r.pending_ = e;
+    r.leaf_->pending_ = e;
     if (r.started_ && is_generator_exit(e)) {
       mark_exit_injected(r);
       drive_exiting(r);
@@ -242,7 +252,7 @@ class generator {
     if (!frame_.done()) {
       if (r.begun_) throw generator_misuse("begin() called twice on a generator that is part-way through: a generator is a single-pass range");
       r.begun_ = true;
-      advance(r);
+      advance(r, frame_);
     }
     return iterator{frame_, &r};
   }
@@ -259,28 +269,39 @@ class generator {
   }
   node& root() const noexcept { return promise(); }
 
-  static void check_not_running(node& r) {
-    if (r.running_.load(std::memory_order_relaxed)) throw generator_already_executing();
+  // The throwing paths stay out of line so that the per-element path inlines into the loop.
+  [[noreturn, gnu::noinline, gnu::cold]] static void throw_already_executing() {
+    throw generator_already_executing();
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] static void rethrow_escaped(node& r) {
+    std::rethrow_exception(std::exchange(r.exception_, nullptr));
   }
 
-  // Resumes the chain until a value is yielded or the root finishes.
-  static void resume_root(node& r) {
+  static void check_not_running(node& r) {
+    if (r.running_.load(std::memory_order_relaxed)) [[unlikely]] throw_already_executing();
+  }
+
+  // Resumes the chain until a value is yielded or the root finishes. Entering or leaving a
+  // sub-generator always changes the leaf, and yielding or finishing never does.
+  [[gnu::always_inline]] static void resume_root(node& r) {
     check_not_running(r);
     r.running_.store(true, std::memory_order_relaxed);
-    r.started_ = true;
-    do {
-      r.transfer_ = false;
-      r.leaf_->handle_.resume();
-    } while (r.transfer_);
+    std::coroutine_handle<> leaf = r.leaf_handle_;
+    leaf.resume();
+    while (r.leaf_handle_ != leaf) [[unlikely]] {
+      leaf = r.leaf_handle_;
+      leaf.resume();
+    }
     r.running_.store(false, std::memory_order_relaxed);
   }
 
-  // The iterator's ++: resume, then rethrow what escaped the body at the end.
-  static void advance(node& r) {
+  // The iterator's ++: resume, then rethrow what escaped the body at the end. `frame` is the
+  // root's handle, which the iterator holds: its done() check is shared with operator==.
+  [[gnu::always_inline]] static void advance(node& r, std::coroutine_handle<> frame) {
     r.sent_.reset();
     resume_root(r);
-    if (r.handle_.done() && r.exception_) [[unlikely]]
-      std::rethrow_exception(std::exchange(r.exception_, nullptr));
+    if (frame.done() && r.exception_) [[unlikely]]
+      rethrow_escaped(r);
   }
 
   std::optional<Yield> take_value(node& r) {
@@ -319,8 +340,8 @@ class generator {
       while (closing != &r && !closing->exit_injected_) closing = closing->parent_;
       if (closing == &r) return;
       closing->leaf_ = r.leaf_;  // the dropped sub-chain is destroyed from here by its owner
-      r.leaf_ = closing->parent_;
-      r.pending_ = std::make_exception_ptr(generator_ignored_exit());
+      closing->parent_->pending_ = std::make_exception_ptr(generator_ignored_exit());
+      r.set_leaf(closing->parent_);
     }
   }
 
@@ -334,7 +355,7 @@ class generator {
       return false;
     }
     mark_exit_injected(r);
-    r.pending_ = std::make_exception_ptr(generator_exit());
+    r.leaf_->pending_ = std::make_exception_ptr(generator_exit());
     drive_exiting(r);
     r.exit_injected_ = false;
     if (!frame_.done()) throw generator_ignored_exit();
@@ -376,7 +397,10 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<>) const noexcept {}
     // throw_ into a created generator raises here, before the first statement of the body.
-    void await_resume() const { self->raise_pending(); }
+    void await_resume() const {
+      self->started_ = true;
+      self->raise_pending();
+    }
   };
 
   struct final_awaiter {
@@ -384,8 +408,7 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
     void await_suspend(std::coroutine_handle<promise_type> h) const noexcept {
       promise_type& p = h.promise();
       if (p.parent_ != nullptr) {  // back to the delegator, through the root's driver loop
-        p.root_->leaf_ = p.parent_;
-        p.root_->transfer_ = true;
+        p.root_->set_leaf(p.parent_);
       }
     }
     void await_resume() const noexcept {}
@@ -433,8 +456,7 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
       c.parent_ = self;
       c.owner_slot_ = &child.frame_;
       c.leaf_ = &c;
-      r.leaf_ = leaf;
-      r.transfer_ = true;
+      r.set_leaf(leaf);
       r.sent_.reset();  // Python's `yield from` starts with next(sub)
     }
     ChildReturn await_resume() {
@@ -452,6 +474,7 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
  public:
   generator get_return_object() noexcept {
     this->handle_ = std::coroutine_handle<promise_type>::from_promise(*this);
+    this->leaf_handle_ = this->handle_;
     return generator{this->handle_};
   }
 
@@ -522,7 +545,7 @@ class generator<Yield, Send, Return>::iterator {
   reference operator*() const noexcept { return *root_->value_; }
   Yield* operator->() const noexcept { return root_->value_; }
   iterator& operator++() {
-    generator::advance(*root_);
+    generator::advance(*root_, frame_);
     return *this;
   }
   void operator++(int) { ++*this; }
