@@ -1,7 +1,7 @@
 // The guide, "How Yield Works Internally" › "Generator Object Lifecycle".
+#include <cctype>
 #include <cstdio>
 #include <string>
-
 #include <yieldpipe/core.hpp>
 
 #include "example.hpp"
