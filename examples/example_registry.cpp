@@ -12,7 +12,9 @@ std::vector<example>& registry() {
 
 example_registrar::example_registrar(example e) {
   auto& all = registry();
-  all.insert(std::upper_bound(all.begin(), all.end(), e, [](const example& a, const example& b) { return a.order < b.order; }), e);
+  all.insert(
+      std::upper_bound(all.begin(), all.end(), e, [](const example& a, const example& b) { return a.order < b.order; }),
+      e);
 }
 
 const std::vector<example>& all_examples() { return registry(); }

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+echo "=== format: every C++ file follows .clang-format"
+bash scripts/format.sh --check
 for preset in release asan; do
   echo "=== $preset: build"
   bash scripts/build.sh "$preset"

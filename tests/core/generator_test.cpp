@@ -108,7 +108,10 @@ generator<int, int> reenters(generator<int, int>* const* self, reentry how) {
     case reentry::next: co_yield *(*self)->next(); break;
     case reentry::send: co_yield *(*self)->send(1); break;
     case reentry::throw_: co_yield *(*self)->throw_(std::runtime_error("x")); break;
-    case reentry::close: (*self)->close(); co_yield 0; break;
+    case reentry::close:
+      (*self)->close();
+      co_yield 0;
+      break;
   }
 }
 
@@ -520,7 +523,7 @@ generator<int, void, int> ignores_exit_silently() {
 TEST(generator_semantics, semantics_30_close_returns_the_value_returned_on_exit) {
   auto g = returns_99_on_exit();
   (void)g.next();
-  EXPECT_EQ(g.close(), 99);  // CPython 3.13
+  EXPECT_EQ(g.close(), 99);            // CPython 3.13
   EXPECT_EQ(g.close(), std::nullopt);  // already closed
 
   auto not_caught = ignores_exit_silently();
@@ -606,7 +609,7 @@ TEST(generator_semantics, semantics_35_break_does_not_close) {
   EXPECT_EQ(g.state(), gen_state::suspended);
   EXPECT_TRUE(log.empty());
   EXPECT_EQ(g.next(), 2);  // continues where the loop left off
-  g = generator<int>();  // released: cleanup runs
+  g = generator<int>();    // released: cleanup runs
   EXPECT_EQ(log, log_t{"finally"});
 }
 
@@ -766,8 +769,8 @@ TEST(generator, yielding_a_temporary_neither_copies_nor_moves_it_and_next_moves_
 
 generator<std::string> yields_const_and_converted() {
   const std::string constant = "const";
-  co_yield constant;       // copied: the consumer may not modify the generator's const object
-  co_yield "literal";      // converted to std::string
+  co_yield constant;   // copied: the consumer may not modify the generator's const object
+  co_yield "literal";  // converted to std::string
 }
 
 TEST(generator, const_lvalues_and_other_types_are_copied_into_the_element_type) {

@@ -39,9 +39,11 @@ TEST(reiterable, makes_a_fresh_generator_at_every_begin) {
 
 TEST(reiterable, stores_copies_of_its_arguments) {
   std::string word = "ab";
-  auto letters = yieldpipe::reiterable([](std::string s) -> generator<char> {
-    for (char c : s) co_yield c;
-  }, word);
+  auto letters = yieldpipe::reiterable(
+      [](std::string s) -> generator<char> {
+        for (char c : s) co_yield c;
+      },
+      word);
   word = "zz";
   std::string got;
   for (char c : letters) got += c;

@@ -355,7 +355,7 @@ TEST(yield_from_semantics, semantics_57_delegation_introspection) {
   EXPECT_FALSE(g.is_delegating());  // before start
   EXPECT_EQ(g.next(), "inner");
   EXPECT_TRUE(g.is_delegating());
-  EXPECT_EQ(g.state(), gen_state::suspended);         // from outside, during delegation
+  EXPECT_EQ(g.state(), gen_state::suspended);                   // from outside, during delegation
   EXPECT_EQ(seen, std::vector<gen_state>{gen_state::running});  // from inside the sub
   g.close();
   EXPECT_FALSE(g.is_delegating());

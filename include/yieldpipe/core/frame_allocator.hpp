@@ -52,8 +52,7 @@ struct allocator_trailer {
     return round_up(pooled_bytes(frame_bytes), alignof(block_alloc));
   }
   static constexpr std::size_t blocks(std::size_t frame_bytes) noexcept {
-    return round_up(alloc_offset(frame_bytes) + sizeof(block_alloc), sizeof(frame_block)) /
-           sizeof(frame_block);
+    return round_up(alloc_offset(frame_bytes) + sizeof(block_alloc), sizeof(frame_block)) / sizeof(frame_block);
   }
 
   static void* allocate(const Alloc& alloc, std::size_t frame_bytes) {
@@ -65,8 +64,7 @@ struct allocator_trailer {
   }
 
   static void deallocate(void* frame, std::size_t frame_bytes) noexcept {
-    auto* stored =
-        std::launder(reinterpret_cast<block_alloc*>(static_cast<char*>(frame) + alloc_offset(frame_bytes)));
+    auto* stored = std::launder(reinterpret_cast<block_alloc*>(static_cast<char*>(frame) + alloc_offset(frame_bytes)));
     block_alloc a(std::move(*stored));
     stored->~block_alloc();
     std::allocator_traits<block_alloc>::deallocate(a, static_cast<frame_block*>(frame), blocks(frame_bytes));

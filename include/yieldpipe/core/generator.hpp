@@ -67,9 +67,9 @@ struct frame_node {
   // running flag, checked before every resumption (atomic so that a second thread's check is not a
   // data race; relaxed, because the check detects misuse rather than synchronising anything).
   std::atomic<void*> resume_address_{nullptr};
-  bool value_movable_ = false;   // the yielded object is a temporary: next() may move from it
+  bool value_movable_ = false;  // the yielded object is a temporary: next() may move from it
   bool started_ = false;
-  bool begun_ = false;           // begin() was called
+  bool begun_ = false;  // begin() was called
   sent_slot<Send> sent_;
 
   bool running() const noexcept { return resume_address_.load(std::memory_order_relaxed) == nullptr; }
@@ -82,7 +82,8 @@ struct frame_node {
   // Runs at every resumption of a frame: the rethrow stays out of line so that the coroutine's
   // per-element path needs no stack frame of its own.
   void raise_pending() {
-    if (pending_) [[unlikely]] rethrow_pending();
+    if (pending_) [[unlikely]]
+      rethrow_pending();
   }
   [[noreturn, gnu::noinline, gnu::cold]] void rethrow_pending() {
     std::rethrow_exception(std::exchange(pending_, nullptr));
@@ -168,9 +169,7 @@ class generator {
   [[nodiscard]] bool done() const noexcept { return !frame_ || frame_.done(); }
 
   /// True while the generator is suspended inside a `yield_from` (Python's `gi_yieldfrom`).
-  [[nodiscard]] bool is_delegating() const noexcept {
-    return frame_ && !frame_.done() && root().leaf_ != &root();
-  }
+  [[nodiscard]] bool is_delegating() const noexcept { return frame_ && !frame_.done() && root().leaf_ != &root(); }
 
   /// Python's `next(gen)` / `send(None)`: resumes the generator and returns the next element, or an
   /// empty optional at the end (the return value is then in `return_value()`). An exception that
@@ -259,7 +258,9 @@ class generator {
     if (!frame_) return iterator{};
     node& r = root();
     if (!frame_.done()) {
-      if (r.begun_) throw generator_misuse("begin() called twice on a generator that is part-way through: a generator is a single-pass range");
+      if (r.begun_)
+        throw generator_misuse(
+            "begin() called twice on a generator that is part-way through: a generator is a single-pass range");
       r.begun_ = true;
       advance(r, frame_);
     }
@@ -279,15 +280,14 @@ class generator {
   node& root() const noexcept { return promise(); }
 
   // The throwing paths stay out of line so that the per-element path inlines into the loop.
-  [[noreturn, gnu::noinline, gnu::cold]] static void throw_already_executing() {
-    throw generator_already_executing();
-  }
+  [[noreturn, gnu::noinline, gnu::cold]] static void throw_already_executing() { throw generator_already_executing(); }
   [[noreturn, gnu::noinline, gnu::cold]] static void rethrow_escaped(node& r) {
     std::rethrow_exception(std::exchange(r.exception_, nullptr));
   }
 
   static void check_not_running(node& r) {
-    if (r.running()) [[unlikely]] throw_already_executing();
+    if (r.running()) [[unlikely]]
+      throw_already_executing();
   }
 
   // Resumes the chain until a value is yielded or the root finishes. Entering or leaving a
@@ -295,7 +295,8 @@ class generator {
   // publishes nothing.
   [[gnu::always_inline]] static void resume_root(node& r) {
     void* leaf = r.resume_address_.load(std::memory_order_relaxed);
-    if (leaf == nullptr) [[unlikely]] throw_already_executing();
+    if (leaf == nullptr) [[unlikely]]
+      throw_already_executing();
     r.resume_address_.store(nullptr, std::memory_order_relaxed);
     std::coroutine_handle<>::from_address(leaf).resume();
     while (void* next = r.resume_address_.load(std::memory_order_relaxed)) [[unlikely]] {
@@ -521,7 +522,9 @@ class generator<Yield, Send, Return>::promise_type : public detail::frame_node<Y
     this->root_->value_movable_ = true;
     return {this};
   }
-  copy_awaiter yield_value(const Yield& v) requires std::is_copy_constructible_v<Yield> {
+  copy_awaiter yield_value(const Yield& v)
+    requires std::is_copy_constructible_v<Yield>
+  {
     return {{this}, Yield(v)};
   }
   template <class U>

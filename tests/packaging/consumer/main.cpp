@@ -1,7 +1,6 @@
 // Consumer of yieldpipe: a generator co_yields a few values and the program prints their sum.
-#include <yieldpipe/core.hpp>
-
 #include <iostream>
+#include <yieldpipe/core.hpp>
 
 namespace {
 
