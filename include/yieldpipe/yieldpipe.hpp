@@ -2,3 +2,4 @@
 // Everything yieldpipe offers, one include.
 
 #include "yieldpipe/core.hpp"
+#include "yieldpipe/iter.hpp"
