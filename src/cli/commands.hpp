@@ -8,7 +8,4 @@ namespace yieldpipe::cli {
 /// Registers `yieldpipe demo` on `app`.
 void add_demo_command(CLI::App& app);
 
-/// Peak resident set size of this process, in bytes.
-long long peak_rss_bytes();
-
 }  // namespace yieldpipe::cli

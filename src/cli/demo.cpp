@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <yieldpipe/iter/memory.hpp>
+
 #include "commands.hpp"
 #include "example.hpp"
 
@@ -24,7 +26,7 @@ void add_demo_command(CLI::App& app) {
     }
     const std::chrono::duration<double> total = std::chrono::steady_clock::now() - start;
     std::printf("\nyieldpipe demo: %zu scenarios in %.3f s, peak memory %.1f MB\n", all.size(), total.count(),
-                static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0));
+                static_cast<double>(yieldpipe::peak_rss_bytes()) / (1024.0 * 1024.0));
     std::fflush(stdout);
   });
 }
