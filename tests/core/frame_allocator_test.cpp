@@ -6,21 +6,7 @@
 #include <new>
 #include <yieldpipe/core/generator.hpp>
 
-// Counts every trip to the global heap made by this test program.
-static long global_allocations = 0;
-
-void* operator new(std::size_t n) {
-  ++global_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-// g++ 12 -O1 -Wmismatched-new-delete flags free() in a replacement operator delete once a
-// `new T` has been inlined next to it (a false positive: this operator new uses malloc).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
+#include "support/allocation_counter.hpp"
 
 namespace {
 
@@ -31,10 +17,10 @@ generator<int> one(int v) { co_yield v; }
 TEST(frame_allocator, a_generator_per_record_reuses_frames_after_the_first) {
   long sum = 0;
   for (int v : one(1)) sum += v;  // warms this thread's cache
-  const long before = global_allocations;
+  const std::size_t before = yieldpipe::test::allocations;
   for (int i = 0; i < 10'000; ++i)
     for (int v : one(i)) sum += v;
-  EXPECT_EQ(global_allocations, before);
+  EXPECT_EQ(yieldpipe::test::allocations, before);
   EXPECT_EQ(sum, 1 + 9'999L * 10'000 / 2);
 }
 
