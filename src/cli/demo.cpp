@@ -2,7 +2,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-
 #include <yieldpipe/iter/memory.hpp>
 
 #include "commands.hpp"

@@ -16,7 +16,6 @@
 #include "support/allocation_counter.hpp"
 #include "support/counted.hpp"
 
-
 namespace {
 
 using namespace yieldpipe;
