@@ -62,6 +62,13 @@ TEST(map, calls_the_function_once_per_element_even_when_read_twice) {
   EXPECT_EQ(calls, 6);
 }
 
+TEST(map, keeps_the_size_of_a_sized_base) {
+  auto squares = range(10) | map([](int x) { return x * x; });
+  static_assert(std::ranges::sized_range<decltype(squares)>);
+  EXPECT_EQ(squares.size(), 10u);
+  EXPECT_EQ((squares | to_vector()).capacity(), 10u);
+}
+
 TEST(map, passes_references_through_without_copies) {
   std::vector<std::string> words{"a", "b"};
   auto refs = words | map([](std::string& s) -> std::string& { return s; });

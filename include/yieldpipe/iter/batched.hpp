@@ -1,6 +1,7 @@
 #pragma once
 // Python's itertools.batched (3.12; strict= from 3.13).
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <ranges>
@@ -68,11 +69,31 @@ class batched_view : public std::ranges::view_interface<batched_view<V>> {
         batch_.reserve(n_);
       else
         batch_.clear();
-      if (pending && current_ != end_) ++current_;
-      while (current_ != end_) {
-        batch_.push_back(*current_);
+      // The loop works on local copies of the iterators: through the members, g++ must assume each
+      // push_back may have changed them and reloads them per element. They go back even if an
+      // element throws.
+      struct put_back {
+        iterator& self;
+        base_iterator it;
+        ~put_back() { self.current_ = std::move(it); }
+      } local{*this, std::move(current_)};
+      const base_sentinel end = end_;
+      if (pending && local.it != end) ++local.it;
+      if constexpr (std::contiguous_iterator<base_iterator> && std::sized_sentinel_for<base_sentinel, base_iterator>) {
+        // A contiguous source: the batch is one block copy.
+        const auto k = std::min(n_, static_cast<std::size_t>(end - local.it));
+        const auto* first = std::to_address(local.it);
+        batch_.insert(batch_.end(), first, first + k);
+        if (k == n_) {
+          local.it += static_cast<std::iter_difference_t<base_iterator>>(k - 1);  // left on the batch's last
+          return;
+        }
+        local.it += static_cast<std::iter_difference_t<base_iterator>>(k);
+      }
+      while (local.it != end) {
+        batch_.push_back(*local.it);
         if (batch_.size() == n_) return;
-        ++current_;
+        ++local.it;
       }
       if (batch_.empty()) {
         done_ = true;

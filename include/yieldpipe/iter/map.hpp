@@ -66,6 +66,12 @@ class map_view : public std::ranges::view_interface<map_view<V, F>> {
   map_view(V base, F fn) : base_(std::move(base)), fn_(std::move(fn)) {}
 
   iterator begin() { return {this, std::ranges::begin(base_)}; }
+  /// As many elements as the base, when the base knows its size (so `to_vector()` reserves).
+  auto size()
+    requires std::ranges::sized_range<V>
+  {
+    return std::ranges::size(base_);
+  }
   sentinel end() { return {std::ranges::end(base_)}; }
 
  private:

@@ -152,16 +152,69 @@ class sliding_window_view : public std::ranges::view_interface<sliding_window_vi
   std::size_t n_ = 1;
 };
 
+/// `sliding_window(n)` over a contiguous sized range (a vector, an array, a span): each window is a
+/// span into the range itself, so there is no buffer, no copy and no allocation at all. Windows stay
+/// valid as long as the range does.
+template <std::ranges::contiguous_range V>
+  requires std::ranges::view<V> && std::ranges::sized_range<V>
+class contiguous_window_view : public std::ranges::view_interface<contiguous_window_view<V>> {
+  using element = std::remove_reference_t<std::ranges::range_reference_t<V>>;
+
+ public:
+  class iterator {
+   public:
+    using iterator_concept = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = std::span<const element>;
+
+    iterator() = default;
+    iterator(const element* first, std::size_t windows, std::size_t n) : current_(first), left_(windows), n_(n) {}
+    std::span<const element> operator*() const noexcept { return {current_, n_}; }
+    iterator& operator++() noexcept {
+      ++current_;
+      --left_;
+      return *this;
+    }
+    void operator++(int) noexcept { ++*this; }
+    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.left_ == 0; }
+
+   private:
+    const element* current_ = nullptr;
+    std::size_t left_ = 0;  // windows not yet passed
+    std::size_t n_ = 1;
+  };
+
+  contiguous_window_view()
+    requires std::default_initializable<V>
+  = default;
+  contiguous_window_view(V base, std::size_t n) : base_(std::move(base)), n_(n) {}
+
+  iterator begin() {
+    const auto size = static_cast<std::size_t>(std::ranges::size(base_));
+    return {std::ranges::data(base_), size < n_ ? 0 : size - n_ + 1, n_};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+ private:
+  V base_;
+  std::size_t n_ = 1;
+};
+
 /// The itertools recipe `sliding_window(iterable, n)` as a stage: every window of `n` consecutive
 /// elements, as a `std::span<const T>` valid until the next step (see `sliding_window_view`).
-/// Lazy; O(1) per step with no copy of the window; memory 2n elements, allocated once. The guide's
+/// Lazy; O(1) per step with no copy of the window; memory 2n elements, allocated once (none over a
+/// contiguous sized range, whose windows are spans into the range itself). The guide's
 /// moving average over the last n values is `values | sliding_window(n) | map(mean)`.
 /// Throws `std::invalid_argument("n must be at least one")` here, at construction, if `n < 1`.
 inline auto sliding_window(long long n) {
   if (n < 1) throw std::invalid_argument("n must be at least one");
   const auto size = static_cast<std::size_t>(n);
   return stage{[size]<std::ranges::viewable_range R>(R&& range) {
-    return sliding_window_view<std::views::all_t<R>>(std::views::all(std::forward<R>(range)), size);
+    using view = std::views::all_t<R>;
+    if constexpr (std::ranges::contiguous_range<view> && std::ranges::sized_range<view>)
+      return contiguous_window_view<view>(std::views::all(std::forward<R>(range)), size);
+    else
+      return sliding_window_view<view>(std::views::all(std::forward<R>(range)), size);
   }};
 }
 
