@@ -350,30 +350,6 @@ def write_iter(w, args):
           "already copies a contiguous source a whole batch at a time (one block copy per batch) and keeps its "
           "iterators in locals; what is left is that copy.")
     if sw_ratio > BAR_PIPELINE_RATIO or b_ratio > BAR_PIPELINE_RATIO:
-        w("### Why batched and sliding_window trail the hand loop")
-        w("")
-    if sw_ratio > BAR_PIPELINE_RATIO:
-        w(f"- `sliding_window` ({fmt_ratio(sw_ratio)} the hand loop; over a contiguous base the library yields spans "
-          "into the base itself, so this applies to input-only bases): not extra work — under callgrind it executes "
-          "about 3 instructions per element more than the hand loop — but a stall. Each step stores the new element "
-          "with two 8-byte stores (slot k % n and k % n + n), and g++ -O3 vectorizes the consumer's sum over the "
-          "`std::span` with 16-byte loads, the last of which straddles those fresh stores: a load that spans two "
-          "stores still in the store buffer cannot be forwarded and waits for them to commit, every window. "
-          "Built with `-fno-tree-vectorize` the same code runs in about half the time (close to the hand loop), "
-          "and replacing `count % n` by a wrapping index changes nothing (the one `div` per step is not the cost). "
-          "The hand loop reads windows in place in the vector, long since written. Fix (in the library, not made "
-          "here): for a contiguous base, yield `std::span(std::to_address(it), n)` into the base itself — no "
-          "buffer, no copy, no allocation, as `std::views::slide` does for forward ranges — and keep the 2n ring "
-          "buffer for input-only bases (generators).")
-    if b_ratio > BAR_PIPELINE_RATIO:
-        w(f"- `batched` ({fmt_ratio(b_ratio)} the hand loop): Python's semantics make each batch a container, so "
-          "every element is copied once into the batch vector (the hand loop reads in place). The copy is dearer "
-          "than it needs to be: `fill()` is a `push_back` loop on the iterator's members, and since g++ lets any "
-          "pointer store alias any pointer member, the base iterator and the vector's end are stored and reloaded "
-          "per element. Working on local copies of the iterators in `fill()` took a test copy of it from about "
-          "1.2 to 0.9 ns/element; copying a whole batch at once for a sized random-access base "
-          "(`batch_.assign(it, it + k)`, a memmove for a contiguous one) to about 0.7 (hand loop 0.37).")
-    if sw_ratio > BAR_PIPELINE_RATIO or b_ratio > BAR_PIPELINE_RATIO:
         w("")
 
     # Bars.
