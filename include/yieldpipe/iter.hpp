@@ -4,6 +4,7 @@
 #include "yieldpipe/iter/accumulate.hpp"
 #include "yieldpipe/iter/batched.hpp"
 #include "yieldpipe/iter/chain.hpp"
+#include "yieldpipe/iter/combinatorics.hpp"
 #include "yieldpipe/iter/compress.hpp"
 #include "yieldpipe/iter/coroutines.hpp"
 #include "yieldpipe/iter/cycle.hpp"

@@ -127,9 +127,9 @@ generator<Yield, Send, void> delegate_to_range(auto view);
 /// frame only if taken by value: take them by value.
 ///
 /// C++ forbids `co_yield` inside a `catch` handler: to yield in response to an exception (or to
-/// `generator_exit`), record it in the handler and yield after it. g++ 12 destroys the members of a
-/// braced aggregate temporary in a `co_yield` operand twice (`co_yield stats{count, values};`):
-/// build such a value in a function, or give the type a constructor. See docs/generator.md.
+/// `generator_exit`), record it in the handler and yield after it. g++ 12 destroys some temporaries
+/// in a `co_yield` operand twice (a braced aggregate, `co_yield stats{count, values};`, or a
+/// conditional whose arms are temporaries): build the value in a local first. See docs/generator.md.
 template <class Yield, class Send = void, class Return = void>
 class generator {
   static_assert(std::is_object_v<Yield> && !std::is_const_v<Yield> && !std::is_volatile_v<Yield>,
