@@ -187,7 +187,7 @@ TEST(generator_semantics, semantics_08_introspection_and_move_only) {
 }
 
 // Item 9 (generator expressions evaluate their outermost iterable eagerly) is about pipeline
-// builders; it is tested with the iter layer. What carries over to the core: creating a
+// builders: tests/iter/pipe_test.cpp tests it. What carries over to the core: creating a
 // generator whose body would fail raises nothing until it runs.
 generator<int> fails_when_run() {
   throw std::domain_error("1/0");

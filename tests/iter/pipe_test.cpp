@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <yieldpipe/core/generator.hpp>
@@ -49,6 +50,23 @@ TEST(pipe, the_pipeline_is_lazy_and_pulls_only_what_is_consumed) {
   EXPECT_EQ(pulled, 0);
   EXPECT_EQ(evens | first(), 0);
   EXPECT_EQ(pulled, 1);
+}
+
+template <class T>
+concept pipeable_into_map = requires(T t) { t | map([](auto x) { return x; }); };
+
+// Python evaluates a generator expression's outermost iterable at creation (TypeError for a
+// non-iterable) and its body lazily: applying stages reads nothing, and a non-range is rejected at
+// compile time.
+TEST(pipe_semantics, semantics_09_applying_stages_reads_nothing_and_a_non_range_does_not_compile) {
+  int pulled = 0;
+  auto g = count_to(3, &pulled);
+  auto pipeline =
+      g | map([](int) -> int { throw std::logic_error("the body ran"); }) | filter([](int) { return true; });
+  EXPECT_EQ(pulled, 0);  // nothing ran: not the source, not the stage that would throw
+  (void)pipeline;
+  static_assert(!pipeable_into_map<int>);
+  static_assert(pipeable_into_map<std::vector<int>>);
 }
 
 TEST(map, calls_the_function_once_per_element_even_when_read_twice) {

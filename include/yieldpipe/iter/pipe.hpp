@@ -11,6 +11,10 @@
 // Stages are range adaptors: a pipeline of them inlines into one loop, with no coroutine per stage
 // and no allocation per element. A source is any `std::ranges::input_range`: an lvalue is borrowed
 // (it must outlive the pipeline), an rvalue (a generator, a container) is moved into it.
+//
+// Applying a stage reads nothing: like the body of a Python generator expression, all work happens
+// at the first read. A source that is not a range does not compile (where Python's generator
+// expression raises TypeError at creation, semantics item 9).
 
 #include <concepts>
 #include <functional>
