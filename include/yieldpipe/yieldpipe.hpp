@@ -2,4 +2,5 @@
 // Everything yieldpipe offers, one include.
 
 #include "yieldpipe/core.hpp"
+#include "yieldpipe/io.hpp"
 #include "yieldpipe/iter.hpp"

@@ -1,0 +1,312 @@
+#include "yieldpipe/io/input.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <new>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+namespace yieldpipe::io {
+
+namespace detail {
+
+namespace {
+
+std::string os_reason(int err) { return std::generic_category().message(err); }
+
+// A chunk buffer with `chunk_padding` readable (zeroed) bytes after it, for SIMD scanners.
+std::unique_ptr<char[]> padded_buffer(std::size_t size) {
+  return std::unique_ptr<char[]>(new char[size + input::chunk_padding]());
+}
+
+// The file end of an input: the descriptor, the read buffer, the count of bytes read. Built (and
+// its first bytes read, to detect the compression) before the decoder that will own it.
+class raw_file {
+ public:
+  raw_file(int fd, bool owned, std::string name, input_options options)
+      : fd_(fd), owned_(owned), name_(std::move(name)), chunk_(options.buffer_size) {
+    if (chunk_ == 0) {
+      close_fd();
+      throw std::invalid_argument("yieldpipe::io::input: buffer_size must be at least 1");
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) fail_and_close("cannot read: " + os_reason(errno));
+    if (S_ISDIR(st.st_mode)) fail_and_close("cannot read: is a directory");
+    if (S_ISREG(st.st_mode)) {
+      size_ = static_cast<std::uint64_t>(st.st_size);
+      ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    // The magic bytes need 4 bytes even when tests ask for 1-byte chunks.
+    buf_ = padded_buffer(std::max<std::size_t>(chunk_, 4));
+    try {
+      while (filled_ < 4 && !eof_)
+        filled_ += read_some(buf_.get() + filled_, std::max<std::size_t>(chunk_, 4) - filled_);
+    } catch (...) {
+      close_fd();
+      throw;
+    }
+  }
+  raw_file(raw_file&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)),
+        owned_(other.owned_),
+        eof_(other.eof_),
+        name_(std::move(other.name_)),
+        chunk_(other.chunk_),
+        buf_(std::move(other.buf_)),
+        filled_(other.filled_),
+        offset_(other.offset_),
+        size_(other.size_) {}
+  raw_file& operator=(raw_file&&) = delete;
+  ~raw_file() { close_fd(); }
+
+  // The encoding of the bytes read at construction.
+  io::compression detect() const noexcept {
+    const auto* b = reinterpret_cast<const unsigned char*>(buf_.get());
+    if (filled_ >= 2 && b[0] == 0x1f && b[1] == 0x8b) return io::compression::gzip;
+    if (filled_ >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return io::compression::zstd;
+    return io::compression::none;
+  }
+
+  // Reads up to n bytes; 0 only at the end of the file. Retries interrupted reads.
+  std::size_t read_some(char* out, std::size_t n) {
+    if (eof_) return 0;
+    for (;;) {
+      const ssize_t got = ::read(fd_, out, n);
+      if (got > 0) {
+        offset_ += static_cast<std::uint64_t>(got);
+        return static_cast<std::size_t>(got);
+      }
+      if (got == 0) {
+        eof_ = true;
+        return 0;
+      }
+      if (errno != EINTR) throw io_error(name_, "read failed: " + os_reason(errno), {.offset = offset_});
+    }
+  }
+  // Refills the read buffer from its start (its previous bytes must all be consumed).
+  std::size_t refill() { return filled_ = read_some(buf_.get(), chunk_); }
+
+  char* data() const noexcept { return buf_.get(); }
+  std::size_t filled() const noexcept { return filled_; }
+  std::size_t chunk() const noexcept { return chunk_; }
+  bool eof() const noexcept { return eof_; }
+  std::uint64_t offset() const noexcept { return offset_; }
+  std::optional<std::uint64_t> size() const noexcept { return size_; }
+  const std::string& name() const noexcept { return name_; }
+
+ private:
+  [[noreturn]] void fail_and_close(std::string reason) {
+    close_fd();
+    throw io_error(name_, std::move(reason));
+  }
+  void close_fd() noexcept {
+    if (owned_ && fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  int fd_;
+  bool owned_;
+  bool eof_ = false;
+  std::string name_;
+  std::size_t chunk_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t filled_ = 0;  // bytes of buf_ holding data
+  std::uint64_t offset_ = 0;
+  std::optional<std::uint64_t> size_;
+};
+
+}  // namespace
+
+class input_source {
+ public:
+  explicit input_source(raw_file file) : file_(std::move(file)) {}
+  input_source(const input_source&) = delete;
+  input_source& operator=(const input_source&) = delete;
+  virtual ~input_source() = default;
+
+  virtual std::span<const char> next_chunk() = 0;
+  // Bytes of the file the decoder has consumed (read but not yet decoded bytes excluded).
+  virtual std::uint64_t bytes_consumed() const noexcept = 0;
+  virtual io::compression kind() const noexcept = 0;
+
+  const raw_file& file() const noexcept { return file_; }
+
+ protected:
+  raw_file file_;
+};
+
+namespace {
+
+class plain_source final : public input_source {
+ public:
+  using input_source::input_source;
+
+  std::span<const char> next_chunk() override {
+    if (prefetched_) {  // the bytes read to detect the compression
+      prefetched_ = false;
+      return {file_.data(), file_.filled()};
+    }
+    return {file_.data(), file_.refill()};
+  }
+  std::uint64_t bytes_consumed() const noexcept override { return file_.offset(); }
+  io::compression kind() const noexcept override { return io::compression::none; }
+
+ private:
+  bool prefetched_ = true;
+};
+
+class gzip_source final : public input_source {
+ public:
+  explicit gzip_source(raw_file file)
+      : input_source(std::move(file)),
+        out_size_(static_cast<uInt>(std::min<std::size_t>(file_.chunk(), UINT_MAX))),
+        out_(padded_buffer(out_size_)) {
+    zs_.next_in = reinterpret_cast<Bytef*>(file_.data());
+    zs_.avail_in = static_cast<uInt>(file_.filled());
+    // 16 + MAX_WBITS: gzip framing only (the magic bytes said gzip).
+    const int ret = ::inflateInit2(&zs_, 16 + MAX_WBITS);
+    if (ret == Z_MEM_ERROR) throw std::bad_alloc();
+    if (ret != Z_OK) throw io_error(file_.name(), std::string("cannot start zlib: ") + ::zError(ret));
+  }
+  ~gzip_source() override { ::inflateEnd(&zs_); }
+
+  std::span<const char> next_chunk() override {
+    if (done_) return {};
+    zs_.next_out = reinterpret_cast<Bytef*>(out_.get());
+    zs_.avail_out = out_size_;
+    while (zs_.avail_out == out_size_) {
+      if (zs_.avail_in == 0 && !file_.eof()) {
+        zs_.avail_in = static_cast<uInt>(std::min<std::size_t>(file_.refill(), UINT_MAX));
+        zs_.next_in = reinterpret_cast<Bytef*>(file_.data());
+      }
+      if (!in_member_) {
+        if (zs_.avail_in == 0) {  // the end of the file, between members
+          done_ = true;
+          break;
+        }
+        // Another member follows (as `gzip -c a b` writes; zlib checks the rest of its header).
+        if (*zs_.next_in != 0x1f) fail("unexpected data after the end of the gzip stream");
+        ::inflateReset(&zs_);
+        in_member_ = true;
+      }
+      const bool starved = zs_.avail_in == 0;  // only at the end of the file
+      const int ret = ::inflate(&zs_, Z_NO_FLUSH);
+      if (ret == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (ret == Z_OK || ret == Z_BUF_ERROR) {
+        // Without input, zlib can only flush output it holds: none means the data stops mid-stream.
+        if (starved && zs_.avail_out == out_size_) fail("truncated gzip stream (the file ends inside compressed data)");
+      } else if (ret == Z_MEM_ERROR) {
+        throw std::bad_alloc();
+      } else {
+        fail(std::string("corrupt gzip stream (zlib: ") + (zs_.msg != nullptr ? zs_.msg : ::zError(ret)) + ")");
+      }
+    }
+    return {out_.get(), out_size_ - zs_.avail_out};
+  }
+  std::uint64_t bytes_consumed() const noexcept override { return file_.offset() - zs_.avail_in; }
+  io::compression kind() const noexcept override { return io::compression::gzip; }
+
+ private:
+  [[noreturn]] void fail(std::string reason) const {
+    throw io_error(file_.name(), std::move(reason), {.offset = bytes_consumed()});
+  }
+
+  z_stream zs_{};
+  uInt out_size_;
+  std::unique_ptr<char[]> out_;
+  bool in_member_ = true;
+  bool done_ = false;
+};
+
+class zstd_source final : public input_source {
+ public:
+  explicit zstd_source(raw_file file)
+      : input_source(std::move(file)), out_(padded_buffer(file_.chunk())), dctx_(::ZSTD_createDCtx()) {
+    if (dctx_ == nullptr) throw std::bad_alloc();
+    in_ = {file_.data(), file_.filled(), 0};
+  }
+  ~zstd_source() override { ::ZSTD_freeDCtx(dctx_); }
+
+  std::span<const char> next_chunk() override {
+    if (done_) return {};
+    ZSTD_outBuffer out{out_.get(), file_.chunk(), 0};
+    while (out.pos == 0) {
+      if (in_.pos == in_.size && !file_.eof()) in_ = {file_.data(), file_.refill(), 0};
+      const bool starved = in_.pos == in_.size;  // only at the end of the file
+      if (starved && frame_left_ == 0) {
+        done_ = true;
+        break;
+      }
+      // Several frames decode one after the other: after a frame's end the next call starts the next.
+      const std::size_t ret = ::ZSTD_decompressStream(dctx_, &out, &in_);
+      if (::ZSTD_isError(ret)) fail(std::string("corrupt zstd stream (zstd: ") + ::ZSTD_getErrorName(ret) + ")");
+      frame_left_ = ret;
+      // Without input, zstd can only flush output it holds: none means the data stops mid-frame.
+      if (starved && out.pos == 0) fail("truncated zstd stream (the file ends inside a frame)");
+    }
+    return {out_.get(), out.pos};
+  }
+  std::uint64_t bytes_consumed() const noexcept override { return file_.offset() - (in_.size - in_.pos); }
+  io::compression kind() const noexcept override { return io::compression::zstd; }
+
+ private:
+  [[noreturn]] void fail(std::string reason) const {
+    throw io_error(file_.name(), std::move(reason), {.offset = bytes_consumed()});
+  }
+
+  std::unique_ptr<char[]> out_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer in_{};
+  std::size_t frame_left_ = 1;  // ZSTD_decompressStream's hint: 0 once a frame is complete and flushed
+  bool done_ = false;
+};
+
+std::unique_ptr<input_source> open_source(raw_file file) {
+  switch (file.detect()) {
+    case io::compression::gzip: return std::make_unique<gzip_source>(std::move(file));
+    case io::compression::zstd: return std::make_unique<zstd_source>(std::move(file));
+    case io::compression::none: break;
+  }
+  return std::make_unique<plain_source>(std::move(file));
+}
+
+raw_file open_path(const std::string& path, input_options options) {
+  if (path == "-") return raw_file(STDIN_FILENO, false, "<stdin>", options);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw io_error(path, "cannot open: " + os_reason(errno));
+  return raw_file(fd, true, path, options);
+}
+
+}  // namespace
+
+}  // namespace detail
+
+input::input(const std::string& path, input_options options)
+    : source_(detail::open_source(detail::open_path(path, options))) {}
+
+input::input(std::unique_ptr<detail::input_source> source) : source_(std::move(source)) {}
+
+input input::from_fd(int fd, std::string name, input_options options) {
+  return input(detail::open_source(detail::raw_file(fd, false, std::move(name), options)));
+}
+
+input::input(input&&) noexcept = default;
+input& input::operator=(input&&) noexcept = default;
+input::~input() = default;
+
+std::span<const char> input::next_chunk() { return source_->next_chunk(); }
+std::uint64_t input::bytes_read() const noexcept { return source_->bytes_consumed(); }
+std::optional<std::uint64_t> input::total_bytes() const noexcept { return source_->file().size(); }
+const std::string& input::path() const noexcept { return source_->file().name(); }
+io::compression input::compression() const noexcept { return source_->kind(); }
+
+}  // namespace yieldpipe::io

@@ -1,0 +1,393 @@
+// io::input: plain, gzip and zstd files and standard input, and their errors.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <yieldpipe/io/input.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using yieldpipe::io::compression;
+using yieldpipe::io::input;
+using yieldpipe::io::input_options;
+using yieldpipe::io::io_error;
+
+std::string gzip(const std::string& data, int level = 6) {
+  z_stream zs{};
+  if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("zlib");
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib deflate");
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// With a content checksum, so that any flipped byte is detected.
+std::string zstd(const std::string& data) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  const std::size_t n = ZSTD_compress2(cctx, out.data(), out.size(), data.data(), data.size());
+  ZSTD_freeCCtx(cctx);
+  if (ZSTD_isError(n)) throw std::runtime_error("zstd");
+  out.resize(n);
+  return out;
+}
+
+std::string text(std::size_t lines, unsigned seed = 1) {
+  std::mt19937 rng(seed);
+  std::string out;
+  for (std::size_t i = 0; i < lines; ++i) {
+    out += "line " + std::to_string(i) + ",";
+    out.append(rng() % 80, static_cast<char>('a' + rng() % 26));
+    out += '\n';
+  }
+  return out;
+}
+
+std::string read_all(input& in) {
+  std::string out;
+  for (auto chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) out.append(chunk.data(), chunk.size());
+  return out;
+}
+
+class input_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("yieldpipe_input_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& bytes) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return p.string();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(input_test, plain_gzip_and_zstd_files_with_the_same_content_read_identically) {
+  const std::string content = text(40000);
+  const std::string plain = write("a.txt", content);
+  const std::string gz = write("a.txt.gz", gzip(content));
+  const std::string zst = write("a.txt.zst", zstd(content));
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4096}, std::size_t{7}}) {
+    input a(plain, {.buffer_size = buffer});
+    input b(gz, {.buffer_size = buffer});
+    input c(zst, {.buffer_size = buffer});
+    EXPECT_EQ(a.compression(), compression::none);
+    EXPECT_EQ(b.compression(), compression::gzip);
+    EXPECT_EQ(c.compression(), compression::zstd);
+    EXPECT_EQ(read_all(a), content);
+    EXPECT_EQ(read_all(b), content);
+    EXPECT_EQ(read_all(c), content);
+  }
+}
+
+TEST_F(input_test, chunks_are_never_empty_before_the_end_and_stay_empty_after_it) {
+  const std::string content = text(1000);
+  for (const std::string& name : {write("p", content), write("g", gzip(content)), write("z", zstd(content))}) {
+    input in(name, {.buffer_size = 100});
+    std::size_t total = 0;
+    for (auto chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) {
+      EXPECT_LE(chunk.size(), 100u);
+      total += chunk.size();
+    }
+    EXPECT_EQ(total, content.size());
+    EXPECT_TRUE(in.next_chunk().empty());
+    EXPECT_TRUE(in.next_chunk().empty());
+  }
+}
+
+TEST_F(input_test, compression_is_detected_by_magic_bytes_not_by_name) {
+  const std::string content = "hello\nworld\n";
+  input gz_named_txt(write("really_gzip.txt", gzip(content)));
+  EXPECT_EQ(gz_named_txt.compression(), compression::gzip);
+  EXPECT_EQ(read_all(gz_named_txt), content);
+  input zst_named_csv(write("really_zstd.csv", zstd(content)));
+  EXPECT_EQ(zst_named_csv.compression(), compression::zstd);
+  EXPECT_EQ(read_all(zst_named_csv), content);
+  input plain_named_gz(write("plain.gz", content));
+  EXPECT_EQ(plain_named_gz.compression(), compression::none);
+  EXPECT_EQ(read_all(plain_named_gz), content);
+}
+
+TEST_F(input_test, short_files_are_plain) {
+  for (const std::string& content :
+       {std::string(), std::string("\x1f"), std::string("ab"), std::string("\x28\xb5\x2f")}) {
+    input in(write("short", content));
+    EXPECT_EQ(in.compression(), compression::none);
+    EXPECT_EQ(read_all(in), content);
+  }
+}
+
+TEST_F(input_test, an_empty_file_has_no_chunks) {
+  input in(write("empty", ""));
+  EXPECT_TRUE(in.next_chunk().empty());
+  EXPECT_EQ(in.total_bytes(), 0u);
+}
+
+TEST_F(input_test, concatenated_gzip_members_read_as_one_stream) {
+  const std::string a = text(3000, 1), b = text(10, 2), c = text(5000, 3);
+  const std::string path = write("abc.gz", gzip(a) + gzip(b) + gzip("") + gzip(c));
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{13}}) {
+    input in(path, {.buffer_size = buffer});
+    EXPECT_EQ(read_all(in), a + b + c);
+  }
+}
+
+TEST_F(input_test, several_zstd_frames_read_as_one_stream) {
+  const std::string a = text(3000, 1), b = text(5000, 2);
+  input in(write("ab.zst", zstd(a) + zstd(b)), {.buffer_size = 1000});
+  EXPECT_EQ(read_all(in), a + b);
+}
+
+TEST_F(input_test, progress_counts_compressed_bytes_up_to_the_file_size) {
+  const std::string content = text(20000);
+  const std::string packed = gzip(content);
+  input in(write("p.gz", packed), {.buffer_size = 4096});
+  EXPECT_EQ(in.total_bytes(), packed.size());
+  std::uint64_t last = 0;
+  for (auto chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) {
+    EXPECT_GE(in.bytes_read(), last);
+    last = in.bytes_read();
+  }
+  EXPECT_EQ(in.bytes_read(), packed.size());
+
+  input plain(write("p.txt", content));
+  read_all(plain);
+  EXPECT_EQ(plain.bytes_read(), content.size());
+  EXPECT_EQ(plain.total_bytes(), content.size());
+}
+
+void expect_error(const std::function<void()>& fn, const std::string& path, const std::string& reason_part,
+                  std::optional<std::uint64_t> offset) {
+  try {
+    fn();
+    ADD_FAILURE() << "no io_error for " << path;
+  } catch (const io_error& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    EXPECT_NE(e.reason().find(reason_part), std::string::npos) << e.what();
+    if (offset) {
+      EXPECT_EQ(e.offset(), offset) << e.what();
+      EXPECT_NE(std::string(e.what()).find("byte " + std::to_string(*offset)), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST_F(input_test, a_truncated_gzip_file_is_an_error_at_the_end_of_its_bytes) {
+  const std::string packed = gzip(text(20000));
+  const std::string cut = packed.substr(0, packed.size() / 2);
+  const std::string path = write("cut.gz", cut);
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{100}}) {
+    expect_error(
+        [&] {
+          input in(path, {.buffer_size = buffer});
+          read_all(in);
+        },
+        path, "truncated gzip stream", cut.size());
+  }
+  // Also when the cut falls in the 8-byte trailer.
+  const std::string no_trailer = write("no_trailer.gz", packed.substr(0, packed.size() - 3));
+  expect_error(
+      [&] {
+        input in(no_trailer);
+        read_all(in);
+      },
+      no_trailer, "truncated gzip stream", packed.size() - 3);
+}
+
+TEST_F(input_test, a_corrupt_gzip_file_is_an_error_naming_the_offset_and_zlibs_message) {
+  std::string packed = gzip(text(20000));
+  for (std::size_t i = packed.size() / 2; i < packed.size() / 2 + 16; ++i) packed[i] = static_cast<char>(~packed[i]);
+  const std::string path = write("bad.gz", packed);
+  try {
+    input in(path);
+    read_all(in);
+    ADD_FAILURE() << "no error";
+  } catch (const io_error& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_NE(e.reason().find("corrupt gzip stream (zlib: "), std::string::npos) << e.what();
+    ASSERT_TRUE(e.offset().has_value());
+    EXPECT_GT(*e.offset(), packed.size() / 2 - 1);
+    EXPECT_LE(*e.offset(), packed.size());
+  }
+  // A damaged header: zlib's own words.
+  std::string bad_header = gzip("abc");
+  bad_header[2] = 9;  // compression method 9 does not exist
+  const std::string header_path = write("bad_header.gz", bad_header);
+  expect_error(
+      [&] {
+        input in(header_path);
+        read_all(in);
+      },
+      header_path, "unknown compression method", std::nullopt);
+}
+
+TEST_F(input_test, data_after_the_last_gzip_member_is_an_error) {
+  const std::string packed = gzip("abc\n");
+  const std::string path = write("trailing.gz", packed + "garbage");
+  expect_error(
+      [&] {
+        input in(path);
+        read_all(in);
+      },
+      path, "unexpected data after the end of the gzip stream", packed.size());
+}
+
+TEST_F(input_test, a_truncated_zstd_file_is_an_error_at_the_end_of_its_bytes) {
+  const std::string packed = zstd(text(20000));
+  for (const std::size_t keep : {packed.size() / 2, packed.size() - 1, std::size_t{6}}) {
+    const std::string path = write("cut.zst", packed.substr(0, keep));
+    expect_error(
+        [&] {
+          input in(path, {.buffer_size = 1000});
+          read_all(in);
+        },
+        path, "truncated zstd stream", keep);
+  }
+}
+
+TEST_F(input_test, a_corrupt_zstd_file_is_an_error_naming_the_offset_and_zstds_message) {
+  std::string packed = zstd(text(20000));
+  for (std::size_t i = packed.size() / 2; i < packed.size() / 2 + 16; ++i) packed[i] = static_cast<char>(~packed[i]);
+  const std::string path = write("bad.zst", packed);
+  try {
+    input in(path);
+    read_all(in);
+    ADD_FAILURE() << "no error";
+  } catch (const io_error& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_NE(e.reason().find("corrupt zstd stream (zstd: "), std::string::npos) << e.what();
+    ASSERT_TRUE(e.offset().has_value());
+    EXPECT_LE(*e.offset(), packed.size());
+  }
+  const std::string trailing = write("trailing.zst", zstd("abc") + "garbage!");
+  expect_error(
+      [&] {
+        input in(trailing);
+        read_all(in);
+      },
+      trailing, "corrupt zstd stream (zstd: Unknown frame descriptor)", std::nullopt);
+}
+
+TEST_F(input_test, a_missing_file_is_an_error_naming_it_and_the_os_reason) {
+  const std::string path = (dir_ / "missing.csv").string();
+  expect_error([&] { input in(path); }, path, "cannot open: No such file or directory", std::nullopt);
+}
+
+TEST_F(input_test, a_directory_is_an_error) {
+  const std::string path = dir_.string();
+  expect_error([&] { input in(path); }, path, "is a directory", std::nullopt);
+}
+
+TEST_F(input_test, an_unreadable_file_is_an_error_naming_the_os_reason) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their permissions";
+  const std::string path = write("secret.txt", "x\n");
+  fs::permissions(path, fs::perms::none);
+  expect_error([&] { input in(path); }, path, "cannot open: Permission denied", std::nullopt);
+}
+
+// Root reads any file, so the read-failure path is exercised with a file whose read() fails for
+// everyone: /proc/self/mem at offset 0 (an unmapped address) gives EIO.
+TEST_F(input_test, a_failing_read_is_an_error_naming_the_os_reason_and_offset) {
+  if (!fs::exists("/proc/self/mem")) GTEST_SKIP() << "no /proc/self/mem on this system";
+  expect_error([&] { input in("/proc/self/mem"); }, "/proc/self/mem", "read failed: Input/output error", 0);
+}
+
+TEST_F(input_test, a_zero_buffer_size_is_rejected) {
+  const std::string path = write("a", "abc");
+  EXPECT_THROW(input(path, {.buffer_size = 0}), std::invalid_argument);
+}
+
+TEST_F(input_test, an_input_can_be_moved_while_reading) {
+  const std::string content = text(2000);
+  input a(write("a", content), {.buffer_size = 64});
+  std::string got(a.next_chunk().data(), 64);
+  input b = std::move(a);
+  got += read_all(b);
+  EXPECT_EQ(got, content);
+}
+
+// Writes `bytes` into a pipe from another thread; the read end is returned.
+class pipe_writer {
+ public:
+  explicit pipe_writer(std::string bytes) {
+    if (::pipe(fds_) != 0) throw std::runtime_error("pipe");
+    thread_ = std::thread([this, bytes = std::move(bytes)] {
+      std::size_t done = 0;
+      while (done < bytes.size()) {
+        const ssize_t n = ::write(fds_[1], bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1000));
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+      }
+      ::close(fds_[1]);
+    });
+  }
+  ~pipe_writer() {
+    thread_.join();
+    ::close(fds_[0]);
+  }
+  int read_end() const { return fds_[0]; }
+
+ private:
+  int fds_[2]{};
+  std::thread thread_;
+};
+
+TEST_F(input_test, dash_reads_standard_input) {
+  const std::string content = text(5000);
+  pipe_writer writer(gzip(content));
+  const int saved = ::dup(STDIN_FILENO);
+  ASSERT_EQ(::dup2(writer.read_end(), STDIN_FILENO), STDIN_FILENO);
+  std::string got;
+  try {
+    input in("-");
+    EXPECT_EQ(in.path(), "<stdin>");
+    EXPECT_EQ(in.compression(), compression::gzip);
+    EXPECT_EQ(in.total_bytes(), std::nullopt);
+    got = read_all(in);
+  } catch (...) {
+    ::dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    throw;
+  }
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  EXPECT_EQ(got, content);
+}
+
+TEST_F(input_test, a_file_descriptor_is_read_and_left_open) {
+  const std::string content = text(5000);
+  pipe_writer writer(zstd(content));
+  {
+    input in = input::from_fd(writer.read_end(), "pipe");
+    EXPECT_EQ(in.path(), "pipe");
+    EXPECT_EQ(read_all(in), content);
+  }
+  EXPECT_NE(::fcntl(writer.read_end(), F_GETFD), -1);  // still open
+}
+
+}  // namespace

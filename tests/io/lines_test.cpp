@@ -1,0 +1,274 @@
+// io::read_lines: line endings, chunk boundaries, the maximum length, composition with iter.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <yieldpipe/io/lines.hpp>
+#include <yieldpipe/iter/filter.hpp>
+#include <yieldpipe/iter/map.hpp>
+#include <yieldpipe/iter/terminals.hpp>
+
+#include "support/allocation_counter.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace yieldpipe;
+using io::io_error;
+using io::line_options;
+using io::read_lines;
+using io::read_lines_owned;
+
+static_assert(std::ranges::input_range<io::line_range>);
+static_assert(std::ranges::viewable_range<io::line_range> && std::ranges::viewable_range<io::line_range&>);
+static_assert(std::same_as<std::ranges::range_reference_t<io::line_range>, std::string_view>);
+static_assert(std::ranges::input_range<io::owned_line_range>);
+static_assert(std::same_as<std::ranges::range_reference_t<io::owned_line_range>, std::string&>);
+
+// The reference: lines as the documentation defines them.
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) {
+      out.push_back(s.substr(start));
+      break;
+    }
+    std::size_t len = nl - start;
+    if (len > 0 && s[nl - 1] == '\r') --len;
+    out.push_back(s.substr(start, len));
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> collect(io::line_range lines) {
+  std::vector<std::string> out;
+  for (std::string_view line : lines) out.emplace_back(line);
+  return out;
+}
+
+std::string gzip(const std::string& data) {
+  z_stream zs{};
+  deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+class lines_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("yieldpipe_lines_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& bytes, const std::string& name = "f.txt") {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return p.string();
+  }
+  std::vector<std::string> lines_of(const std::string& bytes, std::size_t buffer = 1 << 20) {
+    return collect(read_lines(write(bytes), {.input = {.buffer_size = buffer}}));
+  }
+
+  fs::path dir_;
+};
+
+using strings = std::vector<std::string>;
+
+TEST_F(lines_test, lines_end_at_newline_or_crlf_and_a_lone_cr_stays) {
+  EXPECT_EQ(lines_of("a\nbb\r\n\r\nc\rd\n"), (strings{"a", "bb", "", "c\rd"}));
+}
+
+TEST_F(lines_test, the_last_line_needs_no_newline) {
+  EXPECT_EQ(lines_of("a\nb"), (strings{"a", "b"}));
+  EXPECT_EQ(lines_of("only"), (strings{"only"}));
+}
+
+TEST_F(lines_test, a_final_newline_makes_no_empty_line) {
+  EXPECT_EQ(lines_of("a\n"), (strings{"a"}));
+  EXPECT_EQ(lines_of("a\r\n"), (strings{"a"}));
+  EXPECT_EQ(lines_of("\n"), (strings{""}));
+  EXPECT_EQ(lines_of("\n\n"), (strings{"", ""}));
+}
+
+TEST_F(lines_test, an_empty_file_has_no_lines) {
+  EXPECT_TRUE(lines_of("").empty());
+  EXPECT_TRUE(lines_of("", 1).empty());
+}
+
+TEST_F(lines_test, lines_are_the_same_whatever_the_chunk_boundaries) {
+  const std::string content = "first\r\n\r\nsecond line\n\n\r\nx\r\n" + std::string(100, 'y') + "\r\nlast\r";
+  const strings expected = split(content);
+  for (std::size_t buffer = 1; buffer <= 40; ++buffer)
+    EXPECT_EQ(lines_of(content, buffer), expected) << "buffer " << buffer;
+}
+
+TEST_F(lines_test, random_lines_match_the_reference_for_plain_and_gzip_files) {
+  std::mt19937 rng(42);
+  std::string content;
+  for (int i = 0; i < 5000; ++i) {
+    content.append(rng() % 300, static_cast<char>('a' + rng() % 26));
+    content += (rng() % 3 == 0) ? "\r\n" : "\n";
+  }
+  content += "tail";
+  const strings expected = split(content);
+  const std::string gz = write(gzip(content), "f.gz");
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4096}, std::size_t{97}}) {
+    EXPECT_EQ(lines_of(content, buffer), expected);
+    EXPECT_EQ(collect(read_lines(gz, {.input = {.buffer_size = buffer}})), expected);
+  }
+}
+
+TEST_F(lines_test, a_line_spanning_many_chunks_is_whole) {
+  const std::string big(100000, 'z');
+  EXPECT_EQ(lines_of("a\n" + big + "\r\nb", 1000), (strings{"a", big, "b"}));
+  EXPECT_EQ(lines_of("a\n" + big, 1000), (strings{"a", big}));
+}
+
+TEST_F(lines_test, line_numbers_and_offsets_follow_the_lines) {
+  auto lines = read_lines(write("ab\r\ncd\n\nlast"), {.input = {.buffer_size = 3}});
+  std::vector<std::uint64_t> numbers, offsets;
+  for (std::string_view line : lines) {
+    (void)line;
+    numbers.push_back(lines.line_number());
+    offsets.push_back(lines.reader().line_offset());
+  }
+  EXPECT_EQ(numbers, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(offsets, (std::vector<std::uint64_t>{0, 4, 7, 8}));
+  EXPECT_EQ(lines.reader().input().bytes_read(), 12u);
+}
+
+void expect_too_long(const std::function<void()>& fn, const std::string& path, std::uint64_t line, std::size_t max) {
+  try {
+    fn();
+    ADD_FAILURE() << "no error";
+  } catch (const io_error& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_EQ(e.line(), line);
+    EXPECT_EQ(e.reason(),
+              "line " + std::to_string(line) + " longer than the maximum of " + std::to_string(max) + " bytes");
+    EXPECT_EQ(std::string(e.what()), path + ":" + std::to_string(line) + ": " + e.reason());
+  }
+}
+
+TEST_F(lines_test, a_line_longer_than_the_maximum_is_an_error_naming_it) {
+  const std::string path = write("ok\n0123456789\r\n0123456789A\nnever\n");
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4}, std::size_t{1}}) {
+    std::vector<std::string> seen;
+    expect_too_long(
+        [&] {
+          for (std::string_view line : read_lines(path, {.max_line_length = 10, .input = {.buffer_size = buffer}}))
+            seen.emplace_back(line);
+        },
+        path, 3, 10);
+    EXPECT_EQ(seen, (strings{"ok", "0123456789"})) << "buffer " << buffer;  // a line of exactly the maximum is fine
+  }
+  // The last line, without newline, too.
+  const std::string last = write("ok\n0123456789A", "last.txt");
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4}})
+    expect_too_long([&] { collect(read_lines(last, {.max_line_length = 10, .input = {.buffer_size = buffer}})); }, last,
+                    2, 10);
+}
+
+TEST_F(lines_test, an_endless_line_fails_without_holding_it_all) {
+  // 8 MiB without a newline, a 1 MiB maximum: the error comes after about 1 MiB has been read.
+  const std::string path = write(std::string(8 << 20, 'x'));
+  auto lines = read_lines(path, {.max_line_length = 1 << 20, .input = {.buffer_size = 64 << 10}});
+  expect_too_long([&] { lines.begin(); }, path, 1, 1 << 20);
+  EXPECT_LT(lines.reader().input().bytes_read(), 2u << 20);
+}
+
+TEST_F(lines_test, lines_compose_with_iter_stages_and_terminals) {
+  const std::string path = write("apple\nbanana\r\navocado\ncherry\n");
+  EXPECT_EQ(read_lines(path) | filter([](std::string_view l) { return l.starts_with('a'); }) | count(), 2u);
+  EXPECT_EQ(read_lines(path) | map([](std::string_view l) { return l.size(); }) | sum(std::size_t{0}), 24u);
+  auto lines = read_lines(path);
+  EXPECT_EQ(lines | map([](std::string_view l) { return std::string(l); }) | to_vector(),
+            (strings{"apple", "banana", "avocado", "cherry"}));
+}
+
+TEST_F(lines_test, owned_lines_can_be_kept) {
+  const std::string content = "one\r\ntwo\n" + std::string(5000, 'l') + "\nfour";
+  const std::string path = write(content);
+  EXPECT_EQ(read_lines_owned(path, {.input = {.buffer_size = 16}}) | to_vector(), split(content));
+  std::vector<std::string> kept;
+  for (std::string& line : read_lines_owned(path)) kept.push_back(std::move(line));
+  EXPECT_EQ(kept, split(content));
+}
+
+TEST_F(lines_test, a_second_begin_continues_where_the_loop_stopped) {
+  auto lines = read_lines(write("a\nb\nc\nd\n"));
+  for (std::string_view line : lines)
+    if (line == "b") break;
+  strings rest;
+  for (std::string_view line : lines) rest.emplace_back(line);
+  EXPECT_EQ(rest, (strings{"b", "c", "d"}));
+  EXPECT_TRUE(lines.begin() == std::default_sentinel);
+}
+
+TEST_F(lines_test, a_moved_view_keeps_reading) {
+  auto lines = read_lines(write("a\nb\nc\n"));
+  auto it = lines.begin();
+  EXPECT_EQ(*it, "a");
+  io::line_range moved = std::move(lines);  // a move is not a copy: the reading continues
+  ++it;
+  EXPECT_EQ(*it, "b");
+  EXPECT_EQ(collect(std::move(moved)), (strings{"b", "c"}));
+}
+
+TEST_F(lines_test, a_missing_file_throws_when_the_lines_are_requested) {
+  const std::string path = (dir_ / "missing.txt").string();
+  EXPECT_THROW(read_lines(path), io_error);
+  EXPECT_THROW(read_lines_owned(path), io_error);
+}
+
+TEST_F(lines_test, reading_lines_allocates_nothing_once_warm) {
+  std::string content;
+  for (int i = 0; i < 20000; ++i) content += std::string(30 + i % 11, 'a' + static_cast<char>(i % 26)) + "\n";
+  auto lines = read_lines(write(content), {.input = {.buffer_size = 4096}});
+  auto it = lines.begin();
+  for (int i = 0; i < 2000; ++i) ++it;
+  const std::size_t before = test::allocations;
+  std::size_t n = 0;
+  for (; it != std::default_sentinel; ++it) n += (*it).size();
+  EXPECT_EQ(test::allocations, before);
+  EXPECT_GT(n, 0u);
+}
+
+TEST_F(lines_test, a_20_mb_file_has_as_many_lines_as_wc_l_counts) {
+  std::mt19937 rng(7);
+  std::string content;
+  content.reserve(21 << 20);
+  while (content.size() < (20u << 20)) {
+    content.append(rng() % 200, 'x');
+    content += (rng() % 5 == 0) ? "\r\n" : "\n";
+  }
+  content += "no newline at the end";
+  const auto newlines = static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n'));  // wc -l
+  const std::string path = write(content);
+  EXPECT_EQ(read_lines(path) | count(), newlines + 1);
+  std::size_t bytes = 0;
+  for (std::string_view line : read_lines(path)) bytes += line.size();
+  EXPECT_EQ(bytes,
+            content.size() - newlines - static_cast<std::size_t>(std::count(content.begin(), content.end(), '\r')));
+}
+
+}  // namespace
