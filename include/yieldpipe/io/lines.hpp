@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -123,60 +124,71 @@ class line_reader {
   bool at_end_ = false;
 };
 
-/// The lines of an input as a single-pass `std::ranges::input_range` of `std::string_view`; composes
-/// with the iter layer (`read_lines(path) | filter(...) | count()`).
+/// The lines of an input as a single-pass `std::ranges::input_range`; composes with the iter layer
+/// (`read_lines(path) | filter(...) | count()`). `Line` is `std::string_view` (`line_range`: each
+/// element valid until the iterator advances) or `std::string` (`owned_line_range`: each element a
+/// `std::string&` the caller may keep or move from; one allocation per line longer than the
+/// small-string buffer, and a moved-from element is re-filled on the next line).
 ///
 /// Like a generator, it is a move-only range, not a view: an lvalue is borrowed by a pipeline, an
-/// rvalue moved into it. Lifetime: each element is valid until the iterator advances; copy it into a
-/// `std::string` (or use `read_lines_owned`) to keep a line. Iterators stay valid when the range is
-/// moved, not after it is destroyed. The first `begin()` reads the first line; a later one returns
-/// an iterator at the current line (after a `break`, the line the loop stopped at). Errors are
-/// thrown from `begin()` and `++`.
-class line_range {
+/// rvalue moved into it. Iterators stay valid when the range is moved, not after it is destroyed.
+/// The first `begin()` reads the first line; a later one returns an iterator at the current line
+/// (after a `break`, the line the loop stopped at). Errors are thrown from `begin()` and `++`.
+template <class Line>
+class basic_line_range {
   // Iterators point at the state, which stays put when the range is moved.
   struct state {
     state(io::input in, std::size_t max_line_length) : reader(std::move(in), max_line_length) {}
+    void advance() {
+      if constexpr (std::is_same_v<Line, std::string_view>) {
+        has_line = reader.next(line);
+      } else {
+        std::string_view v;
+        has_line = reader.next(v);
+        if (has_line) line.assign(v);
+      }
+    }
     line_reader reader;
-    std::string_view line;
+    Line line;
     bool has_line = false;
     bool started = false;
   };
 
  public:
+  using reference = std::conditional_t<std::is_same_v<Line, std::string_view>, std::string_view, Line&>;
+
   class iterator {
    public:
     using iterator_concept = std::input_iterator_tag;
-    using value_type = std::string_view;
+    using value_type = Line;
     using difference_type = std::ptrdiff_t;
 
     iterator() = default;
-    std::string_view operator*() const noexcept { return state_->line; }
+    reference operator*() const noexcept { return state_->line; }
     iterator& operator++() {
-      if (!state_->reader.next(state_->line)) {
-        state_->has_line = false;
-        state_ = nullptr;
-      }
+      state_->advance();
+      if (!state_->has_line) state_ = nullptr;
       return *this;
     }
     void operator++(int) { ++*this; }
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.state_ == nullptr; }
 
    private:
-    friend line_range;
+    friend basic_line_range;
     explicit iterator(state* s) noexcept : state_(s) {}
     state* state_ = nullptr;
   };
 
-  line_range() = default;
-  line_range(line_range&&) noexcept = default;
-  line_range& operator=(line_range&&) noexcept = default;
-  explicit line_range(io::input in, std::size_t max_line_length = line_options{}.max_line_length)
+  basic_line_range() = default;
+  basic_line_range(basic_line_range&&) noexcept = default;
+  basic_line_range& operator=(basic_line_range&&) noexcept = default;
+  explicit basic_line_range(io::input in, std::size_t max_line_length = line_options{}.max_line_length)
       : state_(std::make_unique<state>(std::move(in), max_line_length)) {}
 
   iterator begin() {
     if (!state_->started) {
       state_->started = true;
-      state_->has_line = state_->reader.next(state_->line);
+      state_->advance();
     }
     return state_->has_line ? iterator(state_.get()) : iterator();
   }
@@ -191,73 +203,14 @@ class line_range {
   std::unique_ptr<state> state_;
 };
 
+using line_range = basic_line_range<std::string_view>;
+using owned_line_range = basic_line_range<std::string>;
+
 /// The lines of the file at `path` ("-" for standard input), decompressed if it is gzip or zstd.
 /// Opens the file at once (a missing file throws here), reads at the first `begin()`.
 line_range read_lines(const std::string& path, line_options options = {});
 /// The lines of an already opened input.
 line_range read_lines(io::input in, line_options options = {});
-
-/// The lines of an input as `std::string`s, for callers that keep them: one allocation per line
-/// longer than the small-string buffer (a moved-from element is re-filled on the next line). The
-/// element is a `std::string&` the caller may move from; otherwise as `line_range`.
-class owned_line_range {
-  struct state {
-    state(io::input in, std::size_t max_line_length) : reader(std::move(in), max_line_length) {}
-    void advance() {
-      std::string_view v;
-      has_line = reader.next(v);
-      if (has_line) line.assign(v);
-    }
-    line_reader reader;
-    std::string line;
-    bool has_line = false;
-    bool started = false;
-  };
-
- public:
-  class iterator {
-   public:
-    using iterator_concept = std::input_iterator_tag;
-    using value_type = std::string;
-    using difference_type = std::ptrdiff_t;
-
-    iterator() = default;
-    std::string& operator*() const noexcept { return state_->line; }
-    iterator& operator++() {
-      state_->advance();
-      if (!state_->has_line) state_ = nullptr;
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.state_ == nullptr; }
-
-   private:
-    friend owned_line_range;
-    explicit iterator(state* s) noexcept : state_(s) {}
-    state* state_ = nullptr;
-  };
-
-  owned_line_range() = default;
-  owned_line_range(owned_line_range&&) noexcept = default;
-  owned_line_range& operator=(owned_line_range&&) noexcept = default;
-  explicit owned_line_range(io::input in, std::size_t max_line_length = line_options{}.max_line_length)
-      : state_(std::make_unique<state>(std::move(in), max_line_length)) {}
-
-  iterator begin() {
-    if (!state_->started) {
-      state_->started = true;
-      state_->advance();
-    }
-    return state_->has_line ? iterator(state_.get()) : iterator();
-  }
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  const line_reader& reader() const noexcept { return state_->reader; }
-  std::uint64_t line_number() const noexcept { return state_->reader.line_number(); }
-
- private:
-  std::unique_ptr<state> state_;
-};
 
 /// `read_lines`, with each line copied into a `std::string` the caller may keep.
 owned_line_range read_lines_owned(const std::string& path, line_options options = {});
