@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "yieldpipe/io/output.hpp"
+#include "yieldpipe/io/quote_style.hpp"
 
 namespace yieldpipe::io {
 
@@ -85,20 +86,6 @@ class record_writer {
   void write_row(std::initializer_list<field> row) { write_row(std::span<const field>(row.begin(), row.size())); }
   /// Writes what the writer still holds (the aligned table's first rows). Call before `commit()`.
   virtual void finish() {}
-};
-
-/// When a CSV field is quoted (Python's `csv.QUOTE_*`).
-enum class quote_style {
-  /// Only fields that contain the delimiter, the quote, `\r`, `\n` or a character of the line
-  /// terminator, and a record made of one empty field (`""`, so it is not an empty line).
-  minimal,
-  /// Every field, numbers and nulls too (a null is `""`).
-  all,
-  /// Every field but numbers and booleans (a null is `""`).
-  nonnumeric,
-  /// Never. A field that would need quoting is an `io_error` (Python: "need to escape, but no
-  /// escapechar set"), as is a record of one empty field.
-  none,
 };
 
 /// A CSV dialect for writing. The defaults are Python's `csv.writer` (the "excel" dialect), line
