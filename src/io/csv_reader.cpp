@@ -6,9 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "yieldpipe/io/detail/stop_masks.hpp"
 
 namespace yieldpipe::io {
 
@@ -28,49 +26,6 @@ std::optional<std::size_t> csv_header::find(std::string_view name) const noexcep
 namespace detail {
 
 namespace {
-
-// Bit i set when p[i] is one of the (up to five) characters the parser stops at, for the 64 bytes
-// at p (which must all be readable).
-class stop_set {
- public:
-  stop_set(char a, char b, char c, char d, char e) noexcept {
-#if defined(__SSE2__)
-    v_[0] = _mm_set1_epi8(a);
-    v_[1] = _mm_set1_epi8(b);
-    v_[2] = _mm_set1_epi8(c);
-    v_[3] = _mm_set1_epi8(d);
-    v_[4] = _mm_set1_epi8(e);
-#else
-    c_[0] = a, c_[1] = b, c_[2] = c, c_[3] = d, c_[4] = e;
-#endif
-  }
-
-  std::uint64_t mask(const char* p) const noexcept {
-#if defined(__SSE2__)
-    const auto part = [&](int i) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-      const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, v_[0]), _mm_cmpeq_epi8(v, v_[1])),
-                                                     _mm_or_si128(_mm_cmpeq_epi8(v, v_[2]), _mm_cmpeq_epi8(v, v_[3]))),
-                                        _mm_cmpeq_epi8(v, v_[4]));
-      return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(hits)));
-    };
-    return part(0) | part(1) << 16 | part(2) << 32 | part(3) << 48;
-#else
-    std::uint64_t m = 0;
-    for (int i = 0; i < 64; ++i)
-      m |= static_cast<std::uint64_t>(p[i] == c_[0] || p[i] == c_[1] || p[i] == c_[2] || p[i] == c_[3] || p[i] == c_[4])
-           << i;
-    return m;
-#endif
-  }
-
- private:
-#if defined(__SSE2__)
-  __m128i v_[5];
-#else
-  char c_[5];
-#endif
-};
 
 constexpr std::size_t initial_carry_extension = 4096;
 
@@ -113,7 +68,15 @@ struct csv_source {
 
   io::input in_;
   csv_options opt_;
-  stop_set stops_;
+  stop_chars stops_;
+  stop_masks_fn stop_masks_ = current_stop_masks();
+  // The stop masks of the blocks [mask_base_, mask_end_) of the current buffer, computed 32 blocks
+  // (2 KiB) at a time so that the call through stop_masks_ costs nothing per field.
+  static constexpr std::size_t mask_batch = 32;
+  std::uint64_t masks_[mask_batch];
+  const char* mask_base_ = nullptr;
+  const char* mask_end_ = nullptr;
+  void compute_masks(const char* block) noexcept;
   bool quoting_;  // quotes open quoted fields
   int escape_;    // the escape character, or -1
   bool (csv_source::*parse_)();
@@ -162,8 +125,8 @@ struct csv_source {
 csv_source::csv_source(io::input input, csv_options options)
     : in_(std::move(input)),
       opt_(std::move(options)),
-      stops_(opt_.delimiter, opt_.quoting == quote_style::none ? '\n' : opt_.quote, '\n', '\r',
-             opt_.escape.value_or('\n')),
+      stops_{{opt_.delimiter, opt_.quoting == quote_style::none ? '\n' : opt_.quote, '\n', '\r',
+              opt_.escape.value_or('\n')}},
       quoting_(opt_.quoting != quote_style::none),
       escape_(opt_.escape ? static_cast<unsigned char>(*opt_.escape) : -1),
       parse_(choose_parser(opt_)) {
@@ -217,11 +180,20 @@ bool csv_source::parse_record_as() {
   const char* block = nullptr;
   std::uint64_t bits = 0;
   // The stop characters of the 64-byte block holding p, from p on.
+  const char* mask_base = mask_base_;
+  const char* mask_end = mask_end_;
+  const auto masks_at = [&](const char* b) __attribute__((always_inline)) {
+    if (b < mask_base || b >= mask_end) [[unlikely]] {
+      compute_masks(b);
+      mask_base = mask_base_;
+      mask_end = mask_end_;
+    }
+    return masks_[(b - mask_base) >> 6];
+  };
+  // The stop characters of the 64-byte block holding p, from p on.
   const auto seek = [&](const char* p) __attribute__((always_inline)) {
     block = base + ((p - base) & ~std::ptrdiff_t{63});
-    std::uint64_t m = stops_.mask(block);
-    if (end - block < 64) m &= (std::uint64_t{1} << (end - block)) - 1;
-    bits = m & (~std::uint64_t{0} << (p - block));
+    bits = block < end ? masks_at(block) & (~std::uint64_t{0} << (p - block)) : 0;
   };
   const auto skip_to = [&](const char* p) {
     if (p - block < 64)
@@ -234,9 +206,7 @@ bool csv_source::parse_record_as() {
     while (bits == 0) {
       block += 64;
       if (block >= end) return nullptr;
-      std::uint64_t m = stops_.mask(block);
-      if (end - block < 64) m &= (std::uint64_t{1} << (end - block)) - 1;
-      bits = m;
+      bits = masks_at(block);
     }
     const char* p = block + std::countr_zero(bits);
     bits &= bits - 1;
@@ -422,6 +392,15 @@ record_end:
   return true;
 }
 
+void csv_source::compute_masks(const char* block) noexcept {
+  const auto blocks = std::min<std::size_t>(mask_batch, static_cast<std::size_t>(end_ - block + 63) / 64);
+  stop_masks_(stops_, block, blocks, masks_);
+  const char* last = block + 64 * (blocks - 1);
+  if (end_ - last < 64) masks_[blocks - 1] &= (std::uint64_t{1} << (end_ - last)) - 1;
+  mask_base_ = block;
+  mask_end_ = block + 64 * blocks;
+}
+
 bool (csv_source::*csv_source::choose_parser(const csv_options& o))() {
   const bool quoting = o.quoting != quote_style::none;
   const int variant = (o.skip_initial_space ? 4 : 0) | (o.escape ? 2 : 0) | (quoting ? 1 : 0);
@@ -551,6 +530,7 @@ bool csv_source::refill() {
 
 void csv_source::enter_chunk_at(const char* p) {
   in_carry_ = false;
+  mask_base_ = mask_end_ = nullptr;
   base_ = chunk_.data();
   end_ = chunk_.data() + chunk_.size();
   base_offset_ = chunk_offset_;
@@ -588,6 +568,7 @@ void csv_source::grow_carry() {
   base_ = pos_ = carry_.data();
   end_ = base_ + carry_size_;
   final_ = eof_;
+  mask_base_ = mask_end_ = nullptr;
 }
 
 const csv_row* csv_source::next() {
@@ -766,7 +747,7 @@ csv_reader::csv_reader(csv_reader&&) noexcept = default;
 csv_reader& csv_reader::operator=(csv_reader&&) noexcept = default;
 csv_reader::~csv_reader() = default;
 
-const csv_row* csv_reader::next() { return source_->next(); }
+const csv_row* csv_reader::next() { return current_ = source_->next(); }
 
 const csv_header* csv_reader::header() const noexcept { return source_->header_ ? &*source_->header_ : nullptr; }
 

@@ -89,7 +89,6 @@ constexpr time_field_info time_info(kind k) noexcept {
   }
 }
 
-constexpr bool is_time_field(kind k) noexcept { return k <= kind::second; }
 constexpr bool is_variable_field(kind k) noexcept {
   return k == kind::level || k == kind::component || k == kind::message;
 }

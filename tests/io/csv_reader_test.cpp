@@ -12,6 +12,7 @@
 #include <vector>
 #include <yieldpipe/io/csv_batches.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
+#include <yieldpipe/io/detail/stop_masks.hpp>
 #include <yieldpipe/iter/filter.hpp>
 #include <yieldpipe/iter/terminals.hpp>
 
@@ -569,12 +570,61 @@ TEST_F(csv_reader_test, equals_the_scalar_reference_parser_on_random_inputs_in_e
   EXPECT_GT(errors, compared / 20);  // the inputs do reach the error paths
 }
 
+TEST_F(csv_reader_test, every_instruction_set_variant_reads_the_same_records) {
+  using io::detail::stop_scan;
+  std::mt19937_64 gen(5);
+  const std::string alphabet = "ab,\"\r\n x\\";
+  std::vector<std::string> inputs;
+  for (int i = 0; i < 200; ++i) {
+    std::string data;
+    const std::size_t n = gen() % 3000;
+    for (std::size_t k = 0; k < n; ++k) data += alphabet[gen() % alphabet.size()];
+    inputs.push_back(data);
+  }
+  csv_options o;
+  o.header = false;
+  o.ragged = io::ragged_rows::keep;
+  o.escape = '\\';
+  const auto read_all = [&](const std::string& data) {
+    rows out;
+    try {
+      io::csv_reader reader(write("v.csv", data), o);
+      while (const io::csv_row* row = reader.next()) out.emplace_back(row->fields().begin(), row->fields().end());
+    } catch (const io_error& e) {
+      out.push_back({"error", e.what()});
+    }
+    return out;
+  };
+  ASSERT_TRUE(io::detail::use_stop_scan(stop_scan::portable));
+  std::vector<rows> expected;
+  for (const std::string& data : inputs) expected.push_back(read_all(data));
+  int variants = 0;
+  for (stop_scan scan : {stop_scan::sse2, stop_scan::avx2, stop_scan::avx512}) {
+    if (!io::detail::use_stop_scan(scan)) continue;  // this CPU lacks it
+    ++variants;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      EXPECT_EQ(read_all(inputs[i]), expected[i]) << "variant " << static_cast<int>(scan) << " input " << i;
+  }
+  ASSERT_TRUE(io::detail::use_stop_scan(io::detail::best_stop_scan()));
+  EXPECT_GE(variants, 1);
+}
+
 TEST_F(csv_reader_test, read_csv_is_a_range_for_pipelines) {
   const std::string path = write("p.csv", "v\n1\n2\n3\n4\n");
   auto records = io::read_csv(path);
   const std::size_t v = records.column("v");
   const long long even = records | filter([v](const io::csv_row& r) { return r.get<int>(v) % 2 == 0; }) | count();
   EXPECT_EQ(even, 2);
+  EXPECT_EQ(records.begin(), records.end());  // a second begin() at the end is the end
+}
+
+TEST_F(csv_reader_test, a_second_begin_continues_at_the_record_the_loop_stopped_at) {
+  auto records = io::read_csv(write("c.csv", "v\n1\n2\n3\n"));
+  for (const io::csv_row& row : records)
+    if (row.get<int>("v") == 2) break;
+  std::vector<int> rest;
+  for (const io::csv_row& row : records) rest.push_back(row.get<int>("v"));
+  EXPECT_EQ(rest, (std::vector<int>{2, 3}));
 }
 
 TEST_F(csv_reader_test, csv_batches_yields_full_batches_and_a_short_last_one_that_own_their_rows) {

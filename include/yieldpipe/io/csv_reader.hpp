@@ -238,6 +238,8 @@ class csv_reader {
 
   /// The next record, or null at the end of the input. The row stays valid until the next call.
   const csv_row* next();
+  /// What the last `next()` returned (null before the first call and at the end).
+  const csv_row* current() const noexcept { return current_; }
 
   /// The header, or null when `options.header` is false.
   const csv_header* header() const noexcept;
@@ -252,6 +254,7 @@ class csv_reader {
 
  private:
   std::unique_ptr<detail::csv_source> source_;
+  const csv_row* current_ = nullptr;
 };
 
 /// A CSV input as a single-pass `std::ranges::input_range` of `const csv_row&`; composes with the
@@ -286,13 +289,14 @@ class csv_range {
   csv_range() = default;
   explicit csv_range(csv_reader reader) : reader_(std::make_unique<csv_reader>(std::move(reader))) {}
 
-  /// The first call reads the first record; a later one continues at the current record.
+  /// The first call reads the first record; a later one continues at the current record (after a
+  /// `break`, the record the loop stopped at; at the end, the end).
   iterator begin() {
     if (!started_) {
       started_ = true;
-      current_ = reader_->next();
+      return {reader_.get(), reader_->next()};
     }
-    return {reader_.get(), current_};
+    return {reader_.get(), reader_->current()};
   }
   std::default_sentinel_t end() const noexcept { return {}; }
 
@@ -302,7 +306,6 @@ class csv_range {
 
  private:
   std::unique_ptr<csv_reader> reader_;
-  const csv_row* current_ = nullptr;
   bool started_ = false;
 };
 
