@@ -6,10 +6,9 @@
 // with the same generator (each number derived from the raw 64-bit output, so both languages draw
 // identical rows) and runs the guide's code on it.
 //
-// The guide reads rows with csv.DictReader and builds the batches by hand; here the rows come from
-// a generator that reads the file line by line and splits each on commas (the generated file has no
-// quoted fields; the io layer's RFC 4180 reader replaces this), and the batches from
-// `| batched(chunk_size)`. Only one line and one batch are in memory at a time.
+// The guide reads rows with csv.DictReader and builds the batches by hand; here `io::csv_batches`
+// is that generator: batches of 1000 records read with Python's csv rules, each record typed by
+// column name. Only one batch (and the reader's buffers) is in memory at a time.
 #include <unistd.h>
 
 #include <array>
@@ -26,8 +25,7 @@
 #include <vector>
 #include <yieldpipe/core.hpp>
 #include <yieldpipe/iter.hpp>
-#include <yieldpipe/iter/batched.hpp>
-#include <yieldpipe/iter/islice.hpp>
+#include <yieldpipe/io/csv_batches.hpp>
 
 #include "example.hpp"
 
@@ -90,59 +88,24 @@ void write_sensor_csv(const std::filesystem::path& path) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 
-// The file's lines, one at a time (a generator: the file stays open while it is suspended and is
-// closed when it finishes or is destroyed).
-yieldpipe::generator<std::string> read_lines(std::filesystem::path path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::string line;
-  while (std::getline(in, line)) co_yield line;
-}
-
-// One CSV row, typed: what csv.DictReader's dict holds, as strings there.
+// One CSV row, typed: what csv.DictReader's dict holds, as strings there. A field that is not a
+// number is an io_error naming the file, line, column and text.
 struct sensor_row {
   long long id = 0;
-  std::string timestamp, sensor, category;
-  double value = 0, temperature = 0, humidity = 0;
+  std::string category;
+  double value = 0, temperature = 0;
   std::string status;
-  double quality_score = 0;
 };
 
-// Splits a line on commas (no quoting in this file) into the row's fields.
-sensor_row parse_row(const std::string& line) {
-  std::vector<std::string> f;
-  std::size_t start = 0;
-  for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
-    f.push_back(line.substr(start, comma - start));
-  f.push_back(line.substr(start));
-  if (f.size() != 9) throw std::runtime_error("expected 9 fields, got " + std::to_string(f.size()) + ": " + line);
-  sensor_row r;
-  r.id = std::stoll(f[0]);
-  r.timestamp = f[1];
-  r.sensor = f[2];
-  r.category = f[3];
-  r.value = std::stod(f[4]);
-  r.temperature = std::stod(f[5]);
-  r.humidity = std::stod(f[6]);
-  r.status = f[7];
-  r.quality_score = std::stod(f[8]);
-  return r;
+sensor_row typed(const yieldpipe::io::csv_row& row) {
+  return {row.get<long long>("id"), row.get<std::string>("category"), row.get<double>("value"),
+          row.get<double>("temperature"), row.get<std::string>("status")};
 }
 
-// The rows of the file: its lines after the header (checked, as DictReader takes its keys from it).
-auto read_rows(const std::filesystem::path& filename) {
-  auto lines = read_lines(filename);
-  const auto first = lines.next();
-  if (!first || *first != header) throw std::runtime_error(filename.string() + ": unexpected header");
-  // The generator goes on after the header: the pipeline continues where next() left it.
-  return std::move(lines) | yieldpipe::map(parse_row);
-}
-
-/// Process massive CSV files without loading into memory
-auto process_large_csv(const std::filesystem::path& filename, long long chunk_size = 1000) {
-  // The guide's `batch.append(row); if len(batch) >= chunk_size: yield batch` and the final short
-  // batch, as a stage.
-  return read_rows(filename) | yieldpipe::batched(chunk_size);
+/// Process massive CSV files without loading into memory: the guide's generator, from the io layer
+/// (`csv_batches(path, chunk_size)` is `process_large_csv(filename, chunk_size)`).
+auto process_large_csv(const std::filesystem::path& filename, std::size_t chunk_size = 1000) {
+  return yieldpipe::io::csv_batches(filename.string(), chunk_size);
 }
 
 // The guide's placeholders.
@@ -203,11 +166,11 @@ YIELDPIPE_EXAMPLE(120, process_large_csv, "Big Data Scenario: CSV File Processor
 
   database db;
   // Process the CSV file efficiently
-  for (const std::vector<sensor_row>& batch : process_large_csv(file.path)) {
+  for (const yieldpipe::io::csv_batch& batch : process_large_csv(file.path)) {
     // Process each batch of 1000 records
     std::vector<processed_record> processed_batch;
     processed_batch.reserve(batch.size());
-    for (const auto& record : batch) processed_batch.push_back(transform_record(record));
+    for (const auto& record : batch) processed_batch.push_back(transform_record(typed(record)));
     save_to_database(db, processed_batch);
   }
 
