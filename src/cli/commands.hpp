@@ -8,4 +8,8 @@ namespace yieldpipe::cli {
 /// Registers `yieldpipe demo` on `app`.
 void add_demo_command(CLI::App& app);
 
+/// Registers `yieldpipe gen sensors|logs|graph` on `app`. A failed write exits 1 (the message names the
+/// path); a closed standard output (`| head`) ends the command quietly with 0.
+void add_gen_command(CLI::App& app);
+
 }  // namespace yieldpipe::cli

@@ -8,8 +8,12 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "yieldpipe 0.1.0");
   app.require_subcommand(1);
   yieldpipe::cli::add_demo_command(app);
+  yieldpipe::cli::add_gen_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    // A command that failed after saying why (bad data, failed I/O) chose its exit code.
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     // CLI11 exits 0 for --help/--version and 106 (mapped to our 2) for bad usage.
     const int code = app.exit(e);

@@ -1,0 +1,158 @@
+// `yieldpipe gen sensors|logs|graph`: synthetic data, the same bytes for the same seed (see gen_data.hpp).
+#include <charconv>
+#include <cstdint>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/output.hpp>
+
+#include "commands.hpp"
+#include "gen_data.hpp"
+
+namespace yieldpipe::cli {
+namespace {
+
+constexpr std::uint64_t max_u64 = std::numeric_limits<std::uint64_t>::max();
+
+// a * b, or nothing on overflow.
+std::optional<std::uint64_t> times(std::uint64_t a, std::uint64_t b) {
+  if (b != 0 && a > max_u64 / b) return std::nullopt;
+  return a * b;
+}
+
+// A count of records: "1000", or "1e6", "25e6" (an integer times a power of ten).
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t n = 0;
+  const char* end = text.data() + text.size();
+  auto parsed = std::from_chars(text.data(), end, n);
+  if (parsed.ec != std::errc() || parsed.ptr == text.data()) return std::nullopt;
+  const char* p = parsed.ptr;
+  if (p != end && (*p == 'e' || *p == 'E')) {
+    unsigned exponent = 0;
+    const char* digits = p + 1;
+    parsed = std::from_chars(digits, end, exponent);
+    if (parsed.ec != std::errc() || parsed.ptr == digits) return std::nullopt;
+    p = parsed.ptr;
+    for (; exponent > 0; --exponent)
+      if (auto m = times(n, 10))
+        n = *m;
+      else
+        return std::nullopt;
+  }
+  if (p != end) return std::nullopt;
+  return n;
+}
+
+// A byte size: a number with at most six decimals and a unit: B (or none), kB/K, MB/M, GB/G, TB/T
+// (powers of 1000, as disks are sold) or KiB, MiB, GiB, TiB (powers of 1024); units are case-insensitive.
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  const char* end = text.data() + text.size();
+  std::uint64_t whole = 0;
+  const auto parsed = std::from_chars(text.data(), end, whole);
+  if (parsed.ec != std::errc() || parsed.ptr == text.data()) return std::nullopt;
+  const char* p = parsed.ptr;
+  std::uint64_t fraction = 0, fraction_scale = 1;
+  if (p != end && *p == '.') {
+    for (++p; p != end && *p >= '0' && *p <= '9'; ++p) {
+      if (fraction_scale == 1'000'000) return std::nullopt;
+      fraction = fraction * 10 + static_cast<std::uint64_t>(*p - '0');
+      fraction_scale *= 10;
+    }
+  }
+  std::string unit(p, end);
+  for (char& c : unit) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  std::uint64_t scale = 0;
+  static constexpr std::string_view prefixes = "kmgt";
+  if (unit.empty() || unit == "b") {
+    scale = 1;
+  } else if (const auto at = prefixes.find(unit[0]); at != std::string_view::npos) {
+    const std::string_view rest = std::string_view(unit).substr(1);
+    const std::uint64_t base = rest == "ib" ? 1024 : (rest.empty() || rest == "b") ? 1000 : 0;
+    if (base == 0) return std::nullopt;
+    scale = 1;
+    for (std::size_t i = 0; i <= at; ++i) scale *= base;
+  } else {
+    return std::nullopt;
+  }
+  const auto bytes = times(whole, scale);
+  // fraction < 10^6 and scale <= 1024^4: the product fits.
+  const std::uint64_t extra = fraction * scale / fraction_scale;
+  if (!bytes || *bytes > max_u64 - extra) return std::nullopt;
+  return *bytes + extra;
+}
+
+struct gen_settings {
+  std::string kind;
+  std::string rows;
+  std::string size;
+  std::uint64_t seed = 42;
+  std::string output = "-";
+};
+
+void run_gen(const gen_settings& settings) {
+  gen_options options;
+  options.seed = settings.seed;
+  if (!settings.size.empty()) {
+    options.rows = max_u64;
+    options.bytes = *parse_size(settings.size);  // checked by the option's validator
+  } else if (!settings.rows.empty()) {
+    options.rows = *parse_count(settings.rows);
+  }
+  try {
+    io::output out(settings.output);
+    generate(*parse_dataset(settings.kind), out, options);
+    out.commit();
+  } catch (const io::broken_pipe&) {
+    // The reader has all it wanted (`yieldpipe gen ... | head`): a normal end.
+  } catch (const io::io_error& e) {
+    std::cerr << "yieldpipe gen: " << e.what() << '\n';
+    throw CLI::RuntimeError(1);
+  }
+}
+
+}  // namespace
+
+void add_gen_command(CLI::App& app) {
+  auto settings = std::make_shared<gen_settings>();
+  auto* gen = app.add_subcommand(
+      "gen", "Write synthetic data: sensor readings (CSV), application logs, a social graph (CSV edge list)");
+  gen->add_option("kind", settings->kind, "sensors, logs or graph")
+      ->required()
+      ->check(CLI::IsMember({"sensors", "logs", "graph"}));
+  auto* rows =
+      gen->add_option("--rows", settings->rows, "Records to write, header not counted: 1000000 or 1e6")
+          ->default_str("1000")
+          ->check(CLI::Validator(
+              [](std::string& text) { return parse_count(text) ? std::string() : "not a count: " + text; }, "COUNT"));
+  gen->add_option("--size", settings->size,
+                  "Instead of --rows: stop after the record that makes the output this big: 700MB, 1.5GB, 64KiB "
+                  "(kB, MB, GB, TB are powers of 1000)")
+      ->excludes(rows)
+      ->check(CLI::Validator(
+          [](std::string& text) { return parse_size(text) ? std::string() : "not a size (700MB, 1.5GB): " + text; },
+          "SIZE"));
+  gen->add_option("--seed", settings->seed, "The seed: the same seed, kind and count give the same bytes everywhere")
+      ->capture_default_str();
+  gen->add_option("-o,--output", settings->output,
+                  "The file to write (- is standard output); a file appears whole or not at all")
+      ->capture_default_str();
+  gen->footer(
+      "Examples:\n"
+      "  yieldpipe gen sensors --rows 1000000 -o sensors.csv\n"
+      "  yieldpipe gen sensors --size 700MB --seed 7 -o big.csv\n"
+      "  yieldpipe gen logs --rows 100000 -o app.log\n"
+      "  yieldpipe gen graph --rows 50000 | head\n"
+      "\n"
+      "sensors: id,timestamp,sensor,category,value,temperature,humidity,status,quality_score,location\n"
+      "  (1000 sensors; value spikes, temperature outliers, missing humidity, quoted locations)\n"
+      "logs:    2024-03-01 12:00:07 ERROR db.pool: connection refused ... (the default log format)\n"
+      "graph:   source,target (friendships, power-law degrees)\n"
+      "CSV lines end in \\n. A shorter run is a prefix of a longer one with the same seed.");
+  gen->callback([settings] { run_gen(*settings); });
+}
+
+}  // namespace yieldpipe::cli
