@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -57,11 +58,8 @@ class accumulate_view : public std::ranges::view_interface<accumulate_view<V, F,
       std::assignable_from<total_type&, std::invoke_result_t<F&, total_type, std::ranges::range_reference_t<V>>>,
       "accumulate: fn(total, element) must give the total's type again");
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, total_type> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = total_type;
     using reference = const total_type&;
 
     iterator() = default;
@@ -88,7 +86,6 @@ class accumulate_view : public std::ranges::view_interface<accumulate_view<V, F,
         *total_ = std::invoke(*parent_->fn_, std::move(*total_), **current_);
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return !it.total_.has_value(); }
 

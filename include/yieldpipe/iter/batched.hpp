@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -35,12 +36,8 @@ class batched_view : public std::ranges::view_interface<batched_view<V>> {
   using value = std::ranges::range_value_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::vector<value>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::vector<value>;
-
     iterator() = default;
     iterator(base_iterator current, base_sentinel end, std::size_t n, bool strict)
         : current_(std::move(current)), end_(std::move(end)), n_(n), strict_(strict) {
@@ -52,7 +49,6 @@ class batched_view : public std::ranges::view_interface<batched_view<V>> {
       fill(true);
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

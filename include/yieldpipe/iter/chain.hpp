@@ -10,6 +10,7 @@
 #include <utility>
 #include <variant>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -66,11 +67,9 @@ class chain_view : public std::ranges::view_interface<chain_view<Vs...>> {
   static constexpr std::size_t N = sizeof...(Vs);
 
  public:
-  class iterator {
+  class iterator
+      : public detail::input_iterator_facade<iterator, std::common_type_t<std::ranges::range_value_t<Vs>...>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::common_type_t<std::ranges::range_value_t<Vs>...>;
     using reference = std::common_reference_t<std::ranges::range_reference_t<Vs>...>;
 
     iterator() = default;
@@ -88,7 +87,6 @@ class chain_view : public std::ranges::view_interface<chain_view<Vs...>> {
       });
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.current_.index() == 0; }
 
@@ -176,11 +174,8 @@ class chain_from_view : public std::ranges::view_interface<chain_from_view<V>> {
   using inner_iterator = std::ranges::iterator_t<inner_range>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<inner_range>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::ranges::range_value_t<inner_range>;
     using reference = std::ranges::range_reference_t<inner_range>;
 
     iterator() = default;
@@ -196,7 +191,6 @@ class chain_from_view : public std::ranges::view_interface<chain_from_view<V>> {
       }
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.at_end(); }
 

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/ref_tuple.hpp"
 
@@ -106,11 +107,8 @@ class product_view : public std::ranges::view_interface<product_view<Ts...>> {
   using pools_type = std::tuple<std::vector<Ts>...>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::tuple<Ts...>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::tuple<Ts...>;
     using reference = ref_tuple<const Ts&...>;
 
     iterator() = default;
@@ -132,7 +130,6 @@ class product_view : public std::ranges::view_interface<product_view<Ts...>> {
       done_ = true;  // every index wrapped round (at once for N == 0: the one empty tuple is done)
       return *this;
     }
-    void operator++(int) noexcept { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 
@@ -179,12 +176,8 @@ auto product(Rs&&... ranges) {
 template <std::copyable T>
 class product_repeat_view : public std::ranges::view_interface<product_repeat_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::span<const T>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::span<const T>;
-
     iterator() = default;
     iterator(iterator&&) noexcept = default;
     iterator& operator=(iterator&&) noexcept = default;
@@ -207,7 +200,6 @@ class product_repeat_view : public std::ranges::view_interface<product_repeat_vi
       done_ = true;
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 
@@ -266,12 +258,8 @@ inline auto product_repeat(long long n) {
 template <std::copyable T>
 class combinations_view : public std::ranges::view_interface<combinations_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::span<const T>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::span<const T>;
-
     iterator() = default;
     iterator(iterator&&) noexcept = default;
     iterator& operator=(iterator&&) noexcept = default;
@@ -301,7 +289,6 @@ class combinations_view : public std::ranges::view_interface<combinations_view<T
       state_.refresh(indices_, i);
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 
@@ -360,12 +347,8 @@ auto combinations(R&& range, long long r) {
 template <std::copyable T>
 class permutations_view : public std::ranges::view_interface<permutations_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::span<const T>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::span<const T>;
-
     iterator() = default;
     iterator(iterator&&) noexcept = default;
     iterator& operator=(iterator&&) noexcept = default;
@@ -399,7 +382,6 @@ class permutations_view : public std::ranges::view_interface<permutations_view<T
       done_ = true;
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/zip.hpp"
 
@@ -26,11 +27,8 @@ class compress_view : public std::ranges::view_interface<compress_view<D, S>> {
   using zipped = zip_view<D, S>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<D>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::ranges::range_value_t<D>;
     using reference = std::ranges::range_reference_t<D>;
 
     iterator() = default;
@@ -43,7 +41,6 @@ class compress_view : public std::ranges::view_interface<compress_view<D, S>> {
       skip();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
       return it.current_ == std::default_sentinel;

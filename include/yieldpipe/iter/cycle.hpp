@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -24,12 +25,8 @@ class cycle_view : public std::ranges::view_interface<cycle_view<V>> {
   using value = std::ranges::range_value_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, value> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = value;
-
     iterator() = default;
 
     const value& operator*() const noexcept { return parent_->saved_[index_]; }
@@ -46,7 +43,6 @@ class cycle_view : public std::ranges::view_interface<cycle_view<V>> {
       if (index_ == parent_->saved_.size()) index_ = 0;
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.parent_ == nullptr; }
 

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/ref_tuple.hpp"
 
@@ -25,11 +26,9 @@ class enumerate_view : public std::ranges::view_interface<enumerate_view<V, I>> 
  public:
   struct sentinel;
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::pair<I, std::ranges::range_value_t<V>>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::pair<I, std::ranges::range_value_t<V>>;
     using reference = ref_pair<I, std::ranges::range_reference_t<V>>;
 
     iterator() = default;
@@ -41,7 +40,6 @@ class enumerate_view : public std::ranges::view_interface<enumerate_view<V, I>> 
       ++index_;
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, const sentinel& s) { return it.current_ == s.end_; }
 

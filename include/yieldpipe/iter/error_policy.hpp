@@ -28,6 +28,7 @@
 #include <typeinfo>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -194,12 +195,9 @@ class try_map_view : public std::ranges::view_interface<try_map_view<V, F, Sink>
   using reference = std::conditional_t<std::is_reference_v<result>, result, std::remove_cvref_t<result>&>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::remove_cvref_t<result>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::remove_cvref_t<result>;
-
     iterator() = default;
     iterator(try_map_view* parent, base_iterator current, base_sentinel end)
         : parent_(parent), current_(std::move(current)), end_(std::move(end)) {
@@ -219,7 +217,6 @@ class try_map_view : public std::ranges::view_interface<try_map_view<V, F, Sink>
       satisfy();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.current_ == it.end_; }
 

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -20,12 +21,9 @@ class filter_view : public std::ranges::view_interface<filter_view<V, Pred, Keep
   using base_sentinel = std::ranges::sentinel_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<V>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::ranges::range_value_t<V>;
-
     iterator() = default;
     iterator(const Pred* pred, base_iterator current, base_sentinel end)
         : pred_(pred), current_(std::move(current)), end_(std::move(end)) {
@@ -38,7 +36,6 @@ class filter_view : public std::ranges::view_interface<filter_view<V, Pred, Keep
       skip();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.current_ == it.end_; }
 

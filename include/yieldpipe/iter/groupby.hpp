@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -111,12 +112,9 @@ class groupby_view : public std::ranges::view_interface<groupby_view<V, Key>> {
   /// One run of equal keys: an input range that reads the run from the shared base iterator.
   class group : public std::ranges::view_interface<group> {
    public:
-    class iterator {
+    class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<V>,
+                                                          std::ranges::range_difference_t<V>> {
      public:
-      using iterator_concept = std::input_iterator_tag;
-      using difference_type = std::ranges::range_difference_t<V>;
-      using value_type = std::ranges::range_value_t<V>;
-
       iterator() = default;
 
       decltype(auto) operator*() const { return **state_->current; }
@@ -127,7 +125,6 @@ class groupby_view : public std::ranges::view_interface<groupby_view<V, Key>> {
         }
         return *this;
       }
-      void operator++(int) { ++*this; }
 
       friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
 
@@ -160,12 +157,8 @@ class groupby_view : public std::ranges::view_interface<groupby_view<V, Key>> {
     std::size_t generation_ = 0;
   };
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::pair<key_type, group>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::pair<key_type, group>;
-
     iterator() = default;
 
     /// The group's key (a copy) and the group.
@@ -174,7 +167,6 @@ class groupby_view : public std::ranges::view_interface<groupby_view<V, Key>> {
       done_ = !parent_->state_->next_group();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -60,12 +61,9 @@ class islice_view : public std::ranges::view_interface<islice_view<V>> {
   using base_sentinel = std::ranges::sentinel_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<V>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::ranges::range_value_t<V>;
-
     iterator() = default;
 
     decltype(auto) operator*() const { return *current_; }
@@ -83,7 +81,6 @@ class islice_view : public std::ranges::view_interface<islice_view<V>> {
       }
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -25,12 +26,9 @@ class map_view : public std::ranges::view_interface<map_view<V, F>> {
  public:
   struct sentinel;
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::remove_cvref_t<result>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::remove_cvref_t<result>;
-
     iterator() = default;
     iterator(map_view* parent, base_iterator current) : parent_(parent), current_(std::move(current)) {}
 
@@ -46,7 +44,6 @@ class map_view : public std::ranges::view_interface<map_view<V, F>> {
       cache_.reset();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, const sentinel& s) { return it.current_ == s.end_; }
 

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/detail/moments.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/rolling_stats.hpp"
@@ -27,12 +28,8 @@ class moving_average_view : public std::ranges::view_interface<moving_average_vi
   using base_sentinel = std::ranges::sentinel_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, double, std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = double;
-
     iterator() = default;
     iterator(moving_average_view* parent, base_iterator current, base_sentinel end)
         : parent_(parent), current_(std::move(current)), end_(std::move(end)) {
@@ -45,7 +42,6 @@ class moving_average_view : public std::ranges::view_interface<moving_average_vi
       arrive();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.current_ == it.end_; }
 

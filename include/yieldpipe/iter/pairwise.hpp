@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/ref_tuple.hpp"
 
@@ -25,11 +26,8 @@ class pairwise_view : public std::ranges::view_interface<pairwise_view<V>> {
   using element = std::ranges::range_value_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::pair<element, element>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::pair<element, element>;
     using reference = ref_pair<const element&, const element&>;
 
     iterator() = default;
@@ -48,7 +46,6 @@ class pairwise_view : public std::ranges::view_interface<pairwise_view<V>> {
         *second_ = *current_;
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return !it.second_.has_value(); }
 

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/memory.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
@@ -256,12 +257,9 @@ class progress_view : public std::ranges::view_interface<progress_view<V>> {
     base_sentinel end_{};
   };
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<V>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::ranges::range_value_t<V>;
-
     iterator() = default;
     iterator(progress_meter* meter, base_iterator current) : meter_(meter), current_(std::move(current)) {}
 
@@ -271,7 +269,6 @@ class progress_view : public std::ranges::view_interface<progress_view<V>> {
       meter_->tick();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     // Reaching the end is where the final line is drawn.
     friend bool operator==(const iterator& it, const sentinel& s) {

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/detail/moments.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
@@ -87,12 +88,8 @@ class running_stats_view : public std::ranges::view_interface<running_stats_view
   using base_sentinel = std::ranges::sentinel_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, running_stats, std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = running_stats;
-
     iterator() = default;
     iterator(running_stats_view* parent, base_iterator current, base_sentinel end)
         : parent_(parent), current_(std::move(current)), end_(std::move(end)) {
@@ -105,7 +102,6 @@ class running_stats_view : public std::ranges::view_interface<running_stats_view
       arrive();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.current_ == it.end_; }
 

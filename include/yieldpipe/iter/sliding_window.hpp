@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -97,12 +98,8 @@ class sliding_window_view : public std::ranges::view_interface<sliding_window_vi
   using value = std::ranges::range_value_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::span<const value>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::span<const value>;
-
     iterator() = default;
     iterator(iterator&&) noexcept = default;
     iterator& operator=(iterator&&) noexcept = default;
@@ -128,7 +125,6 @@ class sliding_window_view : public std::ranges::view_interface<sliding_window_vi
         buffer_.push(*current_);
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 
@@ -161,12 +157,8 @@ class contiguous_window_view : public std::ranges::view_interface<contiguous_win
   using element = std::remove_reference_t<std::ranges::range_reference_t<V>>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::span<const element>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::span<const element>;
-
     iterator() = default;
     iterator(const element* first, std::size_t windows, std::size_t n) : current_(first), left_(windows), n_(n) {}
     std::span<const element> operator*() const noexcept { return {current_, n_}; }
@@ -175,7 +167,6 @@ class contiguous_window_view : public std::ranges::view_interface<contiguous_win
       --left_;
       return *this;
     }
-    void operator++(int) noexcept { ++*this; }
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.left_ == 0; }
 
    private:

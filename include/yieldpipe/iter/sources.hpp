@@ -12,6 +12,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
+
 namespace yieldpipe {
 
 /// Python's `range(start, stop, step)`: integers from `start` while below `stop` (above it for a
@@ -19,12 +21,8 @@ namespace yieldpipe {
 template <std::integral T>
 class range_view : public std::ranges::view_interface<range_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, T> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-
     iterator() = default;
     iterator(T value, T step, std::size_t left) : value_(value), step_(step), left_(left) {}
 
@@ -34,7 +32,6 @@ class range_view : public std::ranges::view_interface<range_view<T>> {
       if (left_ != 0) value_ = static_cast<T>(value_ + step_);  // never steps past the last value: no overflow
       return *this;
     }
-    void operator++(int) noexcept { ++*this; }
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.left_ == 0; }
 
    private:
@@ -81,12 +78,8 @@ range_view<T> range(T start, std::type_identity_t<T> stop, std::type_identity_t<
 template <class T>
 class count_view : public std::ranges::view_interface<count_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, T> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-
     iterator() = default;
     iterator(T value, T step) : value_(value), step_(step) {}
     T operator*() const { return value_; }
@@ -94,7 +87,6 @@ class count_view : public std::ranges::view_interface<count_view<T>> {
       value_ = static_cast<T>(value_ + step_);
       return *this;
     }
-    void operator++(int) { ++*this; }
     friend bool operator==(const iterator&, std::unreachable_sentinel_t) noexcept { return false; }
 
    private:
@@ -124,12 +116,8 @@ count_view<T> count(T start, std::type_identity_t<T> step = T{1}) {
 template <std::copyable T>
 class repeat_view : public std::ranges::view_interface<repeat_view<T>> {
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, T> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-
     iterator() = default;
     iterator(const T* value, std::optional<std::size_t> left) : value_(value), left_(left) {}
     const T& operator*() const noexcept { return *value_; }
@@ -137,7 +125,6 @@ class repeat_view : public std::ranges::view_interface<repeat_view<T>> {
       if (left_) --*left_;
       return *this;
     }
-    void operator++(int) noexcept { ++*this; }
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.left_ == 0u; }
 
    private:

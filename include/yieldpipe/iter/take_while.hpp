@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 
 namespace yieldpipe {
@@ -23,12 +24,9 @@ class take_while_view : public std::ranges::view_interface<take_while_view<V, Pr
   using base_sentinel = std::ranges::sentinel_t<V>;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::ranges::range_value_t<V>,
+                                                        std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = std::ranges::range_value_t<V>;
-
     iterator() = default;
     iterator(const Pred* pred, base_iterator current, base_sentinel end)
         : pred_(pred), current_(std::move(current)), end_(std::move(end)) {
@@ -41,7 +39,6 @@ class take_while_view : public std::ranges::view_interface<take_while_view<V, Pr
       check();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

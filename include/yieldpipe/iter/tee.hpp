@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
+
 namespace yieldpipe {
 
 template <std::ranges::input_range V>
@@ -147,12 +149,8 @@ class tee_view {
  public:
   using value_type = std::ranges::range_value_t<V>;
 
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, value_type> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::ranges::range_value_t<V>;
-
     iterator() = default;
 
     const value_type& operator*() const noexcept { return state_->current(id_); }
@@ -161,7 +159,6 @@ class tee_view {
       done_ = !state_->advance(id_);
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/ref_tuple.hpp"
 
 namespace yieldpipe {
@@ -50,11 +51,8 @@ class basic_zip_view : public std::ranges::view_interface<basic_zip_view<Strict,
   static constexpr bool lazy_begin = (std::default_initializable<std::ranges::iterator_t<Vs>> && ...);
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::tuple<std::ranges::range_value_t<Vs>...>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::tuple<std::ranges::range_value_t<Vs>...>;
     using reference = ref_tuple<std::ranges::range_reference_t<Vs>...>;
 
     iterator() = default;
@@ -69,7 +67,6 @@ class basic_zip_view : public std::ranges::view_interface<basic_zip_view<Strict,
       step<false, 0>();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.done_; }
 

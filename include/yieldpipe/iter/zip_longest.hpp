@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/ref_tuple.hpp"
 
 namespace yieldpipe {
@@ -58,11 +59,8 @@ class zip_longest_view : public std::ranges::view_interface<zip_longest_view<Fil
   using element = typename detail::zip_longest_element<V, Fill>::type;
 
  public:
-  class iterator {
+  class iterator : public detail::input_iterator_facade<iterator, std::tuple<std::remove_cvref_t<element<Vs>>...>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = std::tuple<std::remove_cvref_t<element<Vs>>...>;
     using reference = ref_tuple<element<Vs>...>;
 
     iterator() = default;
@@ -78,7 +76,6 @@ class zip_longest_view : public std::ranges::view_interface<zip_longest_view<Fil
       advance(std::index_sequence_for<Vs...>{});
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.live_ == 0; }
 

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "yieldpipe/iter/detail/iterator_facade.hpp"
 #include "yieldpipe/iter/detail/moments.hpp"
 #include "yieldpipe/iter/pipe.hpp"
 #include "yieldpipe/iter/rolling_stats.hpp"
@@ -63,25 +64,21 @@ class zscore_anomalies_view : public std::ranges::view_interface<zscore_anomalie
   using element = std::ranges::range_value_t<V>;
 
  public:
-  class iterator {
+  class iterator
+      : public detail::input_iterator_facade<iterator, anomaly<element>, std::ranges::range_difference_t<V>> {
    public:
-    using iterator_concept = std::input_iterator_tag;
-    using difference_type = std::ranges::range_difference_t<V>;
-    using value_type = anomaly<element>;
-
     iterator() = default;
     iterator(zscore_anomalies_view* parent, base_iterator current, base_sentinel end)
         : parent_(parent), current_(std::move(current)), end_(std::move(end)) {
       find();
     }
 
-    const value_type& operator*() const noexcept { return *found_; }
+    const anomaly<element>& operator*() const noexcept { return *found_; }
     iterator& operator++() {
       ++current_;
       find();
       return *this;
     }
-    void operator++(int) { ++*this; }
 
     friend bool operator==(const iterator& it, std::default_sentinel_t) { return it.current_ == it.end_; }
 
@@ -101,14 +98,14 @@ class zscore_anomalies_view : public std::ranges::view_interface<zscore_anomalie
       }
     }
     template <class Ref>
-    static value_type make(Ref&& x, double z, const rolling_window_stats& history) {
-      return value_type{element(std::forward<Ref>(x)), z, history.mean(), history.stddev()};
+    static anomaly<element> make(Ref&& x, double z, const rolling_window_stats& history) {
+      return anomaly<element>{element(std::forward<Ref>(x)), z, history.mean(), history.stddev()};
     }
 
     zscore_anomalies_view* parent_ = nullptr;
     base_iterator current_{};
     base_sentinel end_{};
-    std::optional<value_type> found_;
+    std::optional<anomaly<element>> found_;
   };
 
   /// Throws `std::invalid_argument` if `window` is below 11 or `threshold` is NaN.
