@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <system_error>
@@ -22,9 +23,24 @@ namespace {
 
 std::string os_reason(int err) { return std::generic_category().message(err); }
 
-// A chunk buffer with `chunk_padding` readable (zeroed) bytes after it, for SIMD scanners.
-std::unique_ptr<char[]> padded_buffer(std::size_t size) {
-  return std::unique_ptr<char[]>(new char[size + input::chunk_padding]());
+// Chunk buffers start on a page boundary, like the page cache that read() copies from. malloc
+// serves a 1 MiB block with mmap, 16 bytes past a page boundary, and the kernel's copy into it was
+// twice as slow (1 MiB reads of a cached 537 MB file on an AMD EPYC: 62 ms against 29 ms), most
+// likely because each of its loads then falls 16 bytes after one of its stores modulo 4 KiB.
+constexpr std::align_val_t buffer_alignment{4096};
+
+struct aligned_delete {
+  void operator()(char* p) const noexcept { ::operator delete[](p, buffer_alignment); }
+};
+using buffer_ptr = std::unique_ptr<char[], aligned_delete>;
+
+// A chunk buffer with `chunk_padding` readable bytes after it, for SIMD scanners. Zeroed, so that
+// no scan reads uninitialised bytes.
+buffer_ptr padded_buffer(std::size_t size) {
+  const std::size_t bytes = size + input::chunk_padding;
+  buffer_ptr buf(static_cast<char*>(::operator new[](bytes, buffer_alignment)));
+  std::memset(buf.get(), 0, bytes);
+  return buf;
 }
 
 // The file end of an input: the descriptor, the read buffer, the count of bytes read. Built (and
@@ -117,7 +133,7 @@ class raw_file {
   bool eof_ = false;
   std::string name_;
   std::size_t chunk_;
-  std::unique_ptr<char[]> buf_;
+  buffer_ptr buf_;
   std::size_t filled_ = 0;  // bytes of buf_ holding data
   std::uint64_t offset_ = 0;
   std::optional<std::uint64_t> size_;
@@ -222,7 +238,7 @@ class gzip_source final : public input_source {
 
   z_stream zs_{};
   uInt out_size_;
-  std::unique_ptr<char[]> out_;
+  buffer_ptr out_;
   bool in_member_ = true;
   bool done_ = false;
 };
@@ -263,7 +279,7 @@ class zstd_source final : public input_source {
     throw io_error(file_.name(), std::move(reason), {.offset = bytes_consumed()});
   }
 
-  std::unique_ptr<char[]> out_;
+  buffer_ptr out_;
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer in_{};
   std::size_t frame_left_ = 1;  // ZSTD_decompressStream's hint: 0 once a frame is complete and flushed

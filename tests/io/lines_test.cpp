@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <yieldpipe/io/detail/newline_index.hpp>
 #include <yieldpipe/io/lines.hpp>
 #include <yieldpipe/iter/filter.hpp>
 #include <yieldpipe/iter/map.hpp>
@@ -269,6 +271,188 @@ TEST_F(lines_test, a_20_mb_file_has_as_many_lines_as_wc_l_counts) {
   for (std::string_view line : read_lines(path)) bytes += line.size();
   EXPECT_EQ(bytes,
             content.size() - newlines - static_cast<std::size_t>(std::count(content.begin(), content.end(), '\r')));
+}
+
+// The newline scans: every variant this CPU runs must find what the reference finds.
+
+using io::detail::newline_scan;
+
+constexpr newline_scan all_scans[] = {newline_scan::portable, newline_scan::sse2, newline_scan::avx2};
+
+std::string scan_name(newline_scan scan) {
+  switch (scan) {
+    case newline_scan::portable: return "portable";
+    case newline_scan::sse2: return "sse2";
+    case newline_scan::avx2: return "avx2";
+  }
+  return "?";
+}
+
+// Makes line_reader use `scan` while it lives, then the best one again.
+class scan_choice {
+ public:
+  explicit scan_choice(newline_scan scan) : ok_(io::detail::use_newline_scan(scan)) {}
+  scan_choice(const scan_choice&) = delete;
+  scan_choice& operator=(const scan_choice&) = delete;
+  ~scan_choice() { io::detail::use_newline_scan(io::detail::best_newline_scan()); }
+  bool ok() const { return ok_; }
+
+ private:
+  bool ok_;
+};
+
+// Text whose lines have random lengths around `mean` (so blocks hold 0 to 64 newlines), with `\r\n`
+// and lone `\r` here and there.
+std::string random_text(std::mt19937& rng, std::size_t bytes, unsigned mean) {
+  std::string out;
+  while (out.size() < bytes) {
+    out.append(rng() % (2 * mean + 1), static_cast<char>('a' + rng() % 26));
+    switch (rng() % 8) {
+      case 0: out += "\r\n"; break;
+      case 1: out += '\r'; break;
+      default: out += '\n';
+    }
+  }
+  return out;
+}
+
+TEST(newline_scan_test, the_portable_scan_exists_everywhere_and_the_best_one_runs_here) {
+  EXPECT_NE(io::detail::newline_index_for(newline_scan::portable), nullptr);
+  EXPECT_NE(io::detail::newline_index_for(io::detail::best_newline_scan()), nullptr);
+  EXPECT_NE(io::detail::current_newline_index(), nullptr);
+}
+
+#if defined(__x86_64__)
+TEST(newline_scan_test, the_best_scan_is_the_widest_this_cpu_runs) {
+  const bool popcnt = __builtin_cpu_supports("popcnt");
+  const bool avx2 = popcnt && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+  EXPECT_EQ(io::detail::newline_index_for(newline_scan::sse2) != nullptr, popcnt);
+  EXPECT_EQ(io::detail::newline_index_for(newline_scan::avx2) != nullptr, avx2);
+  EXPECT_EQ(io::detail::best_newline_scan(),
+            avx2 ? newline_scan::avx2 : (popcnt ? newline_scan::sse2 : newline_scan::portable));
+}
+#endif
+
+TEST(newline_scan_test, every_scan_finds_each_newline_of_random_spans) {
+  std::mt19937 rng(11);
+  for (const newline_scan scan : all_scans) {
+    const io::detail::newline_index_fn fn = io::detail::newline_index_for(scan);
+    if (fn == nullptr) continue;  // this CPU lacks it
+    for (int round = 0; round < 400; ++round) {
+      const unsigned mean = std::vector<unsigned>{0, 1, 3, 10, 60, 500}[rng() % 6];
+      // 64 padding bytes after the span, full of newlines that must not be reported.
+      std::string text = random_text(rng, rng() % 9000, mean);
+      const std::size_t from = text.empty() ? 0 : rng() % (text.size() + 1);
+      const std::size_t to = from + rng() % (text.size() - from + 1);
+      text.resize(to);
+      const std::string bytes = text + std::string(64, '\n');
+      std::vector<const char*> out(to - from + io::detail::newline_index_slack);
+      const std::size_t n = fn(bytes.data() + from, bytes.data() + to, out.data());
+      std::vector<const char*> expected;
+      for (std::size_t i = from; i < to; ++i)
+        if (bytes[i] == '\n') expected.push_back(bytes.data() + i + 1);
+      ASSERT_EQ(std::vector<const char*>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)), expected)
+          << scan_name(scan) << " round " << round;
+    }
+  }
+}
+
+struct line_seen {
+  std::string text;
+  std::uint64_t number;
+  std::uint64_t offset;
+  friend bool operator==(const line_seen&, const line_seen&) = default;
+};
+
+std::vector<line_seen> read_all_lines(const std::string& path, std::size_t buffer, std::size_t max) {
+  io::line_reader reader(io::input(path, {.buffer_size = buffer}), max);
+  std::vector<line_seen> out;
+  std::string_view line;
+  while (reader.next(line)) out.push_back({std::string(line), reader.line_number(), reader.line_offset()});
+  return out;
+}
+
+TEST_F(lines_test, every_scan_gives_the_same_lines_numbers_and_offsets_whatever_the_chunks) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 12; ++round) {
+    const unsigned mean = std::vector<unsigned>{0, 2, 20, 70, 3000}[round % 5];
+    const std::string content = random_text(rng, 20000 + rng() % 60000, mean);
+    const std::string path = write(content);
+    // The reference: lines, their numbers and where they start.
+    std::vector<line_seen> expected;
+    std::size_t start = 0;
+    for (const std::string& line : split(content)) {
+      expected.push_back({line, expected.size() + 1, start});
+      const std::size_t nl = content.find('\n', start);
+      start = nl == std::string::npos ? content.size() : nl + 1;
+    }
+    const std::size_t buffer = std::vector<std::size_t>{1, 63, 64, 4096, 5000, 1 << 20}[rng() % 6] + rng() % 3;
+    for (const newline_scan scan : all_scans) {
+      const scan_choice choice(scan);
+      if (!choice.ok()) continue;
+      EXPECT_EQ(read_all_lines(path, buffer, SIZE_MAX), expected)
+          << scan_name(scan) << " round " << round << " buffer " << buffer;
+    }
+  }
+}
+
+TEST_F(lines_test, a_line_too_long_is_found_when_it_spans_many_scans_in_one_chunk) {
+  // Lines of exactly the maximum pass, wherever the 4 KiB spans of the scan fall; the first longer
+  // one is an error, after the lines before it.
+  const std::size_t max = 9000;
+  std::string content;
+  for (int i = 0; i < 5; ++i) content += std::string(max, 'a') + (i % 2 == 0 ? "\r\n" : "\n");
+  content += std::string(max + 1, 'b') + "\nnever\n";
+  const std::string path = write(content);
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{5000}, std::size_t{4096}}) {
+    std::size_t seen = 0;
+    expect_too_long(
+        [&] {
+          for (std::string_view line : read_lines(path, {.max_line_length = max, .input = {.buffer_size = buffer}})) {
+            EXPECT_EQ(line, std::string(max, 'a'));
+            ++seen;
+          }
+        },
+        path, 6, max);
+    EXPECT_EQ(seen, 5u) << "buffer " << buffer;
+  }
+}
+
+TEST_F(lines_test, a_too_long_line_right_after_a_short_one_in_the_same_scan_is_an_error) {
+  const std::string path = write("ok\nmuch too long\nnever\n");
+  io::line_reader reader(io::input(path), 5);
+  std::string_view line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line, "ok");
+  expect_too_long([&] { reader.next(line); }, path, 2, 5);
+  expect_too_long([&] { reader.next(line); }, path, 2, 5);  // and again: the reader does not skip it
+}
+
+TEST_F(lines_test, line_number_and_offset_stay_on_the_last_line_at_the_end) {
+  for (const std::string content : {"ab\ncd\n", "ab\ncd"}) {
+    for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4}}) {
+      io::line_reader reader(io::input(write(content), {.buffer_size = buffer}));
+      EXPECT_EQ(reader.line_number(), 0u);
+      std::string_view line;
+      while (reader.next(line)) {
+      }
+      EXPECT_FALSE(reader.next(line));
+      EXPECT_EQ(reader.line_number(), 2u) << content << " buffer " << buffer;
+      EXPECT_EQ(reader.line_offset(), 3u) << content << " buffer " << buffer;
+    }
+  }
+}
+
+TEST_F(lines_test, a_moved_reader_keeps_reading) {
+  std::mt19937 rng(3);
+  const std::string content = random_text(rng, 50000, 30);
+  io::line_reader a(io::input(write(content), {.buffer_size = 10000}));
+  std::string_view line;
+  std::vector<std::string> got;
+  for (int i = 0; i < 100 && a.next(line); ++i) got.emplace_back(line);
+  io::line_reader b = std::move(a);
+  while (b.next(line)) got.emplace_back(line);
+  EXPECT_EQ(got, split(content));
 }
 
 }  // namespace

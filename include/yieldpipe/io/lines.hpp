@@ -13,10 +13,6 @@
 #include <string_view>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "yieldpipe/io/error.hpp"
 #include "yieldpipe/io/input.hpp"
 
@@ -34,24 +30,10 @@ struct line_options {
 
 namespace detail {
 
-// Bit i set when p[i] is '\n', for the 64 bytes at p (which must all be readable).
-inline std::uint64_t newline_mask(const char* p) noexcept {
-#if defined(__SSE2__)
-  const __m128i nl = _mm_set1_epi8('\n');
-  const auto part = [&](int i) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-    return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))));
-  };
-  return part(0) | part(1) << 16 | part(2) << 32 | part(3) << 48;
-#else
-  std::uint64_t mask = 0;
-  for (int i = 0; i < 64; ++i) mask |= static_cast<std::uint64_t>(p[i] == '\n') << i;
-  return mask;
-#endif
-}
-
 // Where a reader points before its first chunk and after its last: 64 readable bytes, no newline.
 alignas(64) inline constexpr char no_chunk[input::chunk_padding] = {};
+// The index of a reader without a chunk: just the sentinel, which says the next line starts at no_chunk.
+inline constexpr const char* no_lines[1] = {no_chunk};
 
 }  // namespace detail
 
@@ -59,10 +41,11 @@ alignas(64) inline constexpr char no_chunk[input::chunk_padding] = {};
 /// lone `\r` stays in the line. The last line needs no line ending; an empty input has no lines;
 /// "a\n" is one line.
 ///
-/// Cost: newlines are found 64 bytes at a time (SSE2 compares into a bit mask), so a line costs a
-/// few instructions plus a pass over its bytes; a line that straddles two chunks is copied into a
-/// buffer that is reused, so once that buffer has grown to the longest such line, no line
-/// allocates. Memory: the input's buffers plus the longest line that straddled chunks.
+/// Cost: newlines are found 4 KiB at a time with the widest compare the CPU has (AVX2 or SSE2,
+/// chosen at run time), which writes where each line starts into an index; a line then costs a few
+/// loads from that index. A line that straddles two chunks is copied into a buffer that is reused,
+/// so once that buffer has grown to the longest such line, no line allocates. Memory: the input's
+/// buffers, a 32 KiB index, and the longest line that straddled chunks.
 class line_reader {
  public:
   explicit line_reader(io::input in, std::size_t max_line_length = line_options{}.max_line_length)
@@ -72,55 +55,53 @@ class line_reader {
   /// next call of `next()` or the reader's destruction. Throws `io_error` for an over-long line and
   /// for the input's errors.
   bool next(std::string_view& line) {
-    // The common case: the line ends in the current chunk.
-    for (;;) {
-      if (mask_ != 0) {
-        const char* nl = block_ + std::countr_zero(mask_);
-        mask_ &= mask_ - 1;
-        std::size_t len = static_cast<std::size_t>(nl - pos_);
-        if (len != 0 && pos_[len - 1] == '\r') --len;
-        if (len > max_) too_long(line_number_ + 1);
-        line = std::string_view(pos_, len);
-        line_offset_ = chunk_offset_ + static_cast<std::uint64_t>(pos_ - chunk_begin_);
-        pos_ = nl + 1;
-        ++line_number_;
-        return true;
-      }
-      if (next_block_ >= end_) break;
-      block_ = next_block_;
-      next_block_ += 64;
-      mask_ = detail::newline_mask(block_);
-      if (end_ - block_ < 64) mask_ &= (std::uint64_t{1} << (end_ - block_)) - 1;
+    // The common case: the index of the current span holds where this line ends.
+    if (cur_ != last_) [[likely]] {
+      const char* begin = cur_[-1];
+      const char* after = *cur_++;  // just after the '\n'
+      auto len = static_cast<std::size_t>(after - begin) - 1;
+      if (len != 0 && after[-2] == '\r') --len;
+      line = std::string_view(begin, len);
+      return true;
     }
-    return next_across_chunks(line);
+    return next_span(line);
   }
 
   /// The number of the line last returned, from 1 (0 before the first).
-  std::uint64_t line_number() const noexcept { return line_number_; }
+  std::uint64_t line_number() const noexcept { return lines_before_ + static_cast<std::uint64_t>(cur_ - first_); }
   /// The offset of the start of the line last returned, in the decompressed bytes.
-  std::uint64_t line_offset() const noexcept { return line_offset_; }
+  std::uint64_t line_offset() const noexcept {
+    return cur_ != first_ ? chunk_offset_ + static_cast<std::uint64_t>(cur_[-2] - chunk_begin_) : offset_;
+  }
   /// The input, for its path and byte progress (`bytes_read()`, `total_bytes()`).
   const io::input& input() const noexcept { return in_; }
 
  private:
-  bool next_across_chunks(std::string_view& line);
+  bool next_span(std::string_view& line);
+  bool next_chunk(std::string_view& line, const char* start);
+  void start_index(const char* start) noexcept;
+  void limit_index();
   [[noreturn]] void too_long(std::uint64_t number) const;
 
   io::input in_;
   std::size_t max_;
-  // The current chunk [chunk_begin_, end_), scanned in 64-byte blocks from chunk_begin_: mask_
-  // holds the newlines of block_ not yet returned, next_block_ is the block to scan after it.
-  // pos_ is the start of the next line. Every pointer stays in a chunk and its padding.
+  // The current chunk is [chunk_begin_, end_); its newlines before scan_ are found. The index holds
+  // where the lines of the current span start: index_[0] (the sentinel) is where the first one
+  // starts, and each entry after it is where the line after one more '\n' starts, up to last_.
+  // cur_ is the entry of the line next() returns next, so cur_[-1] is where that line starts, and
+  // cur_[-2] where the line last returned started. Every pointer stays in a chunk and its padding.
+  std::unique_ptr<const char*[]> index_;  // allocated at the first chunk
+  const char* const* first_ = detail::no_lines + 1;
+  const char* const* cur_ = detail::no_lines + 1;
+  const char* const* last_ = detail::no_lines + 1;
   const char* chunk_begin_ = detail::no_chunk;
   const char* end_ = detail::no_chunk;
-  const char* pos_ = detail::no_chunk;
-  const char* block_ = detail::no_chunk;
-  const char* next_block_ = detail::no_chunk;
-  std::uint64_t mask_ = 0;
+  const char* scan_ = detail::no_chunk;
   std::uint64_t chunk_offset_ = 0;  // offset of chunk_begin_ in the decompressed bytes
-  std::uint64_t line_number_ = 0;
-  std::uint64_t line_offset_ = 0;
-  std::string carry_;  // the last line returned, when it straddled chunks
+  std::uint64_t lines_before_ = 0;  // lines returned before first_
+  std::uint64_t offset_ = 0;        // line_offset() while no line of the index has been returned
+  std::string carry_;               // the last line returned, when it straddled chunks
+  bool too_long_next_ = false;      // the index stops before a line longer than max_
   bool at_end_ = false;
 };
 
