@@ -402,6 +402,161 @@ def write_iter(w, args):
     w("")
 
 
+# --- io: reading one file (bench/io/run.sh, bench/results/io.json) ---------------------------------------
+
+IO_LABELS = {
+    "cat-csv": "`cat FILE >/dev/null` (the CSV)",
+    "wc-csv": "`wc -l FILE`",
+    "cat-jsonl": "`cat FILE >/dev/null` (the JSON lines)",
+    "wc-jsonl": "`wc -l FILE`",
+    "zcat": "`zcat FILE.gz >/dev/null`",
+    "zcat-wc": "`zcat FILE.gz \\| wc -l`",
+    "zstd": "`zstd -dc FILE.zst >/dev/null`",
+    "zstd-wc": "`zstd -dc FILE.zst \\| wc -l`",
+    "python-lines": "CPython: `for line in open(path)`",
+    "python-gzip-lines": "CPython: `for line in gzip.open(path, 'rt')`",
+    "python-csv": "CPython: `csv.reader`, `float()` on the numeric columns",
+    "python-json": "CPython: `json.loads` per line",
+    "duckdb-csv": "DuckDB `read_csv`, column types given",
+    "duckdb-csv-auto": "DuckDB `read_csv`, dialect and types detected",
+    "duckdb-jsonl": "DuckDB `read_json`, column types given",
+    "duckdb-jsonl-auto": "DuckDB `read_json`, types detected",
+    "polars-csv": "Polars `scanCSV`, schema given, in-memory engine",
+    "polars-csv-streaming": "Polars `scanCSV`, schema given, streaming engine",
+    "polars-jsonl": "Polars `scanJson`, in-memory engine",
+    "polars-jsonl-streaming": "Polars `scanJson`, streaming engine",
+    "yieldpipe-lines": "**yieldpipe** (`io_throughput lines`)",
+    "yieldpipe-csv": "**yieldpipe** (`io_throughput csv`)",
+    "yieldpipe-jsonl": "**yieldpipe** (`io_throughput jsonl`)",
+    "yieldpipe-lines-gz": "**yieldpipe** (`io_throughput lines FILE.gz`)",
+    "yieldpipe-lines-zst": "**yieldpipe** (`io_throughput lines FILE.zst`)",
+}
+
+IO_STARTUP_LABELS = {"python-csv": "CPython", "duckdb-csv": "Node + DuckDB", "polars-csv": "Node + Polars",
+                     "yieldpipe-csv": "yieldpipe"}
+
+
+def fmt_mbs(value):
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def fmt_mib(kib):
+    return f"{kib / 1024:.0f} MiB" if kib >= 100 * 1024 else f"{kib / 1024:.1f} MiB"
+
+
+def fmt_bytes_mb(n):
+    return f"{n / 1e6:.0f} MB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
+
+
+def write_io(w, args):
+    path = args.results / "io.json"
+    w("## io: reading one file")
+    w("")
+    if not path.exists():
+        w("Not measured: `bench/results/io.json` is missing (`bash bench/io/run.sh` writes it).")
+        w("")
+        return
+    io = json.loads(path.read_text())
+    runs, data = io["runs"], io["data"]
+    yieldpipe_measured = io["yieldpipe"] == "measured"
+
+    w(f"One file read from the page cache, start to end, by each tool: {fmt_count(data['rows'] or 0)} sensor "
+      f"readings (`{data['generator']}`), {fmt_bytes_mb(data['csv']['bytes'])} of CSV; the same rows as JSON "
+      f"lines ({fmt_bytes_mb(data['jsonl']['bytes'])}, bench/io/csv_to_jsonl.py); the CSV compressed by "
+      f"{data['gz']['made_by']} ({fmt_bytes_mb(data['gz']['bytes'])}) and {data['zst']['made_by']} "
+      f"({fmt_bytes_mb(data['zst']['bytes'])}). The task \"to typed fields\" parses every row and computes the "
+      "row count, Σ value, Σ temperature, the count of non-empty humidity and Σ quality_score, so every numeric "
+      "column of the answer is converted to a double; the line tasks count lines. Every tool prints its answer, "
+      "and bench/io/run.sh checks that all of them agree (integers exactly, sums to 10⁻⁹ relative) in every "
+      "repetition, or fails.")
+    w("")
+    if io["answers_agree"]:
+        a = io["answer"] or {}
+        w(f"Every answer agreed: {fmt_count(a.get('rows', 0))} rows, Σ value = {a.get('sum_value', 0):.6f}, "
+          f"Σ temperature = {a.get('sum_temperature', 0):.6f}, {fmt_count(a.get('count_humidity', 0))} humidities, "
+          f"Σ quality_score = {a.get('sum_quality_score', 0):.6f}.")
+    else:
+        w("**THE ANSWERS DISAGREE — the figures below are not comparable:**")
+        w("")
+        for problem in io["problems"]:
+            w(f"- {problem}")
+    w("")
+    if not yieldpipe_measured:
+        w(f"**yieldpipe was not measured in this run** ({io['yieldpipe']}): the tables show the peers alone.")
+        w("")
+    load = io["machine"]["load_average_start"]
+    w(f"Method: {io['repetitions']} repetitions of every command, interleaved (round 1 runs each command once, "
+      "then round 2, ...); the **best wall time** is the headline. MB/s are 10⁶ bytes of the **uncompressed** "
+      "input per second of wall time (for the gz and zst inputs, the CSV's bytes). \"÷ cat\" is the tool's MB/s "
+      "divided by `cat`'s on the same data (for the compressed inputs, `cat` of the uncompressed CSV: the cost of "
+      "decompressing is part of the gap); \"yieldpipe ×\" is yieldpipe's MB/s divided by the tool's (above 1: "
+      "yieldpipe is faster). CPU is user + system time of the best run (and its ratio to the wall time: about "
+      "1× for one thread; below 1 when the process waited for a core), and \"MB per CPU s\" the data over that "
+      "CPU time, a steadier figure than MB/s when the machine is loaded. Peak RSS is the largest of the "
+      "repetitions, whole process (for a pipeline, its largest process); pages of a memory-mapped input count "
+      "in it. DuckDB and Polars run with one thread (`threads=1`; `POLARS_MAX_THREADS=1`), from Node "
+      f"{io['versions']['node']}. Start-up is included in every figure: "
+      + (", ".join(f"{IO_STARTUP_LABELS.get(k, k)} {v:.2f} s" for k, v in io.get("startup_wall_s", {}).items())
+         + " on a file of one row (best wall time). " if io.get("startup_wall_s") else "") +
+      f"Started {io['started']}, load average {', '.join(f'{x:.2f}' for x in load)} at the start and "
+      f"{', '.join(f'{x:.2f}' for x in io['machine']['load_average_end'])} at the end, on "
+      f"{io['machine']['cpus']} cores **shared with other developers: the timings are noisy**.")
+    w("")
+    hows = [runs[n]["how"] for n in ("python-csv", "duckdb-csv", "polars-csv") if n in runs and runs[n].get("how")]
+    if hows:
+        w("Versions: " + "; ".join(hows) + f"; {io['versions']['coreutils']}, {io['versions']['gzip']}, "
+          f"zstd {io['versions']['zstd'].split(' v', 1)[-1].split(',')[0]}.")
+        w("")
+    threads = {n: runs[n].get("process_threads") for n in ("duckdb-csv", "polars-csv") if n in runs}
+    if any(threads.values()):
+        w("Threads of the Node processes at the end of the query (name × count; Node's own are \"node\"): "
+          + "; ".join(f"{n}: " + ", ".join(f"{k} × {v}" for k, v in t.items()) for n, t in threads.items() if t)
+          + ". Polars' compute pool is the `polars-N` threads.")
+        w("")
+    mapped = [(n, runs[n]["rss_at_end"]) for n in ("duckdb-csv", "polars-csv", "polars-csv-streaming", "polars-jsonl")
+              if n in runs and runs[n].get("rss_at_end")]
+    if mapped:
+        w("Resident memory of the Node processes at the end of the query (file pages — Node, the native module, "
+          "a memory-mapped input — and anonymous memory): "
+          + "; ".join(f"{n}: {fmt_mib(m['file_kib'])} file, {fmt_mib(m['anon_kib'])} anonymous" for n, m in mapped)
+          + ".")
+        w("")
+    for warning in io.get("warnings", []):
+        w(f"- **warning:** {warning}")
+    if io.get("warnings"):
+        w("")
+
+    for table in io["tables"]:
+        cat = runs.get(table["cat"])
+        wc = runs.get(table["wc"]) if table["key"] in ("lines", "gz", "zst") else None
+        yp = runs.get(table["yieldpipe"])
+        w(f"### {table['title']}")
+        w("")
+        head = ("| tool | MB/s | ÷ cat |" + (" ÷ wc -l |" if wc else "") +
+                " yieldpipe × | CPU s (÷ wall) | MB per CPU s | peak RSS |")
+        w(head)
+        w("|" + " --- |" * (head.count("|") - 1))
+        for name in table["runs"]:
+            label = IO_LABELS.get(name, name)
+            r = runs.get(name)
+            if r is None:
+                reason = "not measured" if name.startswith("yieldpipe") else "not run"
+                w(f"| {label} | {reason} |" + " – |" * (head.count("|") - 3))
+                continue
+            cells = [label, fmt_mbs(r["mb_per_s"]), fmt_ratio(r["mb_per_s"] / cat["mb_per_s"]) if cat else "–"]
+            if wc:
+                cells.append(fmt_ratio(r["mb_per_s"] / wc["mb_per_s"]))
+            cells.append(fmt_ratio(yp["mb_per_s"] / r["mb_per_s"]) if yp and r is not yp else "–")
+            cells.append(f"{r['cpu_s']:.2f} ({r['cpu_over_wall']:.2f}×)")
+            cells.append(fmt_mbs(r["basis_bytes"] / 1e6 / r["cpu_s"]) if r["cpu_s"] > 0 else "–")
+            cells.append(fmt_mib(r["peak_rss_kib"]))
+            w("| " + " | ".join(cells) + " |")
+        w("")
+    w("Reproduce: `bash bench/io/run.sh` (environment: `SIZE`, `ROWS`, `REPETITIONS`, `PEERS_ONLY`; see the "
+      "script), then `python3 bench/report.py`.")
+    w("")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=pathlib.Path, default=pathlib.Path("bench/results"))
@@ -613,6 +768,7 @@ def main():
              "so no coroutine generator without frame elision meets this bar on this machine and compiler."))
         w("")
     write_iter(w, args)
+    write_io(w, args)
 
     w("Reproduce: `bash bench/run.sh` (environment: `PY_N`, `PY_ITER_N`, `REPETITIONS`, `BUILD_JOBS`). Raw results "
       "are left in "
