@@ -32,10 +32,11 @@ class input_source;
 /// A gzip file may hold several members (`gzip -c a b > ab.gz`, as `zcat` reads it); a zstd file
 /// several frames. Data after the last gzip member that is not another member is an error.
 ///
-/// Cost: one read() of `buffer_size` bytes per chunk of a plain file, no copy beyond the kernel's;
-/// a compressed file decompresses into one buffer of the same size. Memory: two buffers of
-/// `buffer_size` plus the decompressor's state (about 300 KiB for zlib, 130 KiB+ for zstd), whatever
-/// the file size. Not thread-safe.
+/// Cost: one read() of `buffer_size` bytes per chunk of a plain file, no copy beyond the kernel's
+/// (into a buffer that starts on a page boundary, where that copy is fastest); a compressed file
+/// decompresses into one buffer of the same size. Memory: two buffers of `buffer_size` plus the
+/// decompressor's state (about 300 KiB for zlib, 130 KiB+ for zstd), whatever the file size. Not
+/// thread-safe.
 ///
 /// Errors (`io_error`, naming the path): the file cannot be opened (with the OS's reason) or is a
 /// directory; a read fails (with the byte offset); a compressed stream is corrupt or truncated (with

@@ -183,15 +183,14 @@ class json_record : public json_value {
 /// keys can be read in any order, as often as wanted. simdjson's On-Demand parser reads one field
 /// about twice as fast, but it validates only what it visits, so a line broken after that field
 /// would pass as good: every line is validated here, which is what sends bad lines to `on_reject`.
-/// simdjson reads up to `SIMDJSON_PADDING` (64) bytes past the text, so each line is first copied
-/// into a reused buffer with that padding: a line inside one of the input's chunks is followed by
-/// the input's 64 readable padding bytes, which would suffice, but a line that straddled two chunks
-/// sits in `line_reader`'s own buffer, without padding, and the reader does not say which a line
-/// is. Measured on a 200 MB file of 134-byte sensor records (g++ 12 -O2, simdjson 3.0.1 on its
-/// icelake kernel, CPU time on a shared 2-core AMD EPYC VM): 800-845 MB/s (160-170 ns per record)
-/// to count the records, 740-760 MB/s to also read one double field with `get<double>`; splitting
-/// the lines alone runs at 4.6 GB/s. simdjson's two stages take about 63% of the time, reading the file 13%,
-/// the padded copy about 10%, `get<double>` about 10%; parsing in place measured 15-18% faster.
+/// simdjson reads up to `SIMDJSON_PADDING` (64) bytes past the text: a line inside one of the
+/// input's chunks has the input's 64 padding bytes after it and is parsed in place; a line that
+/// straddled two chunks is copied into a reused padded buffer first. Measured (with a copy of every
+/// line, before in-place parsing, which measured 15-18% faster) on a 200 MB file of 134-byte sensor records (g++ 12
+/// -O2, simdjson 3.0.1 on its icelake kernel, CPU time on a shared 2-core AMD EPYC VM): 800-845 MB/s (160-170 ns per
+/// record) to count the records, 740-760 MB/s to also read one double field with `get<double>`; splitting the lines
+/// alone runs at 4.6 GB/s. simdjson's two stages take about 63% of the time, reading the file 13%, the copy about 10%,
+/// `get<double>` about 10%.
 ///
 /// Memory: the input's buffers plus the parser's, which grow (doubling, up to `max_line_length`) to
 /// hold the longest line: about 15 bytes per byte of capacity (simdjson's tape, string buffer and

@@ -75,6 +75,9 @@ class line_reader {
   }
   /// The input, for its path and byte progress (`bytes_read()`, `total_bytes()`).
   const io::input& input() const noexcept { return in_; }
+  /// Whether `input::chunk_padding` readable bytes follow `line`, the line last returned: true
+  /// unless it straddled chunks and was copied. A SIMD parser may then read past its end in place.
+  bool padded(std::string_view line) const noexcept { return line.data() != carry_.data(); }
 
  private:
   bool next_span(std::string_view& line);

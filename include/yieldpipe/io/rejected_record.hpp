@@ -43,13 +43,13 @@ using reject_handler = std::function<bool(const rejected_record&, std::string_vi
 /// `policy.counts()` on the policy it kept.
 template <class Sink>
 reject_handler reject_with(error_policy<Sink> policy) {
-  return [policy = std::move(policy)](const rejected_record& record, std::string_view reason,
-                                      std::string_view message) {
-    std::string where(record.path);
-    where += ':';
-    where += std::to_string(record.line);
-    return policy.handle(record, where, reason, message);
-  };
+  return
+      [policy = std::move(policy)](const rejected_record& record, std::string_view reason, std::string_view message) {
+        std::string where(record.path);
+        where += ':';
+        where += std::to_string(record.line);
+        return policy.handle(record, where, reason, message);
+      };
 }
 
 }  // namespace yieldpipe::io
