@@ -1,15 +1,34 @@
 #pragma once
-// The commands of the yieldpipe CLI, one file each under src/cli/.
+// The commands of the yieldpipe CLI, one file each under src/cli/. A command file registers itself:
+//
+//   void add_stats_command(CLI::App& app) { ... }
+//   YIELDPIPE_COMMAND(30, add_stats_command);   // 30: its place in `yieldpipe --help`
+//
+// and main() adds every registered command, in that order.
 
 #include <CLI/CLI.hpp>
+#include <vector>
 
 namespace yieldpipe::cli {
 
-/// Registers `yieldpipe demo` on `app`.
-void add_demo_command(CLI::App& app);
+using command_adder = void (*)(CLI::App& app);
 
-/// Registers `yieldpipe gen sensors|logs|graph` on `app`. A failed write exits 1 (the message names the
-/// path); a closed standard output (`| head`) ends the command quietly with 0.
-void add_gen_command(CLI::App& app);
+struct registered_command {
+  int order;
+  command_adder add;
+};
+
+/// Every registered command, in order.
+std::vector<registered_command> registered_commands();
+
+/// Registers a command at static initialisation (see YIELDPIPE_COMMAND).
+struct command_registration {
+  command_registration(int order, command_adder add);
+};
+
+#define YIELDPIPE_COMMAND_CONCAT_(a, b) a##b
+#define YIELDPIPE_COMMAND_NAME_(line) YIELDPIPE_COMMAND_CONCAT_(yieldpipe_command_registration_, line)
+#define YIELDPIPE_COMMAND(order, adder) \
+  static const ::yieldpipe::cli::command_registration YIELDPIPE_COMMAND_NAME_(__LINE__)(order, adder)
 
 }  // namespace yieldpipe::cli

@@ -30,4 +30,6 @@ void add_demo_command(CLI::App& app) {
   });
 }
 
+YIELDPIPE_COMMAND(20, add_demo_command);
+
 }  // namespace yieldpipe::cli

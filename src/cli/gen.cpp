@@ -155,4 +155,6 @@ void add_gen_command(CLI::App& app) {
   gen->callback([settings] { run_gen(*settings); });
 }
 
+YIELDPIPE_COMMAND(10, add_gen_command);
+
 }  // namespace yieldpipe::cli

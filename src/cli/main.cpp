@@ -7,8 +7,7 @@ int main(int argc, char** argv) {
   CLI::App app{"yieldpipe: Python's generator model for C++20, streaming data larger than memory"};
   app.set_version_flag("--version", "yieldpipe 0.1.0");
   app.require_subcommand(1);
-  yieldpipe::cli::add_demo_command(app);
-  yieldpipe::cli::add_gen_command(app);
+  for (const auto& command : yieldpipe::cli::registered_commands()) command.add(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -528,7 +528,10 @@ std::unique_ptr<record_writer> make_writer(format fmt, output& out, std::vector<
   switch (fmt) {
     case format::csv:
     case format::tsv: {
-      auto w = std::make_unique<csv_writer>(out, fmt == format::tsv ? csv_write_options::tsv() : csv_write_options{});
+      // Command-line output: Unix lines (every CSV reader, Python's included, reads them).
+      csv_write_options options = fmt == format::tsv ? csv_write_options::tsv() : csv_write_options{};
+      options.line_terminator = "\n";
+      auto w = std::make_unique<csv_writer>(out, options);
       std::vector<std::string_view> names(columns.begin(), columns.end());
       w->write_row(std::span<const std::string_view>(names));
       return w;

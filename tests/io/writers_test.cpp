@@ -561,8 +561,8 @@ TEST_F(writers_test, formats_are_chosen_by_name) {
       w->finish();
     });
   };
-  EXPECT_EQ(run(io::format::csv), "a,b\r\n1,x y\r\n");
-  EXPECT_EQ(run(io::format::tsv), "a\tb\r\n1\tx y\r\n");
+  EXPECT_EQ(run(io::format::csv), "a,b\n1,x y\n");
+  EXPECT_EQ(run(io::format::tsv), "a\tb\n1\tx y\n");
   EXPECT_EQ(run(io::format::jsonl), "{\"a\":1,\"b\":\"x y\"}\n");
   EXPECT_EQ(run(io::format::table), "a  b\n-  ---\n1  x y\n");
 }
