@@ -273,6 +273,8 @@ const json_record* jsonl_state::next() {
   current = nullptr;  // the record's document is overwritten by the next parse, even one that fails
   std::string_view line;
   while (lines.next(line)) {
+    // Asked before the byte order mark is cut off: the answer is about the line as returned.
+    const bool in_place = lines.padded(line);
     std::uint64_t offset = lines.line_offset();
     if (first_line) {
       first_line = false;
@@ -288,7 +290,7 @@ const json_record* jsonl_state::next() {
     // input's padding) and is parsed in place (15-18% faster than a copy); one that straddled
     // chunks (in line_reader's carry buffer) is copied into a padded buffer.
     const char* text = line.data();
-    if (!lines.padded(line)) {
+    if (!in_place) {
       std::memcpy(padded.get(), line.data(), line.size());
       text = padded.get();
     }

@@ -99,6 +99,21 @@ TEST_F(lines_test, lines_end_at_newline_or_crlf_and_a_lone_cr_stays) {
   EXPECT_EQ(lines_of("a\nbb\r\n\r\nc\rd\n"), (strings{"a", "bb", "", "c\rd"}));
 }
 
+TEST_F(lines_test, a_line_copied_across_chunks_and_any_part_of_it_is_not_padded) {
+  const std::string path = write("abcdefghij\nk\n");
+  io::line_reader reader(io::input(path, {.buffer_size = 4}));
+  std::string_view line;
+  ASSERT_TRUE(reader.next(line));  // "abcdefghij" straddles chunks: copied
+  EXPECT_FALSE(reader.padded(line));
+  EXPECT_FALSE(reader.padded(line.substr(3)));
+  EXPECT_FALSE(reader.padded(line.substr(line.size())));
+
+  io::line_reader whole{io::input(path)};
+  ASSERT_TRUE(whole.next(line));  // in the chunk, followed by its padding
+  EXPECT_TRUE(whole.padded(line));
+  EXPECT_TRUE(whole.padded(line.substr(3)));
+}
+
 TEST_F(lines_test, the_last_line_needs_no_newline) {
   EXPECT_EQ(lines_of("a\nb"), (strings{"a", "b"}));
   EXPECT_EQ(lines_of("only"), (strings{"only"}));

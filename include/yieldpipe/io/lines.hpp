@@ -75,9 +75,14 @@ class line_reader {
   }
   /// The input, for its path and byte progress (`bytes_read()`, `total_bytes()`).
   const io::input& input() const noexcept { return in_; }
-  /// Whether `input::chunk_padding` readable bytes follow `line`, the line last returned: true
-  /// unless it straddled chunks and was copied. A SIMD parser may then read past its end in place.
-  bool padded(std::string_view line) const noexcept { return line.data() != carry_.data(); }
+  /// Whether `input::chunk_padding` readable bytes follow `line`, the line last returned or a part
+  /// of it: true unless it straddled chunks and was copied. A SIMD parser may then read past its
+  /// end in place.
+  bool padded(std::string_view line) const noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(line.data());
+    const auto carry = reinterpret_cast<std::uintptr_t>(carry_.data());
+    return at < carry || at > carry + carry_.size();
+  }
 
  private:
   bool next_span(std::string_view& line);
