@@ -217,9 +217,9 @@ class csv_row {
 /// - a UTF-8 byte order mark is removed (Python keeps it unless the file is opened as `utf-8-sig`);
 /// - with a header, blank lines are skipped (DictReader) — lines before the header too.
 ///
-/// Cost: delimiters, quotes and line breaks are found 64 bytes at a time (SSE2 compares into bit
-/// masks), and the parser then visits only those bytes, so a field costs a few instructions and a
-/// store of its view; quoted fields without `""` are views too. A field with `""`, an escape or text
+/// Cost: delimiters, quotes and line breaks are found 64 bytes at a time (SSE2, AVX2 or AVX-512BW
+/// compares into bit masks, chosen at run time), and the parser then visits only those bytes, so a field costs a few
+/// instructions and a store of its view; quoted fields without `""` are views too. A field with `""`, an escape or text
 /// after its closing quote is unescaped into a per-record buffer. No allocation per record once
 /// the buffers have grown to the widest record. Memory: the input's buffers (2 × 1 MiB by default)
 /// plus one record's fields, whatever the file size.
@@ -314,7 +314,9 @@ class csv_range {
 csv_range read_csv(const std::string& path, csv_options options = {});
 csv_range read_csv(io::input in, csv_options options = {});
 
-/// Up to `n` records that own their text: what `csv_batches` yields.
+/// Up to `n` records that own their text: what `csv_batches` yields. The rows still refer to their
+/// reader for their path and header (`path()`, `header()`, by-name access, error messages): use
+/// them while the reader lives.
 class csv_batch {
  public:
   std::size_t size() const noexcept { return rows_.size(); }
