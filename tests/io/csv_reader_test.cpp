@@ -17,6 +17,7 @@
 #include <yieldpipe/iter/terminals.hpp>
 
 #include "support/csv_reference.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -29,20 +30,9 @@ using rows = std::vector<std::vector<std::string>>;
 static_assert(std::ranges::input_range<io::csv_range>);
 static_assert(std::same_as<std::ranges::range_reference_t<io::csv_range>, const io::csv_row&>);
 
-class csv_reader_test : public ::testing::Test {
+class csv_reader_test : public test::temp_dir_test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("yieldpipe_csv_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& content) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
+  std::string write(const std::string& name, const std::string& content) { return temp_dir_test::write(content, name); }
 
   // The records of `data` as Python's csv.reader gives them (no header, ragged rows kept), read
   // with several chunk sizes that all must agree.
@@ -79,8 +69,6 @@ class csv_reader_test : public ::testing::Test {
     }
     return "";
   }
-
-  fs::path dir_;
 };
 
 // --- semantics.md, CSV table ------------------------------------------------------------------

@@ -18,6 +18,9 @@
 #include <thread>
 #include <yieldpipe/io/input.hpp>
 
+#include "support/compress.hpp"
+#include "support/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,33 +28,6 @@ using yieldpipe::io::compression;
 using yieldpipe::io::input;
 using yieldpipe::io::input_options;
 using yieldpipe::io::io_error;
-
-std::string gzip(const std::string& data, int level = 6) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("zlib");
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib deflate");
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-// With a content checksum, so that any flipped byte is detected.
-std::string zstd(const std::string& data) {
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const std::size_t n = ZSTD_compress2(cctx, out.data(), out.size(), data.data(), data.size());
-  ZSTD_freeCCtx(cctx);
-  if (ZSTD_isError(n)) throw std::runtime_error("zstd");
-  out.resize(n);
-  return out;
-}
 
 std::string text(std::size_t lines, unsigned seed = 1) {
   std::mt19937 rng(seed);
@@ -70,29 +46,16 @@ std::string read_all(input& in) {
   return out;
 }
 
-class input_test : public ::testing::Test {
+class input_test : public yieldpipe::test::temp_dir_test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("yieldpipe_input_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return p.string();
-  }
-
-  fs::path dir_;
+  std::string write(const std::string& name, const std::string& bytes) { return temp_dir_test::write(bytes, name); }
 };
 
 TEST_F(input_test, plain_gzip_and_zstd_files_with_the_same_content_read_identically) {
   const std::string content = text(40000);
   const std::string plain = write("a.txt", content);
-  const std::string gz = write("a.txt.gz", gzip(content));
-  const std::string zst = write("a.txt.zst", zstd(content));
+  const std::string gz = write("a.txt.gz", yieldpipe::test::gzip(content));
+  const std::string zst = write("a.txt.zst", yieldpipe::test::zstd(content));
   for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4096}, std::size_t{7}}) {
     input a(plain, {.buffer_size = buffer});
     input b(gz, {.buffer_size = buffer});
@@ -110,7 +73,8 @@ TEST_F(input_test, plain_gzip_and_zstd_files_with_the_same_content_read_identica
 // from the page cache at half the speed.
 TEST_F(input_test, chunks_start_on_a_page_boundary) {
   const std::string content = text(3000);
-  for (const std::string& name : {write("p", content), write("g", gzip(content)), write("z", zstd(content))}) {
+  for (const std::string& name :
+       {write("p", content), write("g", yieldpipe::test::gzip(content)), write("z", yieldpipe::test::zstd(content))}) {
     input in(name, {.buffer_size = 1 << 16});
     for (auto chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk())
       EXPECT_EQ(reinterpret_cast<std::uintptr_t>(chunk.data()) % 4096, 0u) << name;
@@ -119,7 +83,8 @@ TEST_F(input_test, chunks_start_on_a_page_boundary) {
 
 TEST_F(input_test, chunks_are_never_empty_before_the_end_and_stay_empty_after_it) {
   const std::string content = text(1000);
-  for (const std::string& name : {write("p", content), write("g", gzip(content)), write("z", zstd(content))}) {
+  for (const std::string& name :
+       {write("p", content), write("g", yieldpipe::test::gzip(content)), write("z", yieldpipe::test::zstd(content))}) {
     input in(name, {.buffer_size = 100});
     std::size_t total = 0;
     for (auto chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) {
@@ -134,10 +99,10 @@ TEST_F(input_test, chunks_are_never_empty_before_the_end_and_stay_empty_after_it
 
 TEST_F(input_test, compression_is_detected_by_magic_bytes_not_by_name) {
   const std::string content = "hello\nworld\n";
-  input gz_named_txt(write("really_gzip.txt", gzip(content)));
+  input gz_named_txt(write("really_gzip.txt", yieldpipe::test::gzip(content)));
   EXPECT_EQ(gz_named_txt.compression(), compression::gzip);
   EXPECT_EQ(read_all(gz_named_txt), content);
-  input zst_named_csv(write("really_zstd.csv", zstd(content)));
+  input zst_named_csv(write("really_zstd.csv", yieldpipe::test::zstd(content)));
   EXPECT_EQ(zst_named_csv.compression(), compression::zstd);
   EXPECT_EQ(read_all(zst_named_csv), content);
   input plain_named_gz(write("plain.gz", content));
@@ -162,7 +127,8 @@ TEST_F(input_test, an_empty_file_has_no_chunks) {
 
 TEST_F(input_test, concatenated_gzip_members_read_as_one_stream) {
   const std::string a = text(3000, 1), b = text(10, 2), c = text(5000, 3);
-  const std::string path = write("abc.gz", gzip(a) + gzip(b) + gzip("") + gzip(c));
+  const std::string path = write("abc.gz", yieldpipe::test::gzip(a) + yieldpipe::test::gzip(b) +
+                                               yieldpipe::test::gzip("") + yieldpipe::test::gzip(c));
   for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{13}}) {
     input in(path, {.buffer_size = buffer});
     EXPECT_EQ(read_all(in), a + b + c);
@@ -171,13 +137,13 @@ TEST_F(input_test, concatenated_gzip_members_read_as_one_stream) {
 
 TEST_F(input_test, several_zstd_frames_read_as_one_stream) {
   const std::string a = text(3000, 1), b = text(5000, 2);
-  input in(write("ab.zst", zstd(a) + zstd(b)), {.buffer_size = 1000});
+  input in(write("ab.zst", yieldpipe::test::zstd(a) + yieldpipe::test::zstd(b)), {.buffer_size = 1000});
   EXPECT_EQ(read_all(in), a + b);
 }
 
 TEST_F(input_test, progress_counts_compressed_bytes_up_to_the_file_size) {
   const std::string content = text(20000);
-  const std::string packed = gzip(content);
+  const std::string packed = yieldpipe::test::gzip(content);
   input in(write("p.gz", packed), {.buffer_size = 4096});
   EXPECT_EQ(in.total_bytes(), packed.size());
   std::uint64_t last = 0;
@@ -210,7 +176,7 @@ void expect_error(const std::function<void()>& fn, const std::string& path, cons
 }
 
 TEST_F(input_test, a_truncated_gzip_file_is_an_error_at_the_end_of_its_bytes) {
-  const std::string packed = gzip(text(20000));
+  const std::string packed = yieldpipe::test::gzip(text(20000));
   const std::string cut = packed.substr(0, packed.size() / 2);
   const std::string path = write("cut.gz", cut);
   for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{100}}) {
@@ -232,7 +198,7 @@ TEST_F(input_test, a_truncated_gzip_file_is_an_error_at_the_end_of_its_bytes) {
 }
 
 TEST_F(input_test, a_corrupt_gzip_file_is_an_error_naming_the_offset_and_zlibs_message) {
-  std::string packed = gzip(text(20000));
+  std::string packed = yieldpipe::test::gzip(text(20000));
   for (std::size_t i = packed.size() / 2; i < packed.size() / 2 + 16; ++i) packed[i] = static_cast<char>(~packed[i]);
   const std::string path = write("bad.gz", packed);
   try {
@@ -247,7 +213,7 @@ TEST_F(input_test, a_corrupt_gzip_file_is_an_error_naming_the_offset_and_zlibs_m
     EXPECT_LE(*e.offset(), packed.size());
   }
   // A damaged header: zlib's own words.
-  std::string bad_header = gzip("abc");
+  std::string bad_header = yieldpipe::test::gzip("abc");
   bad_header[2] = 9;  // compression method 9 does not exist
   const std::string header_path = write("bad_header.gz", bad_header);
   expect_error(
@@ -259,7 +225,7 @@ TEST_F(input_test, a_corrupt_gzip_file_is_an_error_naming_the_offset_and_zlibs_m
 }
 
 TEST_F(input_test, data_after_the_last_gzip_member_is_an_error) {
-  const std::string packed = gzip("abc\n");
+  const std::string packed = yieldpipe::test::gzip("abc\n");
   const std::string path = write("trailing.gz", packed + "garbage");
   expect_error(
       [&] {
@@ -270,7 +236,7 @@ TEST_F(input_test, data_after_the_last_gzip_member_is_an_error) {
 }
 
 TEST_F(input_test, a_truncated_zstd_file_is_an_error_at_the_end_of_its_bytes) {
-  const std::string packed = zstd(text(20000));
+  const std::string packed = yieldpipe::test::zstd(text(20000));
   for (const std::size_t keep : {packed.size() / 2, packed.size() - 1, std::size_t{6}}) {
     const std::string path = write("cut.zst", packed.substr(0, keep));
     expect_error(
@@ -283,7 +249,7 @@ TEST_F(input_test, a_truncated_zstd_file_is_an_error_at_the_end_of_its_bytes) {
 }
 
 TEST_F(input_test, a_corrupt_zstd_file_is_an_error_naming_the_offset_and_zstds_message) {
-  std::string packed = zstd(text(20000));
+  std::string packed = yieldpipe::test::zstd(text(20000));
   for (std::size_t i = packed.size() / 2; i < packed.size() / 2 + 16; ++i) packed[i] = static_cast<char>(~packed[i]);
   const std::string path = write("bad.zst", packed);
   try {
@@ -296,7 +262,7 @@ TEST_F(input_test, a_corrupt_zstd_file_is_an_error_naming_the_offset_and_zstds_m
     ASSERT_TRUE(e.offset().has_value());
     EXPECT_LE(*e.offset(), packed.size());
   }
-  const std::string trailing = write("trailing.zst", zstd("abc") + "garbage!");
+  const std::string trailing = write("trailing.zst", yieldpipe::test::zstd("abc") + "garbage!");
   expect_error(
       [&] {
         input in(trailing);
@@ -371,7 +337,7 @@ class pipe_writer {
 
 TEST_F(input_test, dash_reads_standard_input) {
   const std::string content = text(5000);
-  pipe_writer writer(gzip(content));
+  pipe_writer writer(yieldpipe::test::gzip(content));
   const int saved = ::dup(STDIN_FILENO);
   ASSERT_EQ(::dup2(writer.read_end(), STDIN_FILENO), STDIN_FILENO);
   std::string got;
@@ -393,7 +359,7 @@ TEST_F(input_test, dash_reads_standard_input) {
 
 TEST_F(input_test, a_file_descriptor_is_read_and_left_open) {
   const std::string content = text(5000);
-  pipe_writer writer(zstd(content));
+  pipe_writer writer(yieldpipe::test::zstd(content));
   {
     input in = input::from_fd(writer.read_end(), "pipe");
     EXPECT_EQ(in.path(), "pipe");

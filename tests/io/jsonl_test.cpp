@@ -28,6 +28,8 @@
 #include <yieldpipe/iter/terminals.hpp>
 
 #include "support/allocation_counter.hpp"
+#include "support/compress.hpp"
+#include "support/temp_dir.hpp"
 
 // allocation_counter.hpp replaces the throwing forms of new and delete; simdjson allocates with the
 // nothrow forms, which must be replaced too (and counted), else AddressSanitizer sees its own
@@ -58,28 +60,6 @@ static_assert(std::same_as<std::ranges::range_reference_t<io::jsonl_range>, cons
 // A record is a view of the reader's current line: a pipeline cannot store it (it would dangle).
 static_assert(!std::copy_constructible<json_record> && std::copy_constructible<io::json_value>);
 
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-std::string zstd(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
-  if (ZSTD_isError(n)) throw std::runtime_error("zstd");
-  out.resize(n);
-  return out;
-}
-
 // The message of the io_error that `fn` throws ("" and a test failure if it throws none).
 std::string error_of(const std::function<void()>& fn) {
   try {
@@ -91,19 +71,10 @@ std::string error_of(const std::function<void()>& fn) {
   return {};
 }
 
-class jsonl_test : public ::testing::Test {
+class jsonl_test : public test::temp_dir_test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("yieldpipe_jsonl_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& bytes, const std::string& name = "f.jsonl") {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return p.string();
+    return temp_dir_test::write(bytes, name);
   }
   // The minified JSON of each record, and its line number.
   std::vector<std::pair<std::uint64_t, std::string>> records_of(const std::string& path, io::jsonl_options o = {}) {
@@ -363,9 +334,9 @@ TEST_F(jsonl_test, gzip_and_zstd_files_read_like_the_plain_file) {
     content += R"({"i":)" + std::to_string(i) + R"(,"s":"line )" + std::to_string(i) + "\"}\n";
   const numbered plain = records_of(write(content));
   ASSERT_EQ(plain.size(), 3000u);
-  EXPECT_EQ(records_of(write(gzip(content), "f.jsonl.gz")), plain);
-  EXPECT_EQ(records_of(write(zstd(content), "f.jsonl.zst")), plain);
-  EXPECT_EQ(records_of(write(gzip(content), "f.jsonl.gz"), {.input = {.buffer_size = 1000}}), plain);
+  EXPECT_EQ(records_of(write(test::gzip(content), "f.jsonl.gz")), plain);
+  EXPECT_EQ(records_of(write(test::zstd(content), "f.jsonl.zst")), plain);
+  EXPECT_EQ(records_of(write(test::gzip(content), "f.jsonl.gz"), {.input = {.buffer_size = 1000}}), plain);
 }
 
 TEST_F(jsonl_test, records_are_the_same_whatever_the_chunk_boundaries) {

@@ -18,6 +18,8 @@
 #include <yieldpipe/iter/terminals.hpp>
 
 #include "support/allocation_counter.hpp"
+#include "support/compress.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -58,33 +60,10 @@ std::vector<std::string> collect(io::line_range lines) {
   return out;
 }
 
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  deflateInit2(&zs, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-class lines_test : public ::testing::Test {
+class lines_test : public test::temp_dir_test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("yieldpipe_lines_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& bytes, const std::string& name = "f.txt") {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return p.string();
+    return temp_dir_test::write(bytes, name);
   }
   std::vector<std::string> lines_of(const std::string& bytes, std::size_t buffer = 1 << 20) {
     return collect(read_lines(write(bytes), {.input = {.buffer_size = buffer}}));
@@ -147,7 +126,7 @@ TEST_F(lines_test, random_lines_match_the_reference_for_plain_and_gzip_files) {
   }
   content += "tail";
   const strings expected = split(content);
-  const std::string gz = write(gzip(content), "f.gz");
+  const std::string gz = write(test::gzip(content), "f.gz");
   for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{4096}, std::size_t{97}}) {
     EXPECT_EQ(lines_of(content, buffer), expected);
     EXPECT_EQ(collect(read_lines(gz, {.input = {.buffer_size = buffer}})), expected);
