@@ -1,0 +1,61 @@
+#pragma once
+// Reading a file that grows, as `tail -F` does: the lines that are there now, then the lines appended
+// later, across rotation (the path renamed away and created again) and truncation (`copytruncate`).
+//
+//   file_follower f("app.log");
+//   f.poll(on_line);                  // everything up to the current end
+//   while (!stop) { sleep(200ms); f.poll(on_line); }
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace yieldpipe::cli {
+
+/// Follows one plain (uncompressed) file by name.
+///
+/// Only complete lines (ending in `\n`; a `\r` before it is removed) are handed out: a line still
+/// being written waits for its end. When the path names another file (its inode changed), the old
+/// file is read to its end first, its unterminated last line handed out, and the new file is read
+/// from its start; when the path is missing (between the rename and the creation), the old file is
+/// kept and the path tried again at the next poll. A file that shrank below what was read was
+/// truncated: it is read again from its start. Line numbers and offsets restart with each new file.
+///
+/// Memory: a read buffer of 1 MiB plus the unfinished line (at most 64 MiB: a longer one is an
+/// `io_error`). Not thread-safe.
+class file_follower {
+ public:
+  /// Called with each line, its number (from 1) and the byte offset where it starts in its file.
+  using line_handler = std::function<void(std::string_view line, std::uint64_t number, std::uint64_t offset)>;
+
+  /// Opens `path`; an `io_error` naming it if it cannot be opened.
+  explicit file_follower(std::string path);
+  file_follower(const file_follower&) = delete;
+  file_follower& operator=(const file_follower&) = delete;
+  file_follower(file_follower&& other) noexcept;
+  file_follower& operator=(file_follower&&) = delete;
+  ~file_follower();
+
+  /// Hands out every complete line available now, after checking for rotation and truncation.
+  /// Returns whether any line was handed out. Throws `io_error` for a failed read.
+  bool poll(const line_handler& on_line);
+
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  bool read_available(const line_handler& on_line);
+  bool emit_lines(const line_handler& on_line);
+  void restart_at_zero();
+
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t ino_ = 0;
+  std::uint64_t dev_ = 0;
+  std::uint64_t pos_ = 0;            // bytes of the current file read so far
+  std::uint64_t pending_start_ = 0;  // file offset of pending_[0]
+  std::uint64_t lines_ = 0;          // lines of the current file handed out
+  std::string pending_;              // bytes read but not yet handed out (an unfinished line)
+};
+
+}  // namespace yieldpipe::cli

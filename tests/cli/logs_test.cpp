@@ -1,0 +1,394 @@
+// `yieldpipe logs`: filters, records, counts, many files and globs, compression, the error policy and
+// --follow across rotation, run on the built executable.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+#include <yieldpipe/io/log_record.hpp>
+#include <yieldpipe/io/output.hpp>
+
+#include "gen_data.hpp"
+
+namespace {
+
+using namespace yieldpipe;
+namespace fs = std::filesystem;
+
+constexpr std::string_view sample =
+    "2024-03-01 12:00:07 INFO api: request took 12 ms\n"
+    "2024-03-01 12:10:00 ERROR db.pool: connection refused\n"
+    "2024-03-01 12:20:00 INFO auth: user says ERROR in the message\n"
+    "2024-03-01 13:05:00 WARNING api: slow request\n"
+    "2024-03-01 13:06:00 CRITICAL db.pool: no connection left\n"
+    "2024-03-01 13:59:59 ERROR api: upstream timeout\n"
+    "2024-03-02 00:00:00 DEBUG auth: token refreshed\n";
+
+class logs_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() / ("yieldpipe_logs_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  static std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::string write(const std::string& name, std::string_view text) const {
+    const fs::path p = root_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  void append(const std::string& path, std::string_view text) const {
+    std::ofstream(path, std::ios::binary | std::ios::app) << text;
+  }
+
+  static int shell(const std::string& command) {
+    const int status = std::system(command.c_str());
+    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  // Runs `yieldpipe logs ARGS` in the test's directory with stdout and stderr to files; the exit status.
+  int logs(const std::string& args) {
+    return shell("cd " + root_.string() + " && " + std::string(YIELDPIPE_CLI) + " logs " + args + " >" +
+                 (root_ / "stdout").string() + " 2>" + (root_ / "stderr").string());
+  }
+  std::string out() const { return slurp(root_ / "stdout"); }
+  std::string err() const { return slurp(root_ / "stderr"); }
+
+  fs::path root_;
+};
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    lines.emplace_back(text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+// ---- records ----
+
+TEST_F(logs_test, level_error_writes_errors_and_criticals_as_json_lines_by_field_not_substring) {
+  write("app.log", sample);
+  ASSERT_EQ(logs("app.log --level ERROR"), 0) << err();
+  EXPECT_EQ(
+      lines_of(out()),
+      (std::vector<std::string>{
+          R"({"timestamp":"2024-03-01 12:10:00","level":"ERROR","component":"db.pool","message":"connection refused","file":"app.log","line":2})",
+          R"({"timestamp":"2024-03-01 13:06:00","level":"CRITICAL","component":"db.pool","message":"no connection left","file":"app.log","line":5})",
+          R"({"timestamp":"2024-03-01 13:59:59","level":"ERROR","component":"api","message":"upstream timeout","file":"app.log","line":6})",
+      }));
+  EXPECT_EQ(err(), "");
+}
+
+TEST_F(logs_test, a_level_list_selects_exactly_those_levels) {
+  write("app.log", sample);
+  ASSERT_EQ(logs("app.log --level WARNING,ERROR --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,level,component,message,file,line\n"
+            "2024-03-01 12:10:00,ERROR,db.pool,connection refused,app.log,2\n"
+            "2024-03-01 13:05:00,WARNING,api,slow request,app.log,4\n"
+            "2024-03-01 13:59:59,ERROR,api,upstream timeout,app.log,6\n");
+}
+
+TEST_F(logs_test, since_and_until_select_a_half_open_range) {
+  write("app.log", sample);
+  ASSERT_EQ(logs("app.log --since '2024-03-01 12:10' --until 2024-03-01T13:59:59 --format csv"), 0) << err();
+  const auto lines = lines_of(out());
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_TRUE(lines[1].starts_with("2024-03-01 12:10:00,ERROR"));
+  EXPECT_TRUE(lines[4].starts_with("2024-03-01 13:06:00,CRITICAL"));
+  ASSERT_EQ(logs("app.log --since 2024-03-02"), 0) << err();
+  EXPECT_EQ(lines_of(out()).size(), 1u);
+}
+
+TEST_F(logs_test, a_custom_log_format_is_parsed) {
+  write("custom.log", "[01/03/2024 12:00:07] WARN <api> slow\n[01/03/2024 12:00:09] info <db> fine\n");
+  ASSERT_EQ(logs("custom.log --log-format '[%d/%m/%Y %H:%M:%S] %L <%C> %*' --level WARNING --format tsv"), 0) << err();
+  EXPECT_EQ(
+      out(),
+      "timestamp\tlevel\tcomponent\tmessage\tfile\tline\n2024-03-01 12:00:07\tWARNING\tapi\tslow\tcustom.log\t1\n");
+}
+
+// ---- counts ----
+
+TEST_F(logs_test, counts_by_hour_and_level_are_sorted_by_time_then_severity) {
+  write("app.log", sample);
+  ASSERT_EQ(logs("app.log --by hour,level"), 0) << err();
+  EXPECT_EQ(out(),
+            "hour,level,count\n"
+            "2024-03-01 12:00,INFO,2\n"
+            "2024-03-01 12:00,ERROR,1\n"
+            "2024-03-01 13:00,WARNING,1\n"
+            "2024-03-01 13:00,ERROR,1\n"
+            "2024-03-01 13:00,CRITICAL,1\n"
+            "2024-03-02 00:00,DEBUG,1\n");
+  ASSERT_EQ(logs("app.log --by level,day --level ERROR --format jsonl"), 0) << err();
+  EXPECT_EQ(out(),
+            "{\"level\":\"ERROR\",\"day\":\"2024-03-01\",\"count\":2}\n"
+            "{\"level\":\"CRITICAL\",\"day\":\"2024-03-01\",\"count\":1}\n");
+}
+
+TEST_F(logs_test, counts_by_file_follow_the_command_line_and_by_component_the_bytes) {
+  write("b.log", sample);
+  write("a.log", sample.substr(0, sample.find('\n') + 1));
+  ASSERT_EQ(logs("b.log a.log --by file,component"), 0) << err();
+  EXPECT_EQ(out(),
+            "file,component,count\n"
+            "b.log,api,3\n"
+            "b.log,auth,2\n"
+            "b.log,db.pool,2\n"
+            "a.log,api,1\n");
+}
+
+TEST_F(logs_test, counts_agree_with_the_parser_on_generated_logs) {
+  const std::string path = (root_ / "gen.log").string();
+  {
+    io::output o(path);
+    cli::generate(cli::dataset::logs, o, {.seed = 3, .rows = 50000});
+    o.commit();
+  }
+  std::map<std::string, std::uint64_t> expected;
+  for (const std::string& line : lines_of(slurp(path)))
+    if (auto r = io::parse_log_line(line); r && r->level >= io::log_level::warning)
+      ++expected[std::string(io::to_string(r->level))];
+  ASSERT_EQ(logs("gen.log --level WARN --by level"), 0) << err();
+  const auto lines = lines_of(out());
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[1], "WARNING," + std::to_string(expected["WARNING"]));
+  EXPECT_EQ(lines[2], "ERROR," + std::to_string(expected["ERROR"]));
+  EXPECT_EQ(lines[3], "CRITICAL," + std::to_string(expected["CRITICAL"]));
+}
+
+// ---- files ----
+
+TEST_F(logs_test, globs_expand_sorted_and_compressed_files_are_read) {
+  write("app-2.log", "2024-03-01 12:00:02 ERROR b: two\n");
+  write("app-1.log", "2024-03-01 12:00:01 ERROR a: one\n");
+  write("app-3.log", "2024-03-01 12:00:03 ERROR c: three\n");
+  write("z.log", "2024-03-01 12:00:04 ERROR d: four\n");
+  ASSERT_EQ(shell("cd " + root_.string() + " && gzip app-2.log && zstd -q --rm app-3.log"), 0);
+  ASSERT_EQ(logs("z.log 'app-*.log*' --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,level,component,message,file,line\n"
+            "2024-03-01 12:00:04,ERROR,d,four,z.log,1\n"
+            "2024-03-01 12:00:01,ERROR,a,one,app-1.log,1\n"
+            "2024-03-01 12:00:02,ERROR,b,two,app-2.log.gz,1\n"
+            "2024-03-01 12:00:03,ERROR,c,three,app-3.log.zst,1\n");
+}
+
+TEST_F(logs_test, a_pattern_matching_nothing_or_a_missing_file_is_an_error_naming_it) {
+  write("app.log", sample);
+  EXPECT_EQ(logs("app.log 'nothing-*.log'"), 1);
+  EXPECT_NE(err().find("nothing-*.log"), std::string::npos) << err();
+  EXPECT_EQ(out(), "");
+  EXPECT_EQ(logs("app.log missing.log"), 1);
+  EXPECT_NE(err().find("missing.log"), std::string::npos) << err();
+}
+
+TEST_F(logs_test, standard_input_is_read_for_a_dash) {
+  write("app.log", sample);
+  ASSERT_EQ(logs("- --by level --level CRITICAL < app.log"), 0) << err();
+  EXPECT_EQ(out(), "level,count\nCRITICAL,1\n");
+  // Standard input cannot be followed: --follow ends at its end.
+  ASSERT_EQ(logs("- --follow --by level --level CRITICAL < app.log"), 0) << err();
+  EXPECT_EQ(out(), "level,count\nCRITICAL,1\n");
+}
+
+// ---- the error policy ----
+
+TEST_F(logs_test, an_unparseable_line_fails_with_its_file_line_and_column) {
+  write("bad.log", "2024-03-01 12:00:07 INFO api: fine\n2024-13-01 12:00:07 INFO api: bad month\n");
+  EXPECT_EQ(logs("bad.log"), 1);
+  EXPECT_NE(err().find("bad.log:2:6"), std::string::npos) << err();
+  EXPECT_NE(err().find("month"), std::string::npos) << err();
+}
+
+TEST_F(logs_test, skip_counts_bad_lines_and_dead_letter_keeps_file_line_offset_and_text) {
+  write("bad.log",
+        "2024-03-01 12:00:07 ERROR api: one\n"
+        "  at com.example.Main(Main.java:1)\n"
+        "\n"
+        "2024-03-01 12:00:09 ERROR api: two\n");
+  ASSERT_EQ(logs("bad.log --on-error skip --by level"), 0) << err();
+  EXPECT_EQ(out(), "level,count\nERROR,2\n");
+  EXPECT_NE(err().find("1 record rejected: 1 not a log line"), std::string::npos) << err();
+  ASSERT_EQ(logs("bad.log --on-error dead-letter=dead.csv --by level"), 0) << err();
+  const auto dead = lines_of(slurp(root_ / "dead.csv"));
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[0], "file,line,offset,reason,message,record");
+  EXPECT_TRUE(dead[1].starts_with("bad.log,2,35,not a log line,")) << dead[1];
+  EXPECT_TRUE(dead[1].ends_with(",  at com.example.Main(Main.java:1)")) << dead[1];
+}
+
+TEST_F(logs_test, bad_options_are_usage_errors) {
+  write("app.log", sample);
+  for (const char* args : {"app.log --level TRACE", "app.log --by week", "app.log --by hour,hour",
+                           "app.log --since 2024-02-30", "app.log --since '2024-03-01 25:00'",
+                           "app.log --since 2024-03-02 --until 2024-03-01", "app.log --log-format '%Y %L'"}) {
+    EXPECT_EQ(logs(args), 2) << args;
+    EXPECT_NE(err().find("yieldpipe logs: "), std::string::npos) << args << ": " << err();
+  }
+}
+
+// ---- --follow ----
+
+// `yieldpipe logs ARGS` running with its standard output on a pipe.
+class running {
+ public:
+  explicit running(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], 1);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      std::vector<char*> argv;
+      std::string exe = YIELDPIPE_CLI;
+      std::string cmd = "logs";
+      argv.push_back(exe.data());
+      argv.push_back(cmd.data());
+      std::vector<std::string> copy = args;
+      for (auto& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(exe.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    fd_ = fds[0];
+  }
+  running(const running&) = delete;
+  running& operator=(const running&) = delete;
+  ~running() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(fd_);
+  }
+
+  // The next `n` lines, waiting at most 10 s in all; fewer if they do not come.
+  std::vector<std::string> lines(std::size_t n) {
+    std::vector<std::string> got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (got.size() < n) {
+      const auto nl = buffer_.find('\n');
+      if (nl != std::string::npos) {
+        got.push_back(buffer_.substr(0, nl));
+        buffer_.erase(0, nl + 1);
+        continue;
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char chunk[4096];
+      const ssize_t r = ::read(fd_, chunk, sizeof chunk);
+      if (r <= 0) break;
+      buffer_.append(chunk, static_cast<std::size_t>(r));
+    }
+    return got;
+  }
+
+  // Sends `sig` and returns the exit status (-1 if it did not exit).
+  int stop(int sig) {
+    ::kill(pid_, sig);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+std::string line_at(int second, std::string_view level, std::string_view message) {
+  char ts[32];
+  std::snprintf(ts, sizeof ts, "2024-03-01 12:00:%02d ", second);
+  return std::string(ts) + std::string(level) + " api: " + std::string(message) + "\n";
+}
+
+TEST_F(logs_test, follow_reads_appended_lines_across_rotation_and_truncation) {
+  const std::string path = write("app.log", line_at(1, "ERROR", "one") + line_at(2, "INFO", "skip"));
+  running run({path, "--follow", "--level", "ERROR", "--format", "csv"});
+  auto got = run.lines(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], "timestamp,level,component,message,file,line");
+  EXPECT_TRUE(got[1].starts_with("2024-03-01 12:00:01,ERROR,api,one,")) << got[1];
+
+  // Appended, the second line in two writes: it is written once, whole.
+  append(path, line_at(3, "ERROR", "two") + "2024-03-01 12:00:04 ERR");
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:03,ERROR,api,two,")) << got[0];
+  append(path, "OR api: three\n");
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:04,ERROR,api,three,")) << got[0];
+
+  // Rotated: renamed away (a last line appended to the old file), a new file at the path.
+  fs::rename(path, path + ".1");
+  append(path + ".1", line_at(5, "ERROR", "four"));
+  write("app.log", line_at(6, "CRITICAL", "five"));
+  got = run.lines(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:05,ERROR,api,four,")) << got[0];
+  EXPECT_TRUE(got[1].starts_with("2024-03-01 12:00:06,CRITICAL,api,five,")) << got[1];
+  EXPECT_TRUE(got[1].ends_with(",1")) << got[1];  // line numbers restart with the new file
+
+  append(path, line_at(7, "ERROR", "six"));
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:07,ERROR,api,six,")) << got[0];
+
+  // Truncated in place (copytruncate): read again from the start.
+  write("app.log", line_at(8, "ERROR", "seven"));
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:08,ERROR,api,seven,")) << got[0];
+
+  EXPECT_EQ(run.stop(SIGINT), 130);
+}
+
+TEST_F(logs_test, follow_with_by_writes_the_groups_that_changed) {
+  const std::string path = write("app.log", line_at(1, "ERROR", "one") + line_at(2, "INFO", "two"));
+  running run({path, "--follow", "--by", "level"});
+  auto got = run.lines(3);
+  EXPECT_EQ(got, (std::vector<std::string>{"level,count", "INFO,1", "ERROR,1"}));
+  append(path, line_at(3, "ERROR", "three"));
+  got = run.lines(1);
+  EXPECT_EQ(got, (std::vector<std::string>{"ERROR,2"}));
+  EXPECT_EQ(run.stop(SIGTERM), 143);
+}
+
+}  // namespace
