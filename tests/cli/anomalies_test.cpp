@@ -1,0 +1,268 @@
+// `yieldpipe anomalies` and `moving-average`, run through the built executable, against a naive
+// O(window) transcription of the guide's coroutines.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+#include <yieldpipe/io/csv_reader.hpp>
+
+namespace {
+
+using namespace yieldpipe;
+namespace fs = std::filesystem;
+
+class anomalies_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() / ("yieldpipe_anom_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  static std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = root_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  int yieldpipe(const std::string& args) {
+    const std::string command = std::string(YIELDPIPE_CLI) + " " + args + " >" + (root_ / "stdout").string() + " 2>" +
+                                (root_ / "stderr").string();
+    const int status = std::system(command.c_str());
+    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string out() const { return slurp(root_ / "stdout"); }
+  std::string err() const { return slurp(root_ / "stderr"); }
+
+  // The rows of a CSV text, header first.
+  std::vector<std::vector<std::string>> rows(const std::string& text) {
+    const fs::path p = write("parsed.csv", text);
+    io::csv_options options;
+    options.header = false;
+    std::vector<std::vector<std::string>> all;
+    for (const io::csv_row& row : io::read_csv(p.string(), options))
+      all.emplace_back(row.fields().begin(), row.fields().end());
+    return all;
+  }
+
+  fs::path root_;
+};
+
+// The guide's real_time_anomaly_detector, as written: a list, pop(0), sum() — per key.
+struct naive_detector {
+  std::size_t window;
+  std::deque<double> history;
+  // z when the guide computes one (more than 10 values, std_dev > 0).
+  std::optional<double> push(double x) {
+    history.push_back(x);
+    if (history.size() > window) history.pop_front();
+    if (history.size() <= 10) return std::nullopt;
+    double sum = 0;
+    for (double v : history) sum += v;
+    const double mean = sum / static_cast<double>(history.size());
+    double squares = 0;
+    for (double v : history) squares += (v - mean) * (v - mean);
+    const double std_dev = std::sqrt(squares / static_cast<double>(history.size()));
+    if (!(std_dev > 0)) return std::nullopt;
+    return std::abs(x - mean) / std_dev;
+  }
+};
+
+struct reference_result {
+  std::map<std::string, double> anomalies;  // id -> z
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> by_category;
+  std::vector<std::string> borderline;  // ids whose z is within rounding of the threshold
+};
+
+reference_result reference(const fs::path& sensors, std::size_t window, double threshold) {
+  reference_result r;
+  std::map<std::string, naive_detector> detectors;
+  for (const io::csv_row& row : io::read_csv(sensors.string())) {
+    const double x = row.get<double>("value");
+    auto [it, _] = detectors.try_emplace(std::string(row["sensor"]), naive_detector{window, {}});
+    const std::optional<double> z = it->second.push(x);
+    auto& counts = r.by_category[std::string(row["category"])];
+    ++counts.first;
+    if (z && std::abs(*z - threshold) < 1e-9) r.borderline.emplace_back(row["id"]);
+    if (z && *z > threshold) {
+      r.anomalies.emplace(std::string(row["id"]), *z);
+      ++counts.second;
+    }
+  }
+  return r;
+}
+
+TEST_F(anomalies_test, the_anomalous_rows_are_those_of_the_guides_detector_per_sensor) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 60000 --seed 3 -o " + (root_ / "s.csv").string()), 0) << err();
+  const reference_result expected = reference(root_ / "s.csv", 30, 2.5);
+  ASSERT_TRUE(expected.borderline.empty());
+  ASSERT_GT(expected.anomalies.size(), 100u);
+
+  ASSERT_EQ(yieldpipe("anomalies " + (root_ / "s.csv").string() + " --key sensor --column value --window 30"), 0)
+      << err();
+  const auto got = rows(out());
+  ASSERT_FALSE(got.empty());
+  const std::vector<std::string>& header = got[0];
+  ASSERT_EQ(header.size(), 13u);
+  EXPECT_EQ(header[0], "id");
+  EXPECT_EQ(header[10], "z_score");
+  EXPECT_EQ(header[11], "mean");
+  EXPECT_EQ(header[12], "std_dev");
+  ASSERT_EQ(got.size() - 1, expected.anomalies.size());
+  for (std::size_t i = 1; i < got.size(); ++i) {
+    const auto it = expected.anomalies.find(got[i][0]);
+    ASSERT_NE(it, expected.anomalies.end()) << "row id " << got[i][0];
+    EXPECT_NEAR(std::stod(got[i][10]), it->second, 1e-9 * it->second);
+  }
+}
+
+TEST_F(anomalies_test, by_counts_the_rows_and_anomalies_per_category) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 30000 --seed 5 -o " + (root_ / "s.csv").string()), 0) << err();
+  const reference_result expected = reference(root_ / "s.csv", 20, 2.0);
+  ASSERT_TRUE(expected.borderline.empty());
+  ASSERT_EQ(yieldpipe("anomalies " + (root_ / "s.csv").string() +
+                      " --key sensor --window 20 --threshold 2 --by category -o " + (root_ / "by.csv").string()),
+            0)
+      << err();
+  const auto got = rows(slurp(root_ / "by.csv"));
+  ASSERT_EQ(got.size(), expected.by_category.size() + 1);
+  EXPECT_EQ(got[0], (std::vector<std::string>{"category", "rows", "anomalies"}));
+  std::size_t i = 1;
+  for (const auto& [category, counts] : expected.by_category) {  // sorted by name, as the command writes
+    EXPECT_EQ(got[i][0], category);
+    EXPECT_EQ(got[i][1], std::to_string(counts.first));
+    EXPECT_EQ(got[i][2], std::to_string(counts.second));
+    ++i;
+  }
+}
+
+TEST_F(anomalies_test, each_key_has_its_own_window) {
+  // Key a: small variations and one spike; key b, interleaved, lives around 1000.
+  std::string csv = "k,v\n";
+  for (int i = 0; i < 40; ++i) {
+    csv += "a," + std::to_string(i == 30 ? 50 : 10 + i % 3) + "\n";
+    csv += "b," + std::to_string(1000 + i % 5) + "\n";
+  }
+  const fs::path p = write("k.csv", csv);
+  ASSERT_EQ(yieldpipe("anomalies " + p.string() + " --key k --column v --window 20"), 0) << err();
+  const auto keyed = rows(out());
+  ASSERT_EQ(keyed.size(), 2u) << out();
+  EXPECT_EQ(keyed[1][0], "a");
+  EXPECT_EQ(keyed[1][1], "50");
+
+  // One window over both keys: the spike of a is nothing next to b's values.
+  ASSERT_EQ(yieldpipe("anomalies " + p.string() + " --column v --window 20"), 0) << err();
+  for (const auto& row : rows(out())) EXPECT_NE(row[1], "50");
+}
+
+TEST_F(anomalies_test, nothing_is_reported_before_eleven_values_nor_when_the_window_is_constant) {
+  // Nine zeros then 100: the 10th value is far out, but only 10 values are known.
+  std::string early = "v\n";
+  for (int i = 0; i < 9; ++i) early += "0\n";
+  early += "100\n";
+  ASSERT_EQ(yieldpipe("anomalies " + write("early.csv", early).string() + " --column v"), 0) << err();
+  EXPECT_EQ(rows(out()).size(), 1u) << out();
+
+  // Ten zeros then 100: z = sqrt(10) > 2.5 at the 11th value.
+  std::string eleventh = "v\n";
+  for (int i = 0; i < 10; ++i) eleventh += "0\n";
+  eleventh += "100\n";
+  ASSERT_EQ(yieldpipe("anomalies " + write("eleventh.csv", eleventh).string() + " --column v"), 0) << err();
+  const auto got = rows(out());
+  ASSERT_EQ(got.size(), 2u) << out();
+  EXPECT_NEAR(std::stod(got[1][1]), std::sqrt(10.0), 1e-12);
+
+  // A constant window has a standard deviation of 0: no z-score, no anomaly.
+  std::string flat = "v\n";
+  for (int i = 0; i < 50; ++i) flat += "7\n";
+  ASSERT_EQ(yieldpipe("anomalies " + write("flat.csv", flat).string() + " --column v"), 0) << err();
+  EXPECT_EQ(rows(out()).size(), 1u) << out();
+}
+
+TEST_F(anomalies_test, a_bad_number_fails_by_default_and_goes_to_the_dead_letter_file_on_request) {
+  std::string csv = "k,v\n";
+  for (int i = 0; i < 20; ++i) csv += "a," + std::to_string(i % 4) + "\n";
+  csv += "a,n/a\n";  // line 22
+  csv += "a,nan\n";  // line 23: parses, but is no finite number
+  csv += "a,\n";     // line 24: missing, skipped
+  const fs::path p = write("bad.csv", csv);
+
+  EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --key k --column v"), 1);
+  EXPECT_NE(err().find("yieldpipe anomalies: "), std::string::npos) << err();
+  EXPECT_NE(err().find(":22:"), std::string::npos) << err();
+  EXPECT_NE(err().find("n/a"), std::string::npos) << err();
+
+  const fs::path dead = root_ / "dead.csv";
+  ASSERT_EQ(yieldpipe("anomalies " + p.string() + " --key k --column v --on-error dead-letter=" + dead.string()), 0)
+      << err();
+  EXPECT_NE(err().find("2 records rejected: 2 bad number"), std::string::npos) << err();
+  const auto dead_rows = rows(slurp(dead));
+  ASSERT_EQ(dead_rows.size(), 3u);
+  EXPECT_EQ(dead_rows[1][0], p.string());
+  EXPECT_EQ(dead_rows[1][1], "22");
+  EXPECT_EQ(dead_rows[1][3], "bad number");
+  EXPECT_EQ(dead_rows[1][5], "a,n/a");
+  EXPECT_EQ(dead_rows[2][1], "23");
+  EXPECT_EQ(dead_rows[2][5], "a,nan");
+
+  EXPECT_EQ(yieldpipe("moving-average " + p.string() + " --key k --column v --on-error skip"), 0) << err();
+  EXPECT_EQ(rows(out()).size(), 21u);  // the header and the 20 good values
+}
+
+TEST_F(anomalies_test, passing_max_memory_stops_with_the_operator_and_the_figure) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 5000 -o " + (root_ / "s.csv").string()), 0) << err();
+  EXPECT_EQ(yieldpipe("anomalies " + (root_ / "s.csv").string() + " --key sensor --window 100 --max-memory 64kB -o " +
+                      (root_ / "never.csv").string()),
+            1);
+  EXPECT_NE(err().find("--max-memory 64000 bytes exceeded by anomalies"), std::string::npos) << err();
+  EXPECT_FALSE(fs::exists(root_ / "never.csv"));
+  // 1000 sensors × (800 + overhead) bytes fit in 2 MB.
+  EXPECT_EQ(yieldpipe("anomalies " + (root_ / "s.csv").string() + " --key sensor --window 100 --max-memory 2MB"), 0)
+      << err();
+}
+
+TEST_F(anomalies_test, usage_errors_exit_2) {
+  const fs::path p = write("v.csv", "v\n1\n");
+  EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --column v --window 10"), 2);
+  EXPECT_NE(err().find("--window"), std::string::npos) << err();
+  EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --column nope"), 1);  // the reader's io_error
+  EXPECT_NE(err().find("nope"), std::string::npos) << err();
+}
+
+TEST_F(anomalies_test, moving_average_is_the_mean_of_the_keys_last_values) {
+  const fs::path p = write("m.csv", "k,v\na,1\nb,100\na,2\na,3\nb,200\na,10\n");
+  ASSERT_EQ(yieldpipe("moving-average " + p.string() + " --key k --column v --window 3"), 0) << err();
+  EXPECT_EQ(out(),
+            "k,v,moving_average,count\n"
+            "a,1,1.0,1\n"
+            "b,100,100.0,1\n"
+            "a,2,1.5,2\n"
+            "a,3,2.0,3\n"
+            "b,200,150.0,2\n"
+            "a,10,5.0,3\n");
+  ASSERT_EQ(yieldpipe("moving-average " + p.string() + " --column v --window 2 --format jsonl"), 0) << err();
+  EXPECT_EQ(out().substr(0, out().find('\n')), R"({"v":"1","moving_average":1.0,"count":1})");
+}
+
+}  // namespace
