@@ -1,0 +1,148 @@
+#pragma once
+// The expression language of `--where` and of computed `--select name=expr` columns.
+//
+//   auto where = expression::compile_condition("status == 'active' and -50 <= temperature <= 100", header);
+//   for (const io::csv_row& row : rows)
+//     if (where.matches(row)) ...
+//
+// Syntax, loosest binding first:
+//   a or b                       a and b                      not a
+//   a == b  a != b  a < b  a <= b  a > b  a >= b  (also = and <>); chains: -50 <= t <= 100
+//   a is null   a is not null    a in [1, 2, 3]   a not in ['x', 'y']
+//   a + b  a - b                 a * b  a / b  a % b          -a
+//   lower(s) upper(s) len(s) contains(s, part) starts_with(s, prefix) ends_with(s, suffix) abs(x)
+//   literals: 12, -0.5, 1e3, "text" or 'text' (with \" \' \\ \n \t escapes), true, false, null
+//   columns: temperature, sensor_id, or `a name with spaces` (`` is one backtick)
+// Keywords (and, or, not, in, is, null, true, false) are case-insensitive; column names are not.
+//
+// Types are decided once, at compile time, against the header: a column compared with a number or
+// used in arithmetic (or abs) is read as a number, one compared with true/false or used by
+// and/or/not as a boolean, anything else as text. A row whose field does not fit the type its
+// column needs makes `evaluate` throw the reader's `io_error` (`file:line:column: column 'x': cannot
+// read "n/a" as a number`), which the caller hands to its error policy.
+//
+// Missing values follow SQL's null rules (three-valued logic):
+// - an empty or missing field is null, whatever the column's type (`name == ""` is null, never true:
+//   write `name is null`);
+// - arithmetic, comparisons, functions and `in` with a null operand are null; `x / 0` and `x % 0`
+//   are null too;
+// - `not null` is null; `false and null` is false, `true and null` is null; `true or null` is true,
+//   `false or null` is null; a chain `a < b < c` is `a < b and b < c`;
+// - `x in [1, null]` is true when x is 1, else null;
+// - `is null` and `is not null` are never null;
+// - `--where` keeps a row only when the condition is true (null and false drop it).
+// Comparing with the literal null (`x == null`) is a compile error that points to `is null`.
+//
+// Cost: the text is parsed and typed once into a vector of small nodes; `evaluate` walks them with
+// no allocation and no string copy (columns are views into the row), except lower() and upper(),
+// which write into a buffer per call site that grows to the longest value and is then reused.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <yieldpipe/io/csv_reader.hpp>
+
+namespace yieldpipe::cli {
+
+/// A value during evaluation. A string is a view into the row, the expression's text or the
+/// expression's scratch buffers: valid until the next `evaluate` on the same expression or until
+/// the row changes.
+struct value {
+  enum class kind : unsigned char { null, number, string, boolean } type = kind::null;
+  double number = 0;
+  std::string_view string{};
+  bool boolean = false;
+};
+
+namespace detail {
+/// One operation of a compiled expression (see expression.cpp).
+enum class expr_op : unsigned char {
+  constant,
+  column_text,
+  column_number,
+  column_boolean,  // leaves
+  negate,
+  add,
+  subtract,
+  multiply,
+  divide,
+  modulo,  // numbers
+  compare,
+  chain,
+  logical_and,
+  logical_or,
+  logical_not,
+  is_null,
+  is_not_null,  // conditions
+  in_list,
+  lower,
+  upper,
+  len,
+  contains,
+  starts_with,
+  ends_with,
+  abs,
+};
+struct expr_node {
+  expr_op op = expr_op::constant;
+  value::kind type = value::kind::null;  // of the result
+  unsigned char compare = 0;             // compare: the comparison; chain: how many
+  std::uint32_t a = 0, b = 0;            // operands; chain, in_list: first and count in operands_/list_
+  std::uint32_t index = 0;               // column, string literal (strings_) or scratch buffer
+  std::uint32_t pos = 0;                 // where it starts in the text
+  double number = 0;                     // constant
+  bool boolean = false;                  // constant
+};
+/// An element of an `in` list: a constant (strings by index into `strings_`, so copies stay valid).
+struct expr_literal {
+  value::kind type = value::kind::null;
+  double number = 0;
+  std::uint32_t string = 0;
+  bool boolean = false;
+};
+}  // namespace detail
+
+/// A compiled expression. Copyable; one object must not be evaluated by two threads at once (the
+/// lower()/upper() buffers are per object): give each thread its own copy.
+class expression {
+ public:
+  /// Parses and types `text` against `header`. Throws `usage_error` for bad syntax, an unknown column
+  /// or function, or operands of the wrong type: the message, then the text and a caret under the
+  /// offending place:
+  ///
+  ///     unknown column 'temprature' (did you mean 'temperature'?)
+  ///       temprature > 5
+  ///       ^
+  static expression compile(std::string_view text, const io::csv_header& header);
+  /// As `compile`, for a condition (`--where`): a bare column is read as a boolean, and an expression
+  /// that is not true or false (`temperature + 1`) is a `usage_error` with a caret.
+  static expression compile_condition(std::string_view text, const io::csv_header& header);
+
+  /// The value for one row. A field that does not fit the type the expression needs throws
+  /// `io_error` (from `csv_row::get`) naming the file, line and column.
+  value evaluate(const io::csv_row& row) const;
+  /// For `--where`: true only when the value is the boolean true (null and false are false).
+  bool matches(const io::csv_row& row) const;
+
+  /// The type every evaluation has (or null), decided at compile time.
+  value::kind type() const noexcept;
+  /// The text as given.
+  std::string_view text() const noexcept { return text_; }
+
+ private:
+  friend class expression_parser;
+  value eval(std::uint32_t at, const io::csv_row& row) const;
+
+  std::string text_;
+  std::vector<detail::expr_node> nodes_;
+  std::vector<std::uint32_t> operands_;       // chains: operand node indices
+  std::vector<unsigned char> chain_ops_;      // chains: comparisons, parallel to operands_ (one fewer per chain)
+  std::vector<detail::expr_literal> list_;    // `in` lists
+  std::vector<std::string> strings_;          // string literals
+  mutable std::vector<std::string> scratch_;  // lower()/upper() results
+  std::uint32_t root_ = 0;
+};
+
+}  // namespace yieldpipe::cli
