@@ -1,0 +1,124 @@
+// `yieldpipe stats FILE --by COLS --agg LIST`: a group-by over a CSV file in one pass (aggregates.hpp).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+#include <yieldpipe/io/csv_reader.hpp>
+#include <yieldpipe/io/error.hpp>
+
+#include "aggregates.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "expression.hpp"
+
+namespace yieldpipe::cli {
+namespace {
+
+struct stats_settings {
+  std::string input = "-";
+  std::string where;
+  std::vector<std::string> by;
+  std::vector<std::string> agg;
+  common_options common;
+};
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+std::size_t column_of(const io::csv_header* header, const std::string& name, std::string_view option) {
+  if (header)
+    if (auto at = header->find(name)) return *at;
+  std::string message(option);
+  message += ": no column named '" + name + "' (columns: ";
+  if (header)
+    for (std::size_t i = 0; i < header->size(); ++i) message += (i ? ", " : "") + header->names()[i];
+  throw usage_error(message + ")");
+}
+
+void run_stats(const stats_settings& settings) {
+  const std::vector<aggregate_spec> specs = parse_aggregates(settings.agg.empty() ? "count" : joined(settings.agg));
+  std::uint64_t max_memory = 0;
+  if (!settings.common.max_memory.empty()) max_memory = parse_size(settings.common.max_memory).value_or(0);
+
+  rejects bad(settings.common.on_error);
+  const io::reject_handler handler = bad.handler();
+  io::csv_options options;
+  options.on_reject = handler;
+  io::csv_reader reader(settings.input, options);
+
+  std::vector<std::size_t> key_columns;
+  for (const std::string& name : settings.by) key_columns.push_back(column_of(reader.header(), name, "--by"));
+  std::vector<std::size_t> spec_columns;
+  for (const aggregate_spec& spec : specs)
+    spec_columns.push_back(spec.column.empty() ? 0 : column_of(reader.header(), spec.column, "--agg " + spec.text()));
+
+  std::optional<expression> where;
+  if (!settings.where.empty()) {
+    if (!reader.header()) throw usage_error("--where: the input has no header");
+    where = expression::compile_condition(settings.where, *reader.header());
+  }
+
+  group_by table(settings.by, std::move(key_columns), specs, std::move(spec_columns), max_memory,
+                 settings.common.max_memory);
+  while (const io::csv_row* row = reader.next()) {
+    try {
+      if (where && !where->matches(*row)) continue;
+      table.add(*row);
+    } catch (const memory_limit_error&) {
+      throw;
+    } catch (const io::io_error& e) {
+      // A field that does not fit --where, or is not a number for an aggregate: the row goes to
+      // --on-error, whole (group_by::add changes nothing before it has read every number).
+      const io::rejected_record record{row->path(), row->line(), row->offset(), row->text()};
+      if (!handler || !handler(record, "type error", e.what())) throw;  // the reason `filter` gives too
+    }
+  }
+
+  // Nothing is written before the input is read whole: a failed run leaves no partial result.
+  result_output out(settings.common, table.columns());
+  table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
+  out.commit();
+  bad.finish("stats");
+}
+
+}  // namespace
+
+void add_stats_command(CLI::App& app) {
+  auto settings = std::make_shared<stats_settings>();
+  auto* cmd = app.add_subcommand("stats", "Group a CSV file by columns and aggregate others, in one pass: --by, --agg");
+  cmd->add_option("file", settings->input, "The CSV file (- is standard input; .gz and .zst are read as they are)")
+      ->capture_default_str();
+  cmd->add_option("--where", settings->where,
+                  "Only the rows where this is true: status == \"active\" and -50 <= temperature <= 100 (see "
+                  "docs/cli.md)");
+  cmd->add_option("--by", settings->by, "Columns to group by, comma-separated (none: one group, the whole input)")
+      ->delimiter(',');
+  cmd->add_option(
+      "--agg", settings->agg,
+      "Aggregates, comma-separated: count, FUNCTION:COLUMN with FUNCTION one of count, sum, mean, min, max, "
+      "var, std, var_pop, std_pop, first, last, count_distinct, pN (p50, p90, p99.9); default count");
+  add_common_options(*cmd, settings->common);
+  cmd->footer(
+      "Examples:\n"
+      "  yieldpipe stats sensors.csv --by category --agg count,mean:value,min:value,max:value\n"
+      "  yieldpipe stats big.csv --where 'status == \"active\" and quality_score >= 0.8' --by category --agg "
+      "count,mean:value\n"
+      "  yieldpipe stats sensors.csv --by category,status --agg count,p50:temperature,p99:temperature --format table\n"
+      "  yieldpipe stats sensors.csv --agg count_distinct:sensor,std:value --format jsonl\n"
+      "  gzip -dc big.csv.gz | yieldpipe stats - --by sensor --agg mean:value --max-memory 512MB\n"
+      "\n"
+      "Output: the --by columns, then one column per aggregate named FUNCTION_COLUMN (mean_value, p90_value;\n"
+      "count alone is 'count'); one record per group, sorted by the key texts in byte order.\n"
+      "Empty fields (and nan) are missing and skipped, as SQL skips null; a field that is not a number goes to\n"
+      "--on-error. var and std are the sample's (n - 1), var_pop and std_pop the population's.\n"
+      "Percentiles and count_distinct are exact: they keep every value (8 bytes per number, about 72 bytes plus\n"
+      "the text per distinct value), counted against --max-memory.");
+  cmd->callback([settings] { run_command("stats", [&] { run_stats(*settings); }); });
+}
+
+YIELDPIPE_COMMAND(30, add_stats_command);
+
+}  // namespace yieldpipe::cli
