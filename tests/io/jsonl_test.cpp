@@ -89,8 +89,6 @@ class jsonl_test : public test::temp_dir_test {
     ASSERT_NE(it, std::default_sentinel);
     fn(*it);
   }
-
-  fs::path dir_;
 };
 
 using numbered = std::vector<std::pair<std::uint64_t, std::string>>;

@@ -68,8 +68,6 @@ class lines_test : public test::temp_dir_test {
   std::vector<std::string> lines_of(const std::string& bytes, std::size_t buffer = 1 << 20) {
     return collect(read_lines(write(bytes), {.input = {.buffer_size = buffer}}));
   }
-
-  fs::path dir_;
 };
 
 using strings = std::vector<std::string>;
