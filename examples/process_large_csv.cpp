@@ -24,8 +24,8 @@
 #include <utility>
 #include <vector>
 #include <yieldpipe/core.hpp>
-#include <yieldpipe/iter.hpp>
 #include <yieldpipe/io/csv_batches.hpp>
+#include <yieldpipe/iter.hpp>
 
 #include "example.hpp"
 

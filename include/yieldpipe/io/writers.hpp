@@ -224,7 +224,8 @@ enum class format { csv, tsv, jsonl, table };
 [[nodiscard]] std::optional<format> parse_format(std::string_view name) noexcept;
 
 /// A writer of `fmt` over `out` for records with these columns. CSV and TSV (with `\n` line ends, as
-/// command-line tools write them) write the header row at once; JSON lines use the columns as keys; the table writes them as its header.
+/// command-line tools write them) write the header row at once; JSON lines use the columns as keys; the table writes
+/// them as its header.
 [[nodiscard]] std::unique_ptr<record_writer> make_writer(format fmt, output& out, std::vector<std::string> columns);
 
 namespace detail {
