@@ -621,6 +621,8 @@ class expression_parser {
     }
     if (best && best_distance <= std::max<std::size_t>(1, name.size() / 3)) {
       message += " (did you mean '" + *best + "'?)";
+    } else if (header_.size() == 0) {
+      message += " (the input has no header: it is empty)";
     } else {
       message += " (columns: ";
       std::size_t shown = 0;

@@ -32,9 +32,10 @@ std::size_t column_of(const io::csv_header* header, const std::string& name, std
   if (header)
     if (auto at = header->find(name)) return *at;
   std::string message(option);
-  message += ": no column named '" + name + "' (columns: ";
-  if (header)
-    for (std::size_t i = 0; i < header->size(); ++i) message += (i ? ", " : "") + header->names()[i];
+  message += ": no column named '" + name + "'";
+  if (!header || header->size() == 0) throw usage_error(message + " (the input has no header: it is empty)");
+  message += " (columns: ";
+  for (std::size_t i = 0; i < header->size(); ++i) message += (i ? ", " : "") + header->names()[i];
   throw usage_error(message + ")");
 }
 

@@ -740,6 +740,8 @@ csv_reader::csv_reader(io::input in, csv_options options)
     source_->stop_at_header_ = true;
     source_->next();
     source_->stop_at_header_ = false;
+    // An empty input has a header without columns, so that header() is never null here.
+    if (!source_->header_) source_->header_.emplace();
   }
 }
 

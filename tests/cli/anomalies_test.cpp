@@ -17,44 +17,15 @@
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
 
+#include "support/cli_fixture.hpp"
+
 namespace {
 
 using namespace yieldpipe;
 namespace fs = std::filesystem;
 
-class anomalies_test : public ::testing::Test {
+class anomalies_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_anom_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = root_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  int yieldpipe(const std::string& args) {
-    const std::string command = std::string(YIELDPIPE_CLI) + " " + args + " >" + (root_ / "stdout").string() + " 2>" +
-                                (root_ / "stderr").string();
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
-
   // The rows of a CSV text, header first.
   std::vector<std::vector<std::string>> rows(const std::string& text) {
     const fs::path p = write("parsed.csv", text);
@@ -65,8 +36,6 @@ class anomalies_test : public ::testing::Test {
       all.emplace_back(row.fields().begin(), row.fields().end());
     return all;
   }
-
-  fs::path root_;
 };
 
 // The guide's real_time_anomaly_detector, as written: a list, pop(0), sum() — per key.

@@ -12,50 +12,18 @@
 #include <string>
 #include <string_view>
 
+#include "support/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class filter_test : public ::testing::Test {
+class filter_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_filter_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = root_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  // The exit status of `sh -c command` (-1 if it did not exit normally).
-  static int shell(const std::string& command) {
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  // Runs `yieldpipe filter ARGS` (in root_) with stdout and stderr to files; the exit status.
-  int filter(const std::string& args) {
-    return shell("cd '" + root_.string() + "' && " + std::string(YIELDPIPE_CLI) + " filter " + args +
-                 " >stdout 2>stderr");
-  }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
-
-  fs::path root_;
+  // Runs `yieldpipe filter ARGS` in the test's directory; the exit status.
+  int filter(const std::string& args) { return yieldpipe("filter " + args); }
 };
 
 constexpr std::string_view readings =
@@ -65,6 +33,14 @@ constexpr std::string_view readings =
     "3,s1,42,idle\n"
     "4,s3,-7,active\n"
     "5,\"s,4\",100,active\n";
+
+TEST_F(filter_test, an_empty_input_is_a_clear_usage_error_not_a_crash) {
+  write("empty.csv", "");
+  EXPECT_EQ(filter("- --where 'x > 1' <empty.csv"), 2);
+  EXPECT_NE(err().find("unknown column 'x' (the input has no header: it is empty)"), std::string::npos) << err();
+  EXPECT_EQ(yieldpipe("stats empty.csv"), 0);
+  EXPECT_EQ(out(), "count\n0\n");
+}
 
 TEST_F(filter_test, where_keeps_the_matching_rows_whole) {
   write("r.csv", std::string(readings));

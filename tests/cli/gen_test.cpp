@@ -20,6 +20,7 @@
 #include <yieldpipe/io/output.hpp>
 
 #include "gen_data.hpp"
+#include "support/cli_fixture.hpp"
 
 namespace {
 
@@ -30,26 +31,8 @@ using cli::dataset;
 constexpr std::string_view sensors_header =
     "id,timestamp,sensor,category,value,temperature,humidity,status,quality_score,location";
 
-class gen_test : public ::testing::Test {
+class gen_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_gen_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
   // The data set as `generate` writes it to a file.
   std::string generate(dataset set, cli::gen_options options, std::uint64_t* records = nullptr) {
     const fs::path path = root_ / "out";
@@ -59,22 +42,6 @@ class gen_test : public ::testing::Test {
     if (records) *records = n;
     return slurp(path);
   }
-
-  // The exit status of `sh -c command` (-1 if it did not exit normally).
-  static int shell(const std::string& command) {
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  // Runs `yieldpipe ARGS` with stdout and stderr to files; the exit status.
-  int yieldpipe(const std::string& args) {
-    return shell(std::string(YIELDPIPE_CLI) + " " + args + " >" + (root_ / "stdout").string() + " 2>" +
-                 (root_ / "stderr").string());
-  }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
-
-  fs::path root_;
 };
 
 // The lines of `text`, viewing into it.

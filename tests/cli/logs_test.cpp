@@ -22,6 +22,7 @@
 #include <yieldpipe/io/output.hpp>
 
 #include "gen_data.hpp"
+#include "support/cli_fixture.hpp"
 
 namespace {
 
@@ -37,25 +38,8 @@ constexpr std::string_view sample =
     "2024-03-01 13:59:59 ERROR api: upstream timeout\n"
     "2024-03-02 00:00:00 DEBUG auth: token refreshed\n";
 
-class logs_test : public ::testing::Test {
+class logs_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_logs_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   std::string write(const std::string& name, std::string_view text) const {
     const fs::path p = root_ / name;
     std::ofstream(p, std::ios::binary) << text;
@@ -65,19 +49,8 @@ class logs_test : public ::testing::Test {
     std::ofstream(path, std::ios::binary | std::ios::app) << text;
   }
 
-  static int shell(const std::string& command) {
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  // Runs `yieldpipe logs ARGS` in the test's directory with stdout and stderr to files; the exit status.
-  int logs(const std::string& args) {
-    return shell("cd " + root_.string() + " && " + std::string(YIELDPIPE_CLI) + " logs " + args + " >" +
-                 (root_ / "stdout").string() + " 2>" + (root_ / "stderr").string());
-  }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
-
-  fs::path root_;
+  // Runs `yieldpipe logs ARGS` in the test's directory; the exit status.
+  int logs(const std::string& args) { return yieldpipe("logs " + args); }
 };
 
 std::vector<std::string> lines_of(std::string_view text) {

@@ -10,46 +10,18 @@
 #include <string>
 #include <string_view>
 
+#include "support/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-class stats_test : public ::testing::Test {
+class stats_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_stats_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(root_ / name, std::ios::binary) << text;
-    return root_ / name;
-  }
-  static int shell(const std::string& command) {
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  // Runs `yieldpipe stats ARGS` with stdout and stderr to files; the exit status.
+  // Runs `yieldpipe stats ARGS` in the test's directory; the exit status.
   int stats(const std::string& args, const std::string& stdin_from = "/dev/null") {
-    return shell(std::string(YIELDPIPE_CLI) + " stats " + args + " <" + stdin_from + " >" +
-                 (root_ / "stdout").string() + " 2>" + (root_ / "stderr").string());
+    return yieldpipe("stats " + args, stdin_from);
   }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
-
-  fs::path root_;
 };
 
 constexpr std::string_view sample =

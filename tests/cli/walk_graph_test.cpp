@@ -12,43 +12,25 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_fixture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-class walk_graph_test : public ::testing::Test {
+class walk_graph_test : public yieldpipe::test::cli_fixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("yieldpipe_walk_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(root_ / "tree" / "locked", fs::perms::owner_all, ec);
-    fs::remove_all(root_, ec);
+    cli_fixture::TearDown();
   }
 
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   fs::path write(const fs::path& p, const std::string& text) const {
     fs::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << text;
     return p;
   }
-  int yieldpipe(const std::string& args) {
-    const std::string command = std::string(YIELDPIPE_CLI) + " " + args + " >" + (root_ / "stdout").string() + " 2>" +
-                                (root_ / "stderr").string();
-    const int status = std::system(command.c_str());
-    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string out() const { return slurp(root_ / "stdout"); }
-  std::string err() const { return slurp(root_ / "stderr"); }
 
   // tree/a.py (3 bytes), tree/b.txt, tree/sub/c.py, tree/sub/up -> .. (a loop when followed)
   fs::path make_tree() {
@@ -59,8 +41,6 @@ class walk_graph_test : public ::testing::Test {
     fs::create_directory_symlink("..", tree / "sub" / "up");
     return tree;
   }
-
-  fs::path root_;
 };
 
 TEST_F(walk_graph_test, walk_lists_entries_in_preorder_with_type_size_and_depth) {

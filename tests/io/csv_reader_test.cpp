@@ -166,6 +166,11 @@ TEST_F(csv_reader_test, semantics_C14_header_skips_blank_lines_and_a_repeated_na
   io::csv_reader header_only(write("ho.csv", "a,b\n"));
   EXPECT_EQ(header_only.next(), nullptr);
 
+  io::csv_reader empty(write("empty.csv", ""));  // no header line: a header without columns
+  ASSERT_NE(empty.header(), nullptr);
+  EXPECT_EQ(empty.header()->size(), 0u);
+  EXPECT_EQ(empty.next(), nullptr);
+
   io::csv_reader repeated(write("dup.csv", "a,a\n1,2\n"));
   EXPECT_EQ(repeated.next()->get<int>("a"), 2);
 }

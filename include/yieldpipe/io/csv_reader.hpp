@@ -241,7 +241,8 @@ class csv_reader {
   /// What the last `next()` returned (null before the first call and at the end).
   const csv_row* current() const noexcept { return current_; }
 
-  /// The header, or null when `options.header` is false.
+  /// The header, or null when `options.header` is false (an empty input has a header without
+  /// columns).
   const csv_header* header() const noexcept;
   /// The position of column `name`; throws `io_error` naming the file and the columns there are.
   std::size_t column(std::string_view name) const;
