@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
@@ -48,32 +50,47 @@ void run_command(std::string_view name, const std::function<void()>& body) {
   }
 }
 
+namespace {
+std::optional<std::uint64_t> times(std::uint64_t a, std::uint64_t b) {
+  if (b != 0 && a > UINT64_MAX / b) return std::nullopt;
+  return a * b;
+}
+}  // namespace
+
 std::optional<std::uint64_t> parse_size(std::string_view text) {
-  std::size_t i = 0;
+  const char* end = text.data() + text.size();
   std::uint64_t whole = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    if (whole > (UINT64_MAX - 9) / 10) return std::nullopt;
-    whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  const auto parsed = std::from_chars(text.data(), end, whole);
+  if (parsed.ec != std::errc() || parsed.ptr == text.data()) return std::nullopt;
+  const char* p = parsed.ptr;
+  std::uint64_t fraction = 0, fraction_scale = 1;
+  if (p != end && *p == '.') {
+    for (++p; p != end && *p >= '0' && *p <= '9'; ++p) {
+      if (fraction_scale == 1'000'000) return std::nullopt;
+      fraction = fraction * 10 + static_cast<std::uint64_t>(*p - '0');
+      fraction_scale *= 10;
+    }
   }
-  if (i == 0) return std::nullopt;
-  double fraction = 0, scale = 0.1;
-  if (i < text.size() && text[i] == '.')
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, scale /= 10)
-      fraction += (text[i] - '0') * scale;
-  std::string unit;
-  for (; i < text.size(); ++i)
-    unit += static_cast<char>(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
-  std::uint64_t multiplier = 1;
+  std::string unit(p, end);
+  for (char& c : unit) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  std::uint64_t scale = 0;
   static constexpr std::string_view prefixes = "kmgt";
-  if (!unit.empty() && unit != "b") {
-    const auto at = prefixes.find(unit[0]);
+  if (unit.empty() || unit == "b") {
+    scale = 1;
+  } else if (const auto at = prefixes.find(unit[0]); at != std::string_view::npos) {
     const std::string_view rest = std::string_view(unit).substr(1);
     const std::uint64_t base = rest == "ib" ? 1024 : (rest.empty() || rest == "b") ? 1000 : 0;
-    if (at == std::string_view::npos || base == 0) return std::nullopt;
-    for (std::size_t k = 0; k <= at; ++k) multiplier *= base;
+    if (base == 0) return std::nullopt;
+    scale = 1;
+    for (std::size_t i = 0; i <= at; ++i) scale *= base;
+  } else {
+    return std::nullopt;
   }
-  if (whole > UINT64_MAX / multiplier) return std::nullopt;
-  return whole * multiplier + static_cast<std::uint64_t>(fraction * static_cast<double>(multiplier));
+  const auto bytes = times(whole, scale);
+  // fraction < 10^6 and scale <= 1024^4: the product fits.
+  const std::uint64_t extra = fraction * scale / fraction_scale;
+  if (!bytes || *bytes > UINT64_MAX - extra) return std::nullopt;
+  return *bytes + extra;
 }
 
 // --- rejects --------------------------------------------------------------------------------------

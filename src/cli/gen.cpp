@@ -11,6 +11,7 @@
 #include <yieldpipe/io/output.hpp>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "gen_data.hpp"
 
 namespace yieldpipe::cli {
@@ -49,41 +50,6 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
 
 // A byte size: a number with at most six decimals and a unit: B (or none), kB/K, MB/M, GB/G, TB/T
 // (powers of 1000, as disks are sold) or KiB, MiB, GiB, TiB (powers of 1024); units are case-insensitive.
-std::optional<std::uint64_t> parse_size(std::string_view text) {
-  const char* end = text.data() + text.size();
-  std::uint64_t whole = 0;
-  const auto parsed = std::from_chars(text.data(), end, whole);
-  if (parsed.ec != std::errc() || parsed.ptr == text.data()) return std::nullopt;
-  const char* p = parsed.ptr;
-  std::uint64_t fraction = 0, fraction_scale = 1;
-  if (p != end && *p == '.') {
-    for (++p; p != end && *p >= '0' && *p <= '9'; ++p) {
-      if (fraction_scale == 1'000'000) return std::nullopt;
-      fraction = fraction * 10 + static_cast<std::uint64_t>(*p - '0');
-      fraction_scale *= 10;
-    }
-  }
-  std::string unit(p, end);
-  for (char& c : unit) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  std::uint64_t scale = 0;
-  static constexpr std::string_view prefixes = "kmgt";
-  if (unit.empty() || unit == "b") {
-    scale = 1;
-  } else if (const auto at = prefixes.find(unit[0]); at != std::string_view::npos) {
-    const std::string_view rest = std::string_view(unit).substr(1);
-    const std::uint64_t base = rest == "ib" ? 1024 : (rest.empty() || rest == "b") ? 1000 : 0;
-    if (base == 0) return std::nullopt;
-    scale = 1;
-    for (std::size_t i = 0; i <= at; ++i) scale *= base;
-  } else {
-    return std::nullopt;
-  }
-  const auto bytes = times(whole, scale);
-  // fraction < 10^6 and scale <= 1024^4: the product fits.
-  const std::uint64_t extra = fraction * scale / fraction_scale;
-  if (!bytes || *bytes > max_u64 - extra) return std::nullopt;
-  return *bytes + extra;
-}
 
 struct gen_settings {
   std::string kind;

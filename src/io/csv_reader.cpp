@@ -31,6 +31,23 @@ constexpr std::size_t initial_carry_extension = 4096;
 
 }  // namespace
 
+// The line and column (from 1) of `at` in text that starts at `begin` on line `first_line`: lines end
+// at \n, \r\n or a lone \r, as records do; `end` bounds the look at the byte after a \r.
+std::pair<std::uint64_t, std::uint64_t> position_in(const char* begin, const char* end, const char* at,
+                                                    std::uint64_t first_line) noexcept {
+  std::uint64_t line = first_line;
+  const char* line_start = begin;
+  for (const char* p = begin; p < at; ++p) {
+    if (*p == '\n' || (*p == '\r' && !(p + 1 < end && p[1] == '\n'))) {
+      ++line;
+      line_start = p + 1;
+    }
+  }
+  return {line, static_cast<std::uint64_t>(at - line_start) + 1};
+}
+
+namespace {}  // namespace
+
 struct csv_source {
   csv_source(io::input input, csv_options options);
 
@@ -486,15 +503,7 @@ void csv_source::unescape(std::string_view raw, std::string& out) const {
 }
 
 std::pair<std::uint64_t, std::uint64_t> csv_source::line_and_column(const char* at) const noexcept {
-  std::uint64_t line = record_line_;
-  const char* line_start = rec_;
-  for (const char* p = rec_; p < at; ++p) {
-    if (*p == '\n' || (*p == '\r' && !(p + 1 < end_ && p[1] == '\n'))) {
-      ++line;
-      line_start = p + 1;
-    }
-  }
-  return {line, static_cast<std::uint64_t>(at - line_start) + 1};
+  return position_in(rec_, end_, at, record_line_);
 }
 
 void csv_source::fail(std::string reason, const char* at) const {
@@ -612,11 +621,7 @@ const csv_row* csv_source::next() {
       fail("record longer than the maximum of " + std::to_string(opt_.max_record_size) + " bytes", rec_);
     finish_record();
     check_field_sizes();
-    line_ += 1;
-    if (multiline_) {
-      for (const char* q = rec_; q < text_end_; ++q)
-        line_ += *q == '\n' || (*q == '\r' && !(q + 1 < text_end_ && q[1] == '\n'));
-    }
+    line_ = multiline_ ? position_in(rec_, text_end_, text_end_, record_line_).first : record_line_;
     pos_ = next_pos_;
     const bool blank = count_ == 0;
     const std::span<const std::string_view> fields(values_.data(), count_);
@@ -696,15 +701,7 @@ std::size_t csv_row::index_of(std::string_view name) const {
 
 std::pair<std::uint64_t, std::uint64_t> csv_row::position(std::size_t i) const {
   const std::size_t at = i < fields_.size() ? starts_[i] : text_.size();
-  std::uint64_t line = line_;
-  std::size_t line_start = 0;
-  for (std::size_t k = 0; k < at; ++k) {
-    if (text_[k] == '\n' || (text_[k] == '\r' && !(k + 1 < text_.size() && text_[k + 1] == '\n'))) {
-      ++line;
-      line_start = k + 1;
-    }
-  }
-  return {line, at - line_start + 1};
+  return detail::position_in(text_.data(), text_.data() + text_.size(), text_.data() + at, line_);
 }
 
 void csv_row::bad_field(std::size_t i, std::string_view expected) const {
