@@ -742,6 +742,24 @@ csv_reader::csv_reader(io::input in, csv_options options)
   }
 }
 
+csv_reader::csv_reader(const std::string& path, const csv_header& header, csv_position from, csv_options options)
+    : source_(nullptr) {
+  if (!options.header) throw std::invalid_argument("csv_reader: reading from a position needs options.header");
+  io::input_options in = options.input;
+  in.start_offset = from.offset;
+  source_ = std::make_unique<detail::csv_source>(io::input(path, in), std::move(options));
+  source_->header_ = header;
+  source_->expected_fields_ = header.size();
+  source_->bom_checked_ = true;
+  source_->chunk_offset_ = source_->base_offset_ = from.offset;
+  source_->line_ = from.line - 1;
+}
+
+csv_position csv_reader::position() const noexcept {
+  const detail::csv_source& s = *source_;
+  return {s.base_offset_ + static_cast<std::uint64_t>(s.pos_ - s.base_), s.line_ + 1};
+}
+
 csv_reader::csv_reader(csv_reader&&) noexcept = default;
 csv_reader& csv_reader::operator=(csv_reader&&) noexcept = default;
 csv_reader::~csv_reader() = default;

@@ -60,6 +60,7 @@ class raw_file {
       size_ = static_cast<std::uint64_t>(st.st_size);
       ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
+    if (options.start_offset != 0) seek_to(options.start_offset);
     // The magic bytes need 4 bytes even when tests ask for 1-byte chunks.
     buf_ = padded_buffer(std::max<std::size_t>(chunk_, 4));
     try {
@@ -79,12 +80,14 @@ class raw_file {
         buf_(std::move(other.buf_)),
         filled_(other.filled_),
         offset_(other.offset_),
-        size_(other.size_) {}
+        size_(other.size_),
+        started_late_(other.started_late_) {}
   raw_file& operator=(raw_file&&) = delete;
   ~raw_file() { close_fd(); }
 
   // The encoding of the bytes read at construction.
   io::compression detect() const noexcept {
+    if (started_late_) return io::compression::none;  // seek_to made sure of it
     const auto* b = reinterpret_cast<const unsigned char*>(buf_.get());
     if (filled_ >= 2 && b[0] == 0x1f && b[1] == 0x8b) return io::compression::gzip;
     if (filled_ >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return io::compression::zstd;
@@ -119,6 +122,22 @@ class raw_file {
   const std::string& name() const noexcept { return name_; }
 
  private:
+  // Positions a plain regular file at `offset`; the compression is told by the file's first bytes,
+  // not by the bytes found there.
+  void seek_to(std::uint64_t offset) {
+    const std::string where = "cannot start reading at byte " + std::to_string(offset) + ": ";
+    if (!size_) fail_and_close(where + "not a regular file");
+    char magic[4] = {};
+    const ssize_t got = ::pread(fd_, magic, sizeof magic, 0);
+    if (got < 0) fail_and_close("read failed: " + os_reason(errno));
+    const auto* m = reinterpret_cast<const unsigned char*>(magic);
+    if ((got >= 2 && m[0] == 0x1f && m[1] == 0x8b) ||
+        (got >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd))
+      fail_and_close(where + "a compressed file is read from its start");
+    if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) fail_and_close(where + os_reason(errno));
+    offset_ = offset;
+    started_late_ = true;
+  }
   [[noreturn]] void fail_and_close(std::string reason) {
     close_fd();
     throw io_error(name_, std::move(reason));
@@ -137,6 +156,7 @@ class raw_file {
   std::size_t filled_ = 0;  // bytes of buf_ holding data
   std::uint64_t offset_ = 0;
   std::optional<std::uint64_t> size_;
+  bool started_late_ = false;  // options.start_offset was not 0
 };
 
 }  // namespace

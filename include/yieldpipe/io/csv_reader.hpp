@@ -80,6 +80,14 @@ namespace detail {
 struct csv_source;
 }
 
+/// Where a record starts in a CSV file: its byte offset and its line (from 1), in the file's
+/// decompressed bytes. See `csv_reader::position()`.
+struct csv_position {
+  std::uint64_t offset = 0;
+  std::uint64_t line = 1;
+  friend bool operator==(const csv_position&, const csv_position&) = default;
+};
+
 /// The column names of a CSV input and their positions.
 class csv_header {
  public:
@@ -232,6 +240,12 @@ class csv_reader {
   /// Opens `path` ("-" for standard input); reads the header, if `options.header`, at once.
   explicit csv_reader(const std::string& path, csv_options options = {});
   explicit csv_reader(io::input in, csv_options options = {});
+  /// Reads a plain file from `from`, which must be where a record starts (a `position()` of a reader
+  /// of the same file, or a start that a reader of the preceding bytes confirms), with the columns of
+  /// `header`, as a reader of the whole file would go on from there: offsets and lines are the
+  /// file's. For reading one file in pieces on several threads (src/cli/csv_pieces.hpp).
+  /// `options.header` must be true; a compressed file or standard input is an `io_error`.
+  csv_reader(const std::string& path, const csv_header& header, csv_position from, csv_options options = {});
   csv_reader(csv_reader&&) noexcept;
   csv_reader& operator=(csv_reader&&) noexcept;
   ~csv_reader();
@@ -248,6 +262,9 @@ class csv_reader {
   std::size_t column(std::string_view name) const;
   /// The input: path and byte progress (`bytes_read()`, `total_bytes()`).
   const io::input& input() const noexcept;
+  /// Where the record after the last one returned starts (or the end of the input, once read whole;
+  /// blank lines before that record included): after the constructor, the first record's place.
+  csv_position position() const noexcept;
   /// The number of records returned so far, the header not included.
   std::uint64_t records() const noexcept;
   /// The number of records handed to `on_reject` and set aside.

@@ -17,6 +17,10 @@ struct input_options {
   /// Bytes per read() from the file, and the size of the decompressed chunks (tests set it small to
   /// exercise chunk boundaries). At least 1; the default is 1 MiB.
   std::size_t buffer_size = std::size_t{1} << 20;
+  /// The byte to start at, for reading one file in pieces on several threads. Only a plain (not
+  /// compressed) regular file can start elsewhere than at 0: anything else is an `io_error`.
+  /// Offsets (`bytes_read()`, the readers' record offsets) stay the file's.
+  std::uint64_t start_offset = 0;
 };
 
 /// The encoding an input detected from its first bytes.
