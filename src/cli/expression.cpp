@@ -650,6 +650,7 @@ expression expression::compile(std::string_view text, const io::csv_header& head
   expression e;
   e.text_ = std::string(text);
   e.root_ = expression_parser(e, header).parse(false);
+  e.optimise();
   return e;
 }
 
@@ -657,17 +658,90 @@ expression expression::compile_condition(std::string_view text, const io::csv_he
   expression e;
   e.text_ = std::string(text);
   e.root_ = expression_parser(e, header).parse(true);
+  e.optimise();
   return e;
+}
+
+void expression::optimise() {
+  std::vector<std::uint32_t> slot_of_column;
+  for (expr_node& n : nodes_) {
+    if (n.op != expr_op::column_number) continue;
+    const auto known = std::find(slot_of_column.begin(), slot_of_column.end(), n.index);
+    n.a = static_cast<std::uint32_t>(known - slot_of_column.begin());
+    if (known == slot_of_column.end()) slot_of_column.push_back(n.index);
+  }
+  numbers_.resize(slot_of_column.size());
+
+  // `x < 3` and `3 > x` alike: the column on the left, the constant on the right.
+  constexpr unsigned char mirrored[] = {eq, ne, gt, ge, lt, le};
+  for (expr_node& n : nodes_) {
+    if (n.op != expr_op::compare) continue;
+    const expr_node* column = &nodes_[n.a];
+    const expr_node* constant = &nodes_[n.b];
+    unsigned char op = n.compare;
+    if (column->op == expr_op::constant) {
+      std::swap(column, constant);
+      op = mirrored[op];
+    }
+    if (constant->op != expr_op::constant) continue;
+    if (column->op == expr_op::column_number && constant->type == kind::number) {
+      const expr_node fused{.op = expr_op::column_compare_number,
+                            .type = kind::boolean,
+                            .compare = op,
+                            .a = column->a,
+                            .index = column->index,
+                            .pos = n.pos,
+                            .number = constant->number};
+      n = fused;
+    } else if (column->op == expr_op::column_text && constant->type == kind::string) {
+      const expr_node fused{.op = expr_op::column_compare_text,
+                            .type = kind::boolean,
+                            .compare = op,
+                            .b = constant->index,
+                            .index = column->index,
+                            .pos = n.pos};
+      n = fused;
+    }
+  }
+  for (expr_node& n : nodes_) {
+    if (n.op != expr_op::chain || n.compare != 2) continue;
+    const expr_node& low = nodes_[operands_[n.a]];
+    const expr_node& column = nodes_[operands_[n.a + 1]];
+    const expr_node& high = nodes_[operands_[n.a + 2]];
+    const auto number_constant = [](const expr_node& c) { return c.op == expr_op::constant && c.type == kind::number; };
+    if (!number_constant(low) || column.op != expr_op::column_number || !number_constant(high)) continue;
+    // low OP1 x OP2 high: x mirrored(OP1) low and x OP2 high, the two tests packed in `compare`.
+    const auto tests = static_cast<unsigned char>(mirrored[chain_ops_[n.a]] | chain_ops_[n.a + 1] << 4);
+    const expr_node fused{.op = expr_op::column_between,
+                          .type = kind::boolean,
+                          .compare = tests,
+                          .a = column.a,
+                          .index = column.index,
+                          .pos = n.pos,
+                          .number = low.number,
+                          .high = high.number};
+    n = fused;
+  }
+
+  // A condition is mostly `a and b and c`: matches() walks that list without recursion. Evaluated in
+  // order, stopping at the first false, as the nested `and`s do (null goes on: false may follow).
+  const auto flatten = [this](const auto& self, std::uint32_t at) -> void {
+    if (nodes_[at].op == expr_op::logical_and) {
+      self(self, nodes_[at].a);
+      self(self, nodes_[at].b);
+    } else {
+      conjuncts_.push_back(at);
+    }
+  };
+  flatten(flatten, root_);
 }
 
 value::kind expression::type() const noexcept { return nodes_[root_].type; }
 
-bool expression::matches(const io::csv_row& row) const {
-  const value v = eval(root_, row);
-  return v.type == kind::boolean && v.boolean;
+value expression::evaluate(const io::csv_row& row) const {
+  ++generation_;
+  return eval(root_, row);
 }
-
-value expression::evaluate(const io::csv_row& row) const { return eval(root_, row); }
 
 namespace {
 
@@ -731,6 +805,16 @@ bool equals(const value& v, const expr_literal& item, const std::vector<std::str
 
 }  // namespace
 
+inline value expression::column_number(const expr_node& n, const io::csv_row& row) const {
+  number_slot& slot = numbers_[n.a];
+  if (slot.generation != generation_) {
+    const auto x = row.get_optional<double>(n.index);
+    slot.number = x ? number(*x) : value{};
+    slot.generation = generation_;
+  }
+  return slot.number;
+}
+
 value expression::eval(std::uint32_t at, const io::csv_row& row) const {
   const expr_node& n = nodes_[at];
   switch (n.op) {
@@ -746,9 +830,19 @@ value expression::eval(std::uint32_t at, const io::csv_row& row) const {
       const std::string_view s = row[n.index];
       return s.empty() ? value{} : string(s);
     }
-    case expr_op::column_number: {
-      const auto x = row.get_optional<double>(n.index);
-      return x ? number(*x) : value{};
+    case expr_op::column_number: return column_number(n, row);
+    case expr_op::column_compare_number: {
+      const value x = column_number(n, row);
+      return x.type == kind::null ? x : boolean(compare(x, number(n.number), n.compare));
+    }
+    case expr_op::column_between: {
+      const value x = column_number(n, row);
+      if (x.type == kind::null) return x;
+      return boolean(compare(x, number(n.number), n.compare & 15) && compare(x, number(n.high), n.compare >> 4));
+    }
+    case expr_op::column_compare_text: {
+      const std::string_view s = row[n.index];
+      return s.empty() ? value{} : boolean(compare(string(s), string(strings_[n.b]), n.compare));
     }
     case expr_op::column_boolean: {
       const auto b = row.get_optional<bool>(n.index);
@@ -865,6 +959,61 @@ value expression::eval(std::uint32_t at, const io::csv_row& row) const {
     }
   }
   return {};
+}
+
+namespace {
+// x OP c for numbers, IEEE's rules (NaN is unordered).
+inline bool holds(double x, double c, unsigned char op) noexcept {
+  switch (op) {
+    case eq: return x == c;
+    case ne: return x != c;
+    case lt: return x < c;
+    case le: return x <= c;
+    case gt: return x > c;
+    default: return x >= c;
+  }
+}
+}  // namespace
+
+bool expression::matches(const io::csv_row& row) const {
+  ++generation_;
+  bool unknown = false;
+  for (const std::uint32_t at : conjuncts_) {
+    const expr_node& n = nodes_[at];
+    int truth;  // 1, 0, or -1 for null
+    switch (n.op) {
+      case expr_op::column_compare_number: {
+        const value x = column_number(n, row);
+        truth = x.type == kind::null ? -1 : holds(x.number, n.number, n.compare);
+        break;
+      }
+      case expr_op::column_between: {
+        const value x = column_number(n, row);
+        truth = x.type == kind::null
+                    ? -1
+                    : holds(x.number, n.number, n.compare & 15) && holds(x.number, n.high, n.compare >> 4);
+        break;
+      }
+      case expr_op::column_compare_text: {
+        const std::string_view s = row[n.index];
+        const std::string_view c = strings_[n.b];
+        if (s.empty())
+          truth = -1;
+        else if (n.compare == eq || n.compare == ne)
+          truth = (s == c) == (n.compare == eq);
+        else
+          truth = holds(s.compare(c), 0, n.compare);
+        break;
+      }
+      default: {
+        const value v = eval(at, row);
+        truth = v.type == kind::boolean ? v.boolean : -1;
+      }
+    }
+    if (truth == 0) return false;
+    unknown |= truth < 0;
+  }
+  return !unknown;
 }
 
 }  // namespace yieldpipe::cli

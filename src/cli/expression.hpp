@@ -84,15 +84,23 @@ enum class expr_op : unsigned char {
   starts_with,
   ends_with,
   abs,
+  // Fused by `optimise`: a column compared with a constant (the constant on the right), and a chain
+  // `low < x <= high` of constants around a numeric column.
+  column_compare_number,
+  column_compare_text,
+  column_between,
 };
 struct expr_node {
   expr_op op = expr_op::constant;
   value::kind type = value::kind::null;  // of the result
   unsigned char compare = 0;             // compare: the comparison; chain: how many
-  std::uint32_t a = 0, b = 0;            // operands; chain, in_list: first and count in operands_/list_
+  std::uint32_t a = 0, b = 0;            // operands; chain, in_list: first and count in operands_/list_;
+                                         // column_number, column_compare_number: a is its slot in numbers_;
+                                         // column_compare_text: b is the constant's index in strings_
   std::uint32_t index = 0;               // column, string literal (strings_) or scratch buffer
   std::uint32_t pos = 0;                 // where it starts in the text
-  double number = 0;                     // constant
+  double number = 0;                     // constant; column_between: the low bound
+  double high = 0;                       // column_between: the high bound (compare: the two tests)
   bool boolean = false;                  // constant
 };
 /// An element of an `in` list: a constant (strings by index into `strings_`, so copies stay valid).
@@ -134,6 +142,11 @@ class expression {
  private:
   friend class expression_parser;
   value eval(std::uint32_t at, const io::csv_row& row) const;
+  // A column's number for this row, read once per evaluation however often the expression uses it.
+  value column_number(const detail::expr_node& n, const io::csv_row& row) const;
+  // Rewrites the parsed nodes for speed: numeric columns get cache slots, and a column compared
+  // with a constant becomes one node.
+  void optimise();
 
   std::string text_;
   std::vector<detail::expr_node> nodes_;
@@ -141,7 +154,16 @@ class expression {
   std::vector<unsigned char> chain_ops_;      // chains: comparisons, parallel to operands_ (one fewer per chain)
   std::vector<detail::expr_literal> list_;    // `in` lists
   std::vector<std::string> strings_;          // string literals
+  std::vector<std::uint32_t> conjuncts_;      // the root's `and` operands, in order (the root alone if none)
   mutable std::vector<std::string> scratch_;  // lower()/upper() results
+  // The numeric columns read during the current evaluation: a slot is valid when its generation is
+  // the evaluation's.
+  struct number_slot {
+    std::uint64_t generation = 0;
+    value number;
+  };
+  mutable std::vector<number_slot> numbers_;
+  mutable std::uint64_t generation_ = 0;
   std::uint32_t root_ = 0;
 };
 

@@ -131,6 +131,39 @@ TEST_F(expression_test, a_chain_is_each_comparison_joined_by_and) {
   EXPECT_THAT(eval("a,b\nx,x\nx,y\n", "a == b != 'y'"), ElementsAre("true", "false"));
 }
 
+TEST_F(expression_test, a_constant_on_either_side_compares_the_same) {
+  const std::string csv = "n,s\n1,b\n2,c\n3,d\n\"\",\"\"\n";
+  for (const auto& [left, right] : {std::pair{"n < 2", "2 > n"},
+                                    {"n <= 2", "2 >= n"},
+                                    {"n > 2", "2 < n"},
+                                    {"n >= 2", "2 <= n"},
+                                    {"n == 2", "2 == n"},
+                                    {"n != 2", "2 != n"},
+                                    {"s < 'c'", "'c' > s"},
+                                    {"s >= 'c'", "'c' <= s"},
+                                    {"s == 'c'", "'c' == s"}}) {
+    SCOPED_TRACE(std::string(left) + " / " + right);
+    EXPECT_EQ(eval(csv, left), eval(csv, right));
+    EXPECT_EQ(eval(csv, left).back(), "null");
+  }
+  EXPECT_THAT(eval(csv, "2 > n"), ElementsAre("true", "false", "false", "null"));
+  EXPECT_THAT(eval(csv, "'c' <= s"), ElementsAre("false", "true", "true", "null"));
+}
+
+TEST_F(expression_test, a_column_used_twice_is_read_for_each_row) {
+  // The number is read once per row and reused within it: never carried over to the next row.
+  EXPECT_THAT(eval("h\n5\n\"\"\n50\n7\n", "h is not null and 0 <= h <= 10 and h * 2 > 9"),
+              ElementsAre("true", "false", "false", "true"));
+  write("h\n5\nn/a\n");
+  auto rows = io::read_csv(path_.string());
+  const expression e = expression::compile_condition("h is not null and h > 1", *rows.header());
+  auto it = rows.begin();
+  EXPECT_TRUE(e.matches(*it));
+  ++it;
+  EXPECT_THROW((void)e.matches(*it), io::io_error);
+  EXPECT_THROW((void)e.matches(*it), io::io_error) << "a bad value is not remembered as good";
+}
+
 TEST_F(expression_test, three_valued_logic_follows_sql) {
   // Every pair of true, false and null (an empty field).
   const std::string csv = "a,b\ntrue,true\ntrue,false\ntrue,\nfalse,true\nfalse,false\nfalse,\n,true\n,false\n,\n";
