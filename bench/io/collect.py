@@ -18,8 +18,9 @@ import re
 import subprocess
 import sys
 
-REL_TOL = 1e-9
-ABS_TOL = 1e-6
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from common import close, machine, parse_time  # noqa: E402  (bench/common.py)
+
 CSV_KEYS = ("rows", "sum_value", "sum_temperature", "count_humidity", "sum_quality_score")
 
 # The tables of the report, in order: the runs they show, and which runs are their references. MB/s are
@@ -54,19 +55,6 @@ DESCRIPTIONS = {
 }
 
 
-def parse_time(path):
-    text = pathlib.Path(path).read_text()
-
-    def field(label):
-        m = re.search(rf"^\s*{re.escape(label)}: (.*)$", text, re.M)
-        if not m:
-            raise ValueError(f"{path}: no '{label}' in the output of /usr/bin/time -v")
-        return m.group(1).strip()
-
-    return {"user_s": float(field("User time (seconds)")), "sys_s": float(field("System time (seconds)")),
-            "peak_rss_kib": int(field("Maximum resident set size (kbytes)"))}
-
-
 def parse_output(path):
     """The answer and the details a command printed: a JSON line (the peers, yieldpipe), `wc -l`'s count, or
     nothing (cat)."""
@@ -84,14 +72,6 @@ def parse_output(path):
     if m:
         return {"lines": int(m.group(1))}, {}
     raise ValueError(f"{path}: cannot read an answer from {last[:200]!r}")
-
-
-def close(a, b):
-    if isinstance(a, int) and isinstance(b, int):
-        return a == b
-    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
-        return False
-    return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
 
 
 def same_answer(a, b):
@@ -179,9 +159,7 @@ def main():
     result = {
         "started": args.started,
         "written": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
-                    "load_average_start": [float(x) for x in args.load_start.split()],
-                    "load_average_end": [float(x) for x in args.load_end.split()]},
+        "machine": machine(args.load_start, args.load_end),
         "versions": {
             "python": platform.python_version(),
             "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),

@@ -17,17 +17,9 @@
 //
 // Computes the answer of the "csv typed" task — row count, sum(value), sum(temperature), count of non-null
 // humidity, sum(quality_score) — and prints one line of JSON with the answer keys of bench/io/peer_python_csv.py.
-import { readFileSync, readdirSync, openSync, readSync, closeSync } from "node:fs";
-import { createRequire } from "node:module";
+import { firstLine, loadPolars, num, processThreads, rssAtEnd } from "../node/common.mjs";
 
-if (process.env.POLARS_MAX_THREADS === undefined) process.env.POLARS_MAX_THREADS = "1";
-
-const require = createRequire(import.meta.url);
-const nodeDir = new URL("../node/", import.meta.url).pathname;
-const polarsPath = require.resolve("nodejs-polars", { paths: [nodeDir] });
-const pl = (await import(polarsPath)).default;
-const polarsVersion = JSON.parse(readFileSync(new URL("package.json", `file://${polarsPath.replace(/bin\/index\.js$/, "")}`),
-  "utf8")).version;
+const { pl, version: polarsVersion } = await loadPolars();
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
 const MODES = ["csv", "jsonl"];
@@ -38,20 +30,6 @@ if (!MODES.includes(mode) || !file || !ENGINES.includes(engine)) {
   console.error(`usage: POLARS_MAX_THREADS=1 node bench/io/peer_polars.mjs {${MODES.join("|")}} FILE ` +
     `[${ENGINES.join("|")}]`);
   process.exit(2);
-}
-
-function firstLine(path) {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString("utf8");
-    const end = text.indexOf("\n");
-    if (end < 0) throw new Error(`${path}: no complete first line in its first 64 KiB`);
-    return text.slice(0, end).replace(/\r$/, "");
-  } finally {
-    closeSync(fd);
-  }
 }
 
 let frame;
@@ -71,19 +49,6 @@ const result = frame.select(
   pl.col("quality_score").sum().alias("sum_quality_score"),
 ).collectSync({ engine });
 const row = result.toRecords()[0];
-// The OS threads of the process by name (Node's own are all "node"), to check the thread settings.
-const osThreads = {};
-for (const task of readdirSync("/proc/self/task")) {
-  const name = readFileSync(`/proc/self/task/${task}/comm`, "utf8").trim();
-  osThreads[name] = (osThreads[name] ?? 0) + 1;
-}
-
-// Resident memory at the end, split: file pages (a memory-mapped input counts here) and anonymous memory.
-const status = readFileSync("/proc/self/status", "utf8");
-const kib = (field) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN);
-const rssAtEnd = { anon_kib: kib("RssAnon"), file_kib: kib("RssFile"), peak_kib: kib("VmHWM") };
-
-const num = (v) => (typeof v === "bigint" ? Number(v) : v);
 console.log(JSON.stringify({
   tool: `polars-${mode}${engine === "streaming" ? "-streaming" : ""}`,
   task: mode,
@@ -99,6 +64,6 @@ console.log(JSON.stringify({
     (mode === "csv" ? "scanCSV(FILE, {schema})" : "scanJson(FILE, {nThreads: 1})") +
     ".select(len, sum(value), sum(temperature), count(humidity), sum(quality_score)).collectSync()",
   polars_max_threads: process.env.POLARS_MAX_THREADS,
-  process_threads: osThreads,
-  rss_at_end: rssAtEnd,
+  process_threads: processThreads(),
+  rss_at_end: rssAtEnd(),
 }));

@@ -46,36 +46,12 @@ io_throughput=${IO_THROUGHPUT:-build/release/bench/io_throughput}
 mkdir -p "$results" "$data_dir"
 
 # --- tools ----------------------------------------------------------------------------------------------
-# Debian packages this benchmark needs beyond scripts/setup.sh's: the compressors and GNU time.
-packages=(gzip zstd time util-linux)
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-# node and npm may come from elsewhere than Debian (NodeSource, nvm): Debian's are only installed when absent
-# (and bookworm's Node 18 is then too old for nodejs-polars: see the check below).
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-if ((${#missing[@]})); then
-  echo "io: installing ${missing[*]}"
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if ((node_major < 20)); then
-  echo "io: Node $(node --version) is too old: nodejs-polars needs Node >= 20" >&2
-  exit 1
-fi
-# DuckDB and Polars, at the versions of bench/node/package-lock.json (native binaries for this platform).
-if [[ ! -d bench/node/node_modules ]] || [[ bench/node/package-lock.json -nt bench/node/node_modules ]]; then
-  echo "io: npm ci in bench/node"
-  (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
-  touch bench/node/node_modules
-fi
+# shellcheck source=bench/common.sh
+source bench/common.sh
+# Debian packages this benchmark needs beyond scripts/setup.sh's: the compressors and GNU time; then Node with
+# DuckDB and Polars (bench/node).
+bench_install_missing io gzip zstd time util-linux
+bench_node_peers io
 
 if [[ ${BUILD:-1} == 1 ]]; then
   bash scripts/setup.sh
@@ -144,11 +120,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/yieldpipe-io.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 manifest=$work/manifest.tsv
 : >"$manifest"
-entry() {
-  local name=$1 kind=$2 task=$3 input=$4 basis=$5
-  shift 5
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$task" "$input" "$basis" "$(printf '%q ' "$@")" >>"$manifest"
-}
+entry() { bench_entry "$manifest" 5 "$@"; }
 
 # The physical limits: read the page-cached file and throw it away; count its lines.
 entry cat-csv limit none "$csv" "$csv" bash -c 'cat -- "$1" >/dev/null' cat "$csv"
@@ -196,46 +168,13 @@ fi
 
 export POLARS_MAX_THREADS=1
 
-# Warm the page cache: every input read once, then checked resident (fincore) so that no run reads the disk.
-echo "io: warming the page cache"
-cat "$csv" "$jsonl" "$gz" "$zst" >/dev/null
-for f in "$csv" "$jsonl" "$gz" "$zst"; do
-  resident=$(fincore -b -n -o RES "$f" | tr -d ' ')
-  size=$(stat -c %s "$f")
-  if ((resident * 100 < size * 95)); then
-    echo "io: warning: only $resident of $size bytes of $f are in the page cache (memory pressure?)" >&2
-  fi
-done
+bench_warm_cache io "$csv" "$jsonl" "$gz" "$zst"
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 runs=$work/runs.tsv
 : >"$runs"
-n_entries=$(wc -l <"$manifest")
-cmd=()
-for ((rep = 1; rep <= repetitions; rep++)); do
-  i=0
-  while IFS=$'\t' read -r name kind task input basis command; do
-    i=$((i + 1))
-    eval "cmd=($command)"
-    out=$work/$name.$rep.out
-    timef=$work/$name.$rep.time
-    printf 'io: round %d/%d, %2d/%d %-24s' "$rep" "$repetitions" "$i" "$n_entries" "$name"
-    t0=$EPOCHREALTIME
-    status=0
-    /usr/bin/time -v -o "$timef" "${cmd[@]}" >"$out" 2>"$work/$name.$rep.err" </dev/null || status=$?
-    t1=$EPOCHREALTIME
-    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')
-    printf ' %8.3f s\n' "$wall"
-    if ((status != 0)); then
-      echo "io: $name failed (exit $status): ${cmd[*]}" >&2
-      cat "$work/$name.$rep.err" >&2
-      exit 1
-    fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$task" "$input" "$basis" "$rep" "$wall" \
-      "$out" "$timef" >>"$runs"
-  done <"$manifest"
-done
+bench_rounds io "$repetitions" "$manifest" "$runs" "$work"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 bench/io/collect.py --manifest "$manifest" --runs "$runs" --out "$results/io.json" \

@@ -46,12 +46,13 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   io::csv_options options;
   options.on_reject = rejected.handler();
   io::csv_reader reader(s.rolling.file, options);
-  const std::size_t value = reader.column(s.rolling.column);
+  command_progress progress(common, "anomalies", reader.input());
+  const std::size_t value = rolling_column(reader, s.rolling.column, "--column");
   // Column positions; npos when not asked for (not std::optional: GCC 12's -Wmaybe-uninitialized
   // misfires on optional<size_t> read in the loop).
   constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.rolling.key.empty() ? none : reader.column(s.rolling.key);
-  const std::size_t by = s.by.empty() ? none : reader.column(s.by);
+  const std::size_t key = s.rolling.key.empty() ? none : rolling_column(reader, s.rolling.key, "--key");
+  const std::size_t by = s.by.empty() ? none : rolling_column(reader, s.by, "--by");
   const std::optional<std::uint64_t> max_memory = max_memory_of(common);
 
   keyed_windows windows(
@@ -75,6 +76,7 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   const io::reject_handler& on_reject = options.on_reject;
   bool bad = false;
   while (const io::csv_row* row = reader.next()) {
+    progress.tick();
     const std::optional<double> x = number_or_reject(*row, value, on_reject, bad);
     if (!x) continue;
     rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
@@ -106,12 +108,14 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
     }
   }
 
+  progress.finish();
   if (by != none) {
     std::vector<std::pair<std::string_view, by_counts>> sorted(counts.begin(), counts.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     out.emplace(common, std::vector<std::string>{s.by, "rows", "anomalies"});
     for (const auto& [group, n] : sorted) out->write_row({group, n.rows, n.anomalies});
   }
+  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
   out->commit();
   rejected.finish("anomalies");
 }
@@ -139,7 +143,7 @@ void add_anomalies_command(CLI::App& app) {
       "Output: the anomalous rows, all their columns, then z_score, mean, std_dev; with --by: COLUMN,rows,anomalies.\n"
       "An empty value is skipped; a value that is not a finite number goes to --on-error.\n"
       "Memory: --window x 8 bytes + about 190 bytes per key (counted against --max-memory).");
-  cmd->callback([settings, common] { run_command("anomalies", [&] { run_anomalies(*settings, *common); }); });
+  cmd->callback([settings, common] { run_command("anomalies", *common, [&] { run_anomalies(*settings, *common); }); });
 }
 
 YIELDPIPE_COMMAND(60, add_anomalies_command);

@@ -4,9 +4,10 @@
 //   void add_stats_command(CLI::App& app) { ... }
 //   YIELDPIPE_COMMAND(30, add_stats_command);   // 30: its place in `yieldpipe --help`
 //
-// and main() adds every registered command, in that order.
+// and run_cli() adds every registered command, in that order.
 
 #include <CLI/CLI.hpp>
+#include <string>
 #include <vector>
 
 namespace yieldpipe::cli {
@@ -20,6 +21,14 @@ struct registered_command {
 
 /// Every registered command, in order.
 std::vector<registered_command> registered_commands();
+
+/// Runs the command line `yieldpipe ARGS...` (`args` without the program's name) as main() does: a fresh
+/// CLI::App with every registered command, parsed, and the chosen command run. Returns the exit code:
+/// 0 done (also after --help and --version, which print to stdout), 2 bad usage (CLI11's message on
+/// stderr), or the code the command chose (1 bad data or failed I/O, 2 a usage error it found). Any
+/// other exception goes through. `yieldpipe demo` runs its scenarios through this function, so they
+/// take the path a typed command line takes.
+int run_cli(std::vector<std::string> args);
 
 /// Registers a command at static initialisation (see YIELDPIPE_COMMAND).
 struct command_registration {

@@ -1,12 +1,16 @@
 #include "common.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdint>
+#include <exception>
 #include <iostream>
+#include <streambuf>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/iter/memory.hpp>
 
 namespace yieldpipe::cli {
 
@@ -21,18 +25,27 @@ void add_common_options(CLI::App& cmd, common_options& o) {
                  "What a bad record does: fail (stop, exit 1), skip (count it), dead-letter=FILE (count it and "
                  "write it to FILE with its file, line, byte offset and reason)")
       ->capture_default_str();
+  // --no-progress wins whatever the order: the flags' callbacks run in the order they were added.
   cmd.add_flag_callback(
-      "--progress", [&o] { o.progress = true; }, "Show a progress bar on stderr (default: when stderr is a terminal)");
+      "--progress", [&o] { o.progress = o.progress.value_or(true); },
+      "Show progress on stderr: a bar on a terminal, else a log line every 5 s (default: a bar when stderr is a "
+      "terminal)");
   cmd.add_flag_callback(
-      "--no-progress", [&o] { o.progress = false; }, "No progress bar");
+      "--no-progress", [&o] { o.progress = false; }, "No progress on stderr");
   cmd.add_flag("--flush-each", o.flush_each, "Write every result line out as soon as it is known");
   cmd.add_option("--max-memory", o.max_memory,
                  "Stop with a message when an operator's state (groups, distinct values, samples) would pass SIZE "
                  "(512MB, 2GiB)")
       ->check(
           CLI::Validator([](std::string& t) { return parse_size(t) ? std::string() : "not a size: " + t; }, "SIZE"));
-  cmd.add_option("--threads", o.threads, "Worker threads (1: this thread only)")
-      ->check(CLI::PositiveNumber)
+  cmd.add_flag("--memory", o.memory, "Print the peak memory (resident set) of the run on stderr at the end");
+}
+
+void add_threads_option(CLI::App& cmd, common_options& o) {
+  cmd.add_option("--threads", o.threads,
+                 "Threads to read a plain file with, in pieces (1: this thread only; standard input and compressed "
+                 "files are read on one)")
+      ->check(whole_number(1))
       ->capture_default_str();
 }
 
@@ -50,12 +63,38 @@ void run_command(std::string_view name, const std::function<void()>& body) {
   }
 }
 
+void run_command(std::string_view name, const common_options& options, const std::function<void()>& body) {
+  // Reported however the run ends: a run stopped by --max-memory or a bad row is when it matters too.
+  const auto report = [&] {
+    if (options.memory) std::cerr << "yieldpipe " << name << ": peak memory " << format_bytes(peak_rss_bytes()) << '\n';
+  };
+  try {
+    run_command(name, body);
+  } catch (...) {
+    report();
+    throw;
+  }
+  report();
+}
+
 namespace {
 std::optional<std::uint64_t> times(std::uint64_t a, std::uint64_t b) {
   if (b != 0 && a > UINT64_MAX / b) return std::nullopt;
   return a * b;
 }
 }  // namespace
+
+CLI::Validator whole_number(std::uint64_t min) {
+  const std::string name = "N>=" + std::to_string(min);
+  return CLI::Validator(
+      [min, name](std::string& text) {
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size() && !text.empty() && n >= min) return std::string();
+        return "expected a whole number >= " + std::to_string(min) + ", got '" + text + "'";
+      },
+      name);
+}
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   const char* end = text.data() + text.size();
@@ -136,6 +175,10 @@ io::reject_handler rejects::handler() {
 
 const error_counts& rejects::counts() const { return state_->counts; }
 
+void rejects::flush() {
+  if (state_->out) state_->out->flush();
+}
+
 void rejects::finish(std::string_view name) {
   if (state_->out) state_->out->commit();
   const error_counts& c = state_->counts;
@@ -150,13 +193,200 @@ void rejects::finish(std::string_view name) {
   std::cerr << '\n';
 }
 
+// --- progress -------------------------------------------------------------------------------------
+
+// What a command's progress meter draws goes through here to stderr. It remembers whether a bar
+// stands on the terminal and what it shows, so that results for the same screen can be written with
+// the bar out of the way, and it can drop the meter's final bar (erased instead) at the end.
+class progress_stream final : public std::streambuf {
+ public:
+  // `bar`: the meter redraws a bar in place. `flush_results`: results to standard output are sent
+  // before each drawing, so that they end at a line break (standard output is the terminal of the
+  // bar, or the same file as the log lines).
+  progress_stream(bool bar, bool flush_results) : bar_(bar), flush_results_(flush_results) {}
+  progress_stream(const progress_stream&) = delete;
+  progress_stream& operator=(const progress_stream&) = delete;
+
+  std::ostream& stream() noexcept { return stream_; }
+  bool bar_shown() const noexcept { return shown_; }
+
+  // Runs `write`, which writes to the terminal, with the bar erased before and drawn again after.
+  template <class Write>
+  void above(Write&& write) {
+    const bool shown = std::exchange(shown_, false);
+    if (shown) put("\r\x1b[K");
+    write();
+    if (shown) put(bar_text_);
+    shown_ = shown;
+  }
+  void erase() {
+    if (std::exchange(shown_, false)) put("\r\x1b[K");
+  }
+  // Drops whatever the meter draws from now on.
+  void mute() noexcept { muted_ = true; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) text_.push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    text_.append(s, static_cast<std::size_t>(n));
+    return n;
+  }
+  // The meter flushes after each drawing: a bar ("\rTEXT\x1b[K") or a log line ("TEXT\n").
+  int sync() override;
+
+ private:
+  static void put(std::string_view text) { std::cerr.write(text.data(), static_cast<std::streamsize>(text.size())); }
+
+  bool bar_;
+  bool flush_results_;
+  bool shown_ = false;
+  bool muted_ = false;
+  std::string text_;      // drawn since the last sync
+  std::string bar_text_;  // the bar on the terminal, to draw again after results
+  std::ostream stream_{this};
+};
+
+namespace {
+
+// A command run has one standard output and one progress beside it, on one screen.
+struct shared_screen {
+  progress_stream* progress = nullptr;  // while a command_progress shows something
+  io::output* results = nullptr;        // a result_output writing to standard output
+  std::uint64_t results_shown = 0;      // results->bytes_written() when last flushed for the progress
+};
+shared_screen screen;
+
+bool same_file(int a, int b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// The sum of the files' sizes; 0 (unknown) when one is standard input or not a regular file.
+std::uint64_t total_size(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const std::string& path : paths) {
+    struct stat st {};
+    if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    total += static_cast<std::uint64_t>(st.st_size);
+  }
+  return total;
+}
+
+}  // namespace
+
+int progress_stream::sync() {
+  if (muted_) {
+    text_.clear();
+    return 0;
+  }
+  if (flush_results_ && screen.results != nullptr && !screen.results->committed() &&
+      screen.results->bytes_written() != screen.results_shown) {
+    erase();
+    // A failed write is not reported in the middle of a drawing: the output keeps the failure and
+    // throws it at the command's next write or at its commit.
+    try {
+      screen.results->flush();
+    } catch (const io::io_error&) {
+    }
+    screen.results_shown = screen.results->bytes_written();
+  }
+  put(text_);
+  if (bar_) {
+    shown_ = !text_.empty() && text_.back() != '\n';
+    if (shown_) bar_text_ = text_;
+  }
+  text_.clear();
+  return 0;
+}
+
+command_progress::command_progress(const common_options& options, std::string_view name,
+                                   std::function<std::uint64_t()> bytes_done, std::uint64_t total_bytes)
+    : enabled_(options.progress.value_or(::isatty(STDERR_FILENO) == 1)),
+      bar_(enabled_ && ::isatty(STDERR_FILENO) == 1),
+      uncaught_(std::uncaught_exceptions()),
+      stream_(std::make_unique<progress_stream>(
+          bar_, bar_ ? ::isatty(STDOUT_FILENO) == 1 : same_file(STDOUT_FILENO, STDERR_FILENO))),
+      meter_(progress_options{.label = bar_ ? std::string(name) : "yieldpipe " + std::string(name),
+                              .bytes_done = std::move(bytes_done),
+                              .total_bytes = total_bytes,
+                              .silent = !enabled_,
+                              .out = &stream_->stream(),
+                              .terminal = bar_}) {
+  if (enabled_) screen.progress = stream_.get();
+  meter_.start();
+}
+
+command_progress::command_progress(const common_options& options, std::string_view name, const io::input& in)
+    : command_progress(
+          options, name, [&in] { return in.bytes_read(); }, in.total_bytes().value_or(0)) {}
+
+command_progress::command_progress(const common_options& options, std::string_view name,
+                                   const std::vector<std::string>& paths)
+    : command_progress(
+          options, name, [this] { return bytes_before_ + (current_ ? current_->bytes_read() : 0); },
+          total_size(paths)) {}
+
+command_progress::command_progress(const common_options& options, std::string_view name)
+    : command_progress(options, name, {}, 0) {}
+
+command_progress::~command_progress() {
+  if (std::uncaught_exceptions() > uncaught_) {
+    // The run failed: the bar goes, and no final line claims it is done (the meter draws it when
+    // destroyed, into the muted stream).
+    finished_ = true;
+    stream_->mute();
+    stream_->erase();
+  } else {
+    try {
+      finish();
+    } catch (...) {  // a failed drawing must not escape a destructor
+    }
+  }
+  if (screen.progress == stream_.get()) screen.progress = nullptr;
+}
+
+command_progress::reading_scope command_progress::reading(const io::input& in) noexcept {
+  current_ = &in;
+  return reading_scope(*this);
+}
+
+command_progress::reading_scope::~reading_scope() {
+  if (progress_.current_ == nullptr) return;
+  progress_.bytes_before_ += progress_.current_->bytes_read();
+  progress_.current_ = nullptr;
+}
+
+void command_progress::finish() {
+  if (finished_) return;
+  finished_ = true;
+  // A bar is erased rather than left standing with its last state: the results start on a clean line.
+  if (bar_) stream_->mute();
+  meter_.finish();
+  stream_->erase();
+  if (screen.progress == stream_.get()) screen.progress = nullptr;
+}
+
 // --- result_output --------------------------------------------------------------------------------
 
 result_output::result_output(const common_options& options, std::vector<std::string> columns)
-    : out_(options.output), flush_each_(options.flush_each) {
+    : out_(options.output),
+      flush_each_(options.flush_each),
+      to_terminal_(options.output == "-" && ::isatty(STDOUT_FILENO) == 1) {
   const auto fmt = io::parse_format(options.format);
   if (!fmt) throw usage_error("--format: expected csv, tsv, jsonl or table, got '" + options.format + "'");
   writer_ = io::make_writer(*fmt, out_, std::move(columns));
+  if (options.output == "-") {
+    screen.results = &out_;
+    screen.results_shown = 0;
+  }
+}
+
+result_output::~result_output() {
+  if (screen.results == &out_) screen.results = nullptr;
 }
 
 void result_output::write_row(std::initializer_list<io::field> row) {
@@ -165,10 +395,38 @@ void result_output::write_row(std::initializer_list<io::field> row) {
 
 void result_output::write_row(std::span<const io::field> row) {
   writer_->write_row(row);
-  if (flush_each_) out_.flush();
+  if (to_terminal_) [[unlikely]]
+    show_beside_bar();
+  else if (flush_each_)
+    out_.flush();
+}
+
+void result_output::show_beside_bar() {
+  progress_stream* bar = screen.progress;
+  if (bar == nullptr || !bar->bar_shown()) {
+    if (flush_each_) out_.flush();
+    return;
+  }
+  // Rows reach the terminal only while the bar is erased: sent here every 64 KiB, long before the
+  // output's 1 MiB buffer would send them by itself (only a single row of nearly 1 MiB could still
+  // land after the bar), and before each redraw of the bar (progress_stream::sync).
+  constexpr std::uint64_t batch = std::uint64_t{64} << 10;
+  if (flush_each_ || out_.bytes_written() - screen.results_shown >= batch)
+    bar->above([this] {
+      out_.flush();
+      screen.results_shown = out_.bytes_written();
+    });
 }
 
 void result_output::commit() {
+  progress_stream* bar = screen.progress;
+  if (to_terminal_ && bar != nullptr && bar->bar_shown()) {
+    bar->above([this] {
+      writer_->finish();
+      out_.commit();
+    });
+    return;
+  }
   writer_->finish();
   out_.commit();
 }

@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/output.hpp>
 #include <yieldpipe/io/rejected_record.hpp>
 #include <yieldpipe/io/writers.hpp>
+#include <yieldpipe/iter/progress.hpp>
 
 namespace yieldpipe::cli {
 
@@ -37,20 +39,100 @@ struct common_options {
   bool flush_each = false;         ///< --flush-each: write every result line as soon as it is known
   std::string max_memory{};        ///< --max-memory SIZE (empty: no limit)
   int threads = 1;                 ///< --threads N
+  bool memory = false;             ///< --memory: print the peak memory at the end
 };
 
-/// Adds -o, --format, --on-error, --progress/--no-progress, --flush-each, --max-memory and --threads
+/// Adds -o, --format, --on-error, --progress/--no-progress, --flush-each, --max-memory and --memory
 /// to `cmd`, writing into `options` (which must outlive the parse and the callback).
+/// --no-progress wins over --progress, in whatever order they come.
 void add_common_options(CLI::App& cmd, common_options& options);
+/// Adds --threads, for the commands that use it (those whose state merges: stats).
+void add_threads_option(CLI::App& cmd, common_options& options);
 
 /// Runs a command's body with the exit codes of SPEC.md §4: a closed standard output ends it quietly
 /// (0); an io_error (bad data, failed I/O) prints `yieldpipe NAME: what` and exits 1; a usage_error
 /// prints the same and exits 2. Exits through CLI::RuntimeError, which main() turns into the code.
 void run_command(std::string_view name, const std::function<void()>& body);
+/// The same, and with --memory `yieldpipe NAME: peak memory 6.1 MiB` on stderr at the end (after the
+/// error message, if the run failed).
+void run_command(std::string_view name, const common_options& options, const std::function<void()>& body);
+
+class progress_stream;  // common.cpp: what the progress draws, on its way to stderr
+
+/// A command's progress over its input, on stderr: a bar redrawn in place when stderr is a
+/// terminal, a log line every 5 s (and a final one) when --progress asks for it and stderr is not a
+/// terminal; nothing with --no-progress, or by default when stderr is not a terminal.
+///
+///   io::csv_reader reader(path, options);
+///   command_progress progress(common, "stats", reader.input());
+///   while (const io::csv_row* row = reader.next()) { progress.tick(); ... }
+///   progress.finish();  // before the results: the bar is erased, the log's final line printed
+///
+/// Percent and ETA follow the bytes read when the input's size is known (a regular file; for a gzip
+/// or zstd file its compressed bytes); standard input shows bytes, rows and rate. `tick()` is
+/// progress_meter's: an increment and a countdown, no clock read or system call per row.
+///
+/// Results written to standard output on a terminal never land inside the bar: result_output
+/// erases the bar, writes, and draws it again (at most every 64 KiB of results, and before each
+/// redraw). Without `finish()`, destruction finishes, unless an exception is on its way: then the
+/// bar is erased and no final line printed (the error message follows). One per command run.
+class command_progress {
+ public:
+  /// Progress over `in`, which must outlive this object.
+  command_progress(const common_options& options, std::string_view name, const io::input& in);
+  /// Progress over the files at `paths`, read one after another, each announced by `reading()`:
+  /// percent of the sum of their sizes (unknown if one is standard input or not a regular file).
+  command_progress(const common_options& options, std::string_view name, const std::vector<std::string>& paths);
+  /// A count of items without a total (walk's entries).
+  command_progress(const common_options& options, std::string_view name);
+  command_progress(const command_progress&) = delete;
+  command_progress& operator=(const command_progress&) = delete;
+  ~command_progress();
+
+  /// While the returned object lives, the bytes read from `in` (one of the paths) count as done.
+  class reading_scope {
+   public:
+    reading_scope(const reading_scope&) = delete;
+    reading_scope& operator=(const reading_scope&) = delete;
+    ~reading_scope();
+
+   private:
+    friend command_progress;
+    explicit reading_scope(command_progress& progress) noexcept : progress_(progress) {}
+    command_progress& progress_;
+  };
+  [[nodiscard]] reading_scope reading(const io::input& in) noexcept;
+
+  /// One more row (or entry, or line).
+  void tick() { meter_.tick(); }
+  /// Erases the bar, or prints the final log line (`yieldpipe stats: done, 1000 items (45.2 KiB/45.2
+  /// KiB, 100.0%) in 0:00, ...`). Later calls do nothing.
+  void finish();
+  /// Whether anything is shown.
+  bool enabled() const noexcept { return enabled_; }
+
+ private:
+  command_progress(const common_options& options, std::string_view name, std::function<std::uint64_t()> bytes_done,
+                   std::uint64_t total_bytes);
+
+  bool enabled_ = false;
+  bool bar_ = false;
+  bool finished_ = false;
+  int uncaught_ = 0;  // std::uncaught_exceptions() at construction
+  const io::input* current_ = nullptr;
+  std::uint64_t bytes_before_ = 0;  // of the inputs read before current_
+  std::unique_ptr<progress_stream> stream_;
+  progress_meter meter_;
+};
 
 /// Bytes from "700MB", "1.5GB", "64KiB", "512" (kB, MB, GB, TB are powers of 1000; KiB... of 1024);
 /// nullopt for anything else.
 std::optional<std::uint64_t> parse_size(std::string_view text);
+
+/// A check for an option that takes a whole number of at least `min` (--window, --head, --threads),
+/// saying so when it fails: `--window: expected a whole number >= 1, got '0'` (CLI11's own number
+/// checks print a range up to 1.8e308 in full).
+CLI::Validator whole_number(std::uint64_t min);
 
 /// The error policy of --on-error for the readers of one command run: `fail` throws at the first bad
 /// record; `skip` counts; `dead-letter=FILE` also writes each bad record to FILE as CSV with the
@@ -69,6 +151,10 @@ class rejects {
   io::reject_handler handler();
   /// Counts by reason so far.
   const error_counts& counts() const;
+  /// Hands the dead-letter records to the system, so that a dead-letter file that cannot be written
+  /// (a full disk) fails the run here: commands call it before committing their result, so that a
+  /// failed run leaves neither file.
+  void flush();
   /// Commits the dead-letter file and, when anything was rejected, prints
   /// `yieldpipe NAME: 3 records rejected: 2 ragged row, 1 strict` to stderr.
   void finish(std::string_view name);
@@ -80,9 +166,15 @@ class rejects {
 
 /// Where a command's results go: -o and --format, with --flush-each. The file appears whole on
 /// `commit()`, or not at all.
+///
+/// On standard output, it shares the terminal with a command_progress: rows are written with the
+/// bar out of the way (see command_progress).
 class result_output {
  public:
   result_output(const common_options& options, std::vector<std::string> columns);
+  result_output(const result_output&) = delete;
+  result_output& operator=(const result_output&) = delete;
+  ~result_output();
   io::record_writer& writer() noexcept { return *writer_; }
   void write_row(std::initializer_list<io::field> row);
   void write_row(std::span<const io::field> row);
@@ -90,9 +182,12 @@ class result_output {
   void commit();
 
  private:
+  void show_beside_bar();
+
   io::output out_;
   std::unique_ptr<io::record_writer> writer_;
   bool flush_each_;
+  bool to_terminal_;  // standard output is a terminal: a progress bar may be on it
 };
 
 }  // namespace yieldpipe::cli

@@ -129,6 +129,7 @@ void run_filter(const filter_settings& settings) {
   io::csv_options options;
   options.on_reject = bad.handler();
   io::csv_range rows = io::read_csv(settings.input, options);
+  command_progress progress(settings.common, "filter", rows.reader().input());
   const io::csv_header& header = *rows.header();
 
   std::optional<expression> where;
@@ -151,6 +152,7 @@ void run_filter(const filter_settings& settings) {
   const std::uint64_t head = settings.head.value_or(UINT64_MAX);
   if (head > 0) {
     for (const io::csv_row& row : rows) {
+      progress.tick();
       try {
         if (where && !where->matches(row)) continue;
         for (std::size_t i = 0; i < columns.size(); ++i)
@@ -166,6 +168,8 @@ void run_filter(const filter_settings& settings) {
       if (++written == head) break;  // the input closes when `rows` goes out of scope
     }
   }
+  bad.flush();  // first: a dead-letter file that cannot be written leaves no result
+  progress.finish();
   out.commit();
   bad.finish("filter");
 }
@@ -186,7 +190,7 @@ void add_filter_command(CLI::App& app) {
       ->type_name("COLS");
   cmd->add_option("--head", settings->head, "Stop after N rows written (the input is closed then)")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0));
   add_common_options(*cmd, settings->common);
   cmd->footer(
       "Examples:\n"
@@ -201,7 +205,7 @@ void add_filter_command(CLI::App& app) {
       "lower upper len contains starts_with ends_with abs; 'text' or \"text\"; `column name` for odd names.\n"
       "An empty field is null (SQL rules: a comparison with null is null, and --where keeps only true).\n"
       "A value that does not fit its type (\"n/a\" compared with a number) goes to --on-error. See docs/cli.md.");
-  cmd->callback([settings] { run_command("filter", [&] { run_filter(*settings); }); });
+  cmd->callback([settings] { run_command("filter", settings->common, [&] { run_filter(*settings); }); });
 }
 
 YIELDPIPE_COMMAND(40, add_filter_command);

@@ -56,6 +56,7 @@ adjacency read_graph(const graph_settings& s, const common_options& common, reje
   io::csv_options options;
   options.on_reject = rejected.handler();
   io::csv_reader reader(s.file, options);
+  command_progress progress(common, "graph", reader.input());
   const io::csv_header& header = *reader.header();
   const std::size_t source = header.find("source").value_or(0);
   const std::size_t target = header.find("target").value_or(1);
@@ -85,12 +86,14 @@ adjacency read_graph(const graph_settings& s, const common_options& common, reje
     return it->second;
   };
   while (const io::csv_row* row = reader.next()) {
+    progress.tick();
     const node_id a = intern((*row)[source]);
     const node_id b = intern((*row)[target]);
     edges.emplace_back(a, b);
     bytes += edge_bytes + (s.undirected ? 2 : 1) * sizeof(node_id);
     check_memory();
   }
+  progress.finish();
 
   // Counting sort by source, stable: each node's neighbours stay in the order of the file.
   const std::size_t n = g.names.size();
@@ -147,6 +150,7 @@ void run_graph(const graph_settings& s, const common_options& common) {
     emit(dfs(neighbours, start->second));
   else
     emit(bfs(neighbours, start->second));
+  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
   out.commit();
   rejected.finish("graph");
 }
@@ -178,7 +182,7 @@ void add_graph_command(CLI::App& app) {
       "A start node that is not in the file: exit 1.\n"
       "Memory: about 90 bytes + the name per node, 4 bytes per edge and direction (8 more per edge while\n"
       "reading), plus the visited set (about 40 bytes per visited node); counted against --max-memory.");
-  cmd->callback([settings, common] { run_command("graph", [&] { run_graph(*settings, *common); }); });
+  cmd->callback([settings, common] { run_command("graph", *common, [&] { run_graph(*settings, *common); }); });
 }
 
 YIELDPIPE_COMMAND(75, add_graph_command);

@@ -392,6 +392,7 @@ class logs_run {
 };
 
 [[noreturn]] void interrupted(logs_run& run, rejects& bad) {
+  bad.flush();  // first: a dead-letter file that cannot be written leaves no result
   run.commit();
   bad.finish("logs");
   throw CLI::RuntimeError(128 + stop_signal);
@@ -401,9 +402,11 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
   if (s.files.empty()) throw usage_error("no log file given (- reads standard input)");
   if (!format_given) common.format = s.by.empty() ? "jsonl" : "csv";
   if (s.follow) common.flush_each = true;
+  if (s.follow) common.progress = false;  // a run that waits for lines has no end to show progress to
   rejects bad(common.on_error);
   logs_run run(s, common, bad);
   run.set_files(expand_files(s.files));
+  command_progress progress(common, "logs", run.files());
   const stop_signals signals;
 
   std::vector<std::pair<std::size_t, file_follower>> followed;
@@ -420,17 +423,21 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
       continue;
     }
     io::line_reader reader(std::move(in));
+    const auto reading = progress.reading(reader.input());
     const std::string& name = reader.input().path();
     std::string_view text;
     while (reader.next(text)) {
+      progress.tick();
       run.line(text, i, name, [&] { return std::pair(reader.line_number(), reader.line_offset()); });
       if (stop_signal) [[unlikely]]
         break;
     }
   }
   if (stop_signal) interrupted(run, bad);
+  progress.finish();
   if (run.counting()) run.write_counts(false);
   if (!s.follow || followed.empty()) {  // nothing to follow: standard input and compressed files end
+    bad.flush();
     run.commit();
     bad.finish("logs");
     return;
@@ -493,7 +500,7 @@ void add_logs_command(CLI::App& app) {
       "the groups that changed are written again with their new counts. A line that does not parse goes to\n"
       "--on-error; blank lines are skipped. SIGINT (Ctrl-C) writes what is known and exits 130.");
   cmd->callback([settings, common, cmd] {
-    run_command("logs", [&] { run_logs(*settings, *common, cmd->count("--format") > 0); });
+    run_command("logs", *common, [&] { run_logs(*settings, *common, cmd->count("--format") > 0); });
   });
 }
 

@@ -18,10 +18,11 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
   io::csv_options options;
   options.on_reject = rejected.handler();
   io::csv_reader reader(s.file, options);
-  const std::size_t value = reader.column(s.column);
+  command_progress progress(common, "moving-average", reader.input());
+  const std::size_t value = rolling_column(reader, s.column, "--column");
   // npos without --key (not std::optional: GCC 12's -Wmaybe-uninitialized misfires on it in the loop).
   constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.key.empty() ? none : reader.column(s.key);
+  const std::size_t key = s.key.empty() ? none : rolling_column(reader, s.key, "--key");
 
   keyed_windows windows(
       s.window, max_memory_of(common),
@@ -39,6 +40,7 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
   const io::reject_handler& on_reject = options.on_reject;
   bool bad = false;
   while (const io::csv_row* row = reader.next()) {
+    progress.tick();
     const std::optional<double> x = number_or_reject(*row, value, on_reject, bad);
     if (!x) continue;
     rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
@@ -49,6 +51,8 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
     else
       out.write_row({(*row)[value], window.mean(), window.count()});
   }
+  progress.finish();
+  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
   out.commit();
   rejected.finish("moving-average");
 }
@@ -73,7 +77,8 @@ void add_moving_average_command(CLI::App& app) {
       "many), as the guide's moving_average_generator computes sum(window) / len(window).\n"
       "An empty value is skipped; a value that is not a finite number goes to --on-error.\n"
       "Memory: --window x 8 bytes + about 190 bytes per key (counted against --max-memory).");
-  cmd->callback([settings, common] { run_command("moving-average", [&] { run_moving_average(*settings, *common); }); });
+  cmd->callback(
+      [settings, common] { run_command("moving-average", *common, [&] { run_moving_average(*settings, *common); }); });
 }
 
 YIELDPIPE_COMMAND(65, add_moving_average_command);

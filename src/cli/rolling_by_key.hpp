@@ -34,8 +34,22 @@ inline void add_rolling_options(CLI::App& cmd, rolling_options& o) {
   cmd.add_option("--column", o.column, "The numeric column")->capture_default_str();
   cmd.add_option("--key", o.key, "One window per value of this column (without it: one window over all rows)");
   cmd.add_option("--window", o.window, "The values in a window, the new one included")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1))
       ->capture_default_str();
+}
+
+/// The position of column `name`, asked for by `option` (--column, --key, --by). A column the input
+/// does not have is bad usage (exit 2, as for `stats --by`), named with the option and the columns
+/// there are.
+inline std::size_t rolling_column(const io::csv_reader& reader, const std::string& name, std::string_view option) {
+  const io::csv_header* header = reader.header();
+  if (header)
+    if (const auto at = header->find(name)) return *at;
+  std::string message = std::string(option) + ": no column named '" + name + "'";
+  if (!header || header->size() == 0) throw usage_error(message + " (the input has no header: it is empty)");
+  message += " (columns: ";
+  for (std::size_t i = 0; i < header->size(); ++i) message += (i ? ", " : "") + header->names()[i];
+  throw usage_error(message + ")");
 }
 
 /// One `rolling_window_stats` per key text, created when a key is first seen (the only allocation

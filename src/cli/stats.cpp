@@ -9,6 +9,7 @@
 #include "aggregates.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "csv_pieces.hpp"
 #include "expression.hpp"
 
 namespace yieldpipe::cli {
@@ -59,28 +60,57 @@ void run_stats(const stats_settings& settings) {
   std::optional<expression> where;
   if (!settings.where.empty()) {
     if (!reader.header()) throw usage_error("--where: the input has no header");
-    where = expression::compile_condition(settings.where, *reader.header());
+    try {
+      where = expression::compile_condition(settings.where, *reader.header());
+    } catch (const usage_error& e) {
+      throw usage_error(std::string("--where: ") + e.what());  // as `filter` says which option is wrong
+    }
   }
 
-  group_by table(settings.by, std::move(key_columns), specs, std::move(spec_columns), max_memory,
-                 settings.common.max_memory);
-  while (const io::csv_row* row = reader.next()) {
+  const auto threads = static_cast<unsigned>(settings.common.threads);
+  const auto fresh_table = [&](std::uint64_t budget) {
+    return group_by(settings.by, key_columns, specs, spec_columns, budget, settings.common.max_memory);
+  };
+  // One row into a table, or to --on-error when a field does not fit --where or is not a number for
+  // an aggregate: the row goes whole (group_by::add changes nothing before it has read every number).
+  const auto add_row = [](const io::csv_row& row, group_by& table, const std::optional<expression>& condition,
+                          const io::reject_handler& on_reject) {
     try {
-      if (where && !where->matches(*row)) continue;
-      table.add(*row);
+      if (condition && !condition->matches(row)) return;
+      table.add(row);
     } catch (const memory_limit_error&) {
       throw;
     } catch (const io::io_error& e) {
-      // A field that does not fit --where, or is not a number for an aggregate: the row goes to
-      // --on-error, whole (group_by::add changes nothing before it has read every number).
-      const io::rejected_record record{row->path(), row->line(), row->offset(), row->text()};
-      if (!handler || !handler(record, "type error", e.what())) throw;  // the reason `filter` gives too
+      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
+      if (!on_reject || !on_reject(record, "type error", e.what())) throw;  // the reason `filter` gives too
+    }
+  };
+
+  // With --threads, the file in pieces, a table each (a share of --max-memory each), merged in file
+  // order; when it cannot be read so (see csv_pieces.hpp), on this thread.
+  std::vector<std::optional<group_by>> pieces(threads);
+  const bool in_pieces = read_csv_in_pieces(reader, options, threads, handler, [&](std::size_t k, piece_rows& rows) {
+    group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
+    const std::optional<expression> condition = where;  // its own scratch buffers
+    while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
+  });
+  group_by table = fresh_table(max_memory);
+  if (in_pieces) {
+    for (std::optional<group_by>& piece : pieces)
+      if (piece) table.merge(*piece);
+  } else {
+    // Progress on one thread only: the pieces' threads cannot tick one meter (csv_pieces has no hook yet).
+    command_progress progress(settings.common, "stats", reader.input());
+    while (const io::csv_row* row = reader.next()) {
+      progress.tick();
+      add_row(*row, table, where, handler);
     }
   }
 
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
   result_output out(settings.common, table.columns());
   table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
+  bad.flush();  // first: a dead-letter file that cannot be written leaves no result
   out.commit();
   bad.finish("stats");
 }
@@ -102,6 +132,7 @@ void add_stats_command(CLI::App& app) {
       "Aggregates, comma-separated: count, FUNCTION:COLUMN with FUNCTION one of count, sum, mean, min, max, "
       "var, std, var_pop, std_pop, first, last, count_distinct, pN (p50, p90, p99.9); default count");
   add_common_options(*cmd, settings->common);
+  add_threads_option(*cmd, settings->common);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe stats sensors.csv --by category --agg count,mean:value,min:value,max:value\n"
@@ -117,7 +148,7 @@ void add_stats_command(CLI::App& app) {
       "--on-error. var and std are the sample's (n - 1), var_pop and std_pop the population's.\n"
       "Percentiles and count_distinct are exact: they keep every value (8 bytes per number, about 72 bytes plus\n"
       "the text per distinct value), counted against --max-memory.");
-  cmd->callback([settings] { run_command("stats", [&] { run_stats(*settings); }); });
+  cmd->callback([settings] { run_command("stats", settings->common, [&] { run_stats(*settings); }); });
 }
 
 YIELDPIPE_COMMAND(30, add_stats_command);

@@ -77,7 +77,9 @@ void run_walk(const walk_settings& s, const common_options& common) {
   };
 
   result_output out(common, {"path", "type", "size", "depth"});
+  command_progress progress(common, "walk");
   for (const walk_entry& e : walk_directory(s.root, options, on_error::dead_letter(sink))) {
+    progress.tick();
     if (!want[static_cast<int>(e.type)]) continue;
     if (extensions.size() > 1 && e.type != entry_type::directory) {
       const std::string ext = e.path.extension().string();
@@ -87,6 +89,8 @@ void run_walk(const walk_settings& s, const common_options& common) {
     const std::string_view type = e.type == entry_type::symlink ? "link" : to_string(e.type);
     out.write_row({path, type, static_cast<std::uint64_t>(e.size), static_cast<std::uint64_t>(e.depth)});
   }
+  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
+  progress.finish();
   out.commit();
   rejected.finish("walk");
 }
@@ -117,7 +121,7 @@ void add_walk_command(CLI::App& app) {
       "An unreadable directory, a vanished entry or a symlink loop goes to --on-error (fail: exit 1 naming\n"
       "it; skip or dead-letter=FILE: counted, summed up at the end).\n"
       "Memory: the names of the entries of the directories on the current path.");
-  cmd->callback([settings, common] { run_command("walk", [&] { run_walk(*settings, *common); }); });
+  cmd->callback([settings, common] { run_command("walk", *common, [&] { run_walk(*settings, *common); }); });
 }
 
 YIELDPIPE_COMMAND(70, add_walk_command);

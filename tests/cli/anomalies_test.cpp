@@ -215,7 +215,7 @@ TEST_F(anomalies_test, usage_errors_exit_2) {
   const fs::path p = write("v.csv", "v\n1\n");
   EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --column v --window 10"), 2);
   EXPECT_NE(err().find("--window"), std::string::npos) << err();
-  EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --column nope"), 1);  // the reader's io_error
+  EXPECT_EQ(yieldpipe("anomalies " + p.string() + " --column nope"), 2);  // an unknown column, as in stats
   EXPECT_NE(err().find("nope"), std::string::npos) << err();
 }
 

@@ -174,3 +174,68 @@ TEST_F(stats_test, help_shows_examples) {
 }
 
 }  // namespace
+
+namespace {
+
+// The same CSV text, but that the numbers of std_value columns may differ in their last digits:
+// variances merged from pieces (Chan et al.) round differently from one pass (sums are compensated
+// and come out the same).
+void expect_same_but_std_to_last_digits(const std::string& got, const std::string& expected) {
+  const auto split = [](const std::string& text, char by) {
+    std::vector<std::string> parts;
+    std::size_t from = 0;
+    for (std::size_t at; (at = text.find(by, from)) != std::string::npos; from = at + 1)
+      parts.push_back(text.substr(from, at - from));
+    parts.push_back(text.substr(from));
+    return parts;
+  };
+  const auto got_lines = split(got, '\n'), expected_lines = split(expected, '\n');
+  ASSERT_EQ(got_lines.size(), expected_lines.size()) << got;
+  const auto names = split(expected_lines[0], ',');
+  for (std::size_t i = 0; i < got_lines.size(); ++i) {
+    const auto g = split(got_lines[i], ','), e = split(expected_lines[i], ',');
+    ASSERT_EQ(g.size(), e.size()) << got_lines[i];
+    for (std::size_t c = 0; c < g.size(); ++c) {
+      if (i > 0 && names[c].starts_with("std_"))
+        EXPECT_NEAR(std::stod(g[c]), std::stod(e[c]), 1e-12 * std::abs(std::stod(e[c]))) << got_lines[i];
+      else
+        EXPECT_EQ(g[c], e[c]) << "line " << i << ", column " << names[c];
+    }
+  }
+}
+
+// --threads reads the file in pieces (src/cli/csv_pieces.hpp): the same answer, the same rejects.
+TEST_F(stats_test, threads_give_the_answer_and_the_dead_letters_of_one_thread) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 90000 --seed 5 -o gen.csv"), 0) << err();
+  std::string text = slurp(root_ / "gen.csv");
+  // Bad rows in the middle of pieces: a ragged one and one whose value is not a number.
+  const std::size_t third = text.find('\n', text.size() / 3) + 1;
+  text.insert(third, "1,2,3\n");
+  const std::size_t two_thirds = text.find('\n', text.size() * 2 / 3) + 1;
+  const std::size_t value_at = text.find(',', text.find(',', text.find(',', text.find(',', two_thirds) + 1) + 1) + 1);
+  text.insert(value_at + 1, "n/a");
+  const auto file = write("big.csv", text).string();
+  const std::string query =
+      " --where 'quality_score >= 0.5' --by category,status --agg "
+      "count,sum:value,mean:value,min:temperature,max:temperature,std:value,first:id,last:id,"
+      "p90:value,count_distinct:sensor";
+  ASSERT_EQ(stats(file + query + " --on-error dead-letter=one.csv"), 0) << err();
+  const std::string one = out();
+  const std::string one_err = err();
+  for (const char* threads : {"2", "4", "7"}) {
+    SCOPED_TRACE(std::string("--threads ") + threads);
+    ASSERT_EQ(stats(file + query + " --on-error dead-letter=many.csv --threads " + threads), 0) << err();
+    expect_same_but_std_to_last_digits(out(), one);
+    EXPECT_EQ(err(), one_err.substr(0, one_err.find("one.csv")) + "many.csv)\n");
+    EXPECT_EQ(slurp(root_ / "many.csv"), slurp(root_ / "one.csv"));
+  }
+  EXPECT_NE(one_err.find("2 records rejected"), std::string::npos) << one_err;
+  // Under fail, the first bad row stops the run with the message one thread gives.
+  EXPECT_EQ(stats(file + query + " --threads 4"), 1);
+  EXPECT_NE(err().find(file + ":"), std::string::npos) << err();
+  const std::string fail_many = err();
+  EXPECT_EQ(stats(file + query), 1);
+  EXPECT_EQ(err(), fail_many);
+}
+
+}  // namespace

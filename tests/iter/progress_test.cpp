@@ -113,7 +113,7 @@ TEST(progress, follows_a_byte_counter_when_the_size_is_known) {
   consume(view, clock, 1000ms);
   EXPECT_EQ(lines_of(out.str()), (strings{"progress: 5.0 KiB/10.0 KiB (50.0%), 1.0 KiB/s, ETA 0:05",
                                           "progress: 10.0 KiB/10.0 KiB (100.0%), 1.0 KiB/s, ETA 0:00",
-                                          "progress: done, 10 items (10.0 KiB) in 0:10, 1.0 KiB/s"}));
+                                          "progress: done, 10 items (10.0 KiB/10.0 KiB, 100.0%) in 0:10, 1.0 KiB/s"}));
 }
 
 TEST(progress, silent_passes_elements_through_and_prints_nothing) {

@@ -216,7 +216,12 @@ class progress_meter {
     }
     if (final) {
       line += "done, " + std::to_string(count_) + " items";
-      if (by_bytes) line += " (" + done_text + ")";
+      // With a byte total, how much of it was read: 100% unless the consumer stopped early.
+      if (by_bytes && total)
+        line += " (" + done_text + "/" + format_bytes(options_.total_bytes) + ", " +
+                fixed1(*total > 0 ? done / *total * 100.0 : 100.0) + "%)";
+      else if (by_bytes)
+        line += " (" + done_text + ")";
       line += " in " + duration(elapsed) + ", " + rate_text;
     } else if (total) {
       const double fraction = *total > 0 ? done / *total : 1.0;
@@ -307,7 +312,8 @@ class progress_view : public std::ranges::view_interface<progress_view<V>> {
 /// On a terminal, a bar redrawn in place at most 10 times a second
 /// (`label:  42.0% [########            ] 420/1000 | 400.0 it/s | ETA 0:01`); otherwise a log line every 5 s
 /// (`label: 420/1000 (42.0%), 400.0 it/s, ETA 0:01`), and a final line either way
-/// (`label: done, 1000 items in 0:02, 500.0 it/s` in the log form). `silent` prints nothing.
+/// (`label: done, 1000 items in 0:02, 500.0 it/s` in the log form; with bytes and their total,
+/// `label: done, 1000 items (45.2 KiB/45.2 KiB, 100.0%) in 0:02, 22.6 KiB/s`). `silent` prints nothing.
 /// The output stream and the clock are injectable (see `progress_options`).
 ///
 /// Cost per element: an increment and a countdown (the clock is read every N elements, N adapted to

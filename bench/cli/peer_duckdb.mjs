@@ -1,0 +1,92 @@
+// The command benchmark's DuckDB peer (bench/cli/run.sh), through @duckdb/node-api (bench/node/package.json), one
+// thread (threads=1), an in-memory database.
+//
+//   node bench/cli/peer_duckdb.mjs t1 SENSORS.csv
+//   node bench/cli/peer_duckdb.mjs t2 APP.log...
+//   node bench/cli/peer_duckdb.mjs t3 SENSORS.csv
+//
+// t1: read_csv with the columns and their types given (names from the header line), WHERE the filter of the task,
+//     GROUP BY category: count(*), avg(value), min(value), max(value).
+// t2: the log lines read as space-separated fields (date, time, level; the rest of the line dropped:
+//     strict_mode=false, quoting off), WHERE level IN ('ERROR', 'CRITICAL'), GROUP BY the hour and the level.
+// t3: the rows numbered in file order (row_number() OVER (), one thread so the scan keeps the file's order), the
+//     rows with a value kept, then per sensor, over the rows ordered by that number, a window of the 100 last rows
+//     (ROWS BETWEEN 99 PRECEDING AND CURRENT ROW: the new value included): avg, stddev_pop, and the row's rank in
+//     its sensor; an anomaly when the rank is above 10, the deviation above 0 and |value - avg| / deviation above
+//     2.5; GROUP BY category: count(*), count of anomalies.
+//
+// Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
+// (see peer_python.py).
+import { firstLine, num, openDuckDB, processThreads, rssAtEnd, sqlString } from "../node/common.mjs";
+
+const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
+const TASKS = ["t1", "t2", "t3"];
+
+const [task, ...files] = process.argv.slice(2);
+if (!TASKS.includes(task) || files.length === 0 || (task !== "t2" && files.length !== 1)) {
+  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log...");
+  process.exit(2);
+}
+
+const typeOf = (name) => (NUMERIC.includes(name) ? "DOUBLE" : name === "id" ? "BIGINT" : "VARCHAR");
+const sensors = (file) => {
+  const names = firstLine(file).split(",");
+  const columns = `{${names.map((n) => `${sqlString(n)}: '${typeOf(n)}'`).join(", ")}}`;
+  return `read_csv(${sqlString(file)}, auto_detect=false, header=true, delim=',', quote='"', escape='"', ` +
+    `new_line='\\n', columns=${columns})`;
+};
+
+const QUERIES = {
+  t1: (file) => `SELECT category, count(*) AS count, avg(value) AS mean_value, min(value) AS min_value,
+      max(value) AS max_value
+    FROM ${sensors(file)}
+    WHERE status = 'active' AND quality_score >= 0.8 AND temperature BETWEEN -50 AND 100
+      AND humidity IS NOT NULL AND humidity BETWEEN 0 AND 100
+    GROUP BY category`,
+  t2: (...logs) => `SELECT date || ' ' || substr(time, 1, 2) || ':00' AS hour, level, count(*) AS count
+    FROM read_csv([${logs.map(sqlString).join(", ")}], auto_detect=false, header=false, delim=' ', quote='',
+      escape='', strict_mode=false, columns={'date': 'VARCHAR', 'time': 'VARCHAR', 'level': 'VARCHAR'})
+    WHERE level IN ('ERROR', 'CRITICAL')
+    GROUP BY ALL`,
+  t3: (file) => `WITH numbered AS (
+      SELECT row_number() OVER () AS rn, sensor, category, value FROM ${sensors(file)}),
+    scored AS (
+      SELECT category, value, avg(value) OVER w AS mean, stddev_pop(value) OVER w AS sd,
+        row_number() OVER (PARTITION BY sensor ORDER BY rn) AS seen
+      FROM numbered WHERE value IS NOT NULL
+      WINDOW w AS (PARTITION BY sensor ORDER BY rn ROWS BETWEEN 99 PRECEDING AND CURRENT ROW))
+    SELECT category, count(*) AS rows,
+      count(*) FILTER (WHERE seen > 10 AND sd > 0 AND abs(value - mean) / sd > 2.5) AS anomalies
+    FROM scored GROUP BY category`,
+};
+
+const { connection, version, threads } = await openDuckDB();
+const rows = (await connection.runAndReadAll(QUERIES[task](...files))).getRowObjectsJS();
+
+const answer = {};
+for (const r of rows) {
+  if (task === "t1") {
+    answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
+      max_value: r.max_value };
+  } else if (task === "t2") {
+    answer[`${r.hour} ${r.level}`] = num(r.count);
+  } else {
+    answer[r.category] = { rows: num(r.rows), anomalies: num(r.anomalies) };
+  }
+}
+const HOW = {
+  t1: "read_csv(FILE, auto_detect=false, columns={...}) WHERE ... GROUP BY category: count(*), avg, min, max",
+  t2: "read_csv(FILES, delim=' ', quote='', strict_mode=false, columns={date, time, level}) WHERE level IN " +
+    "('ERROR', 'CRITICAL') GROUP BY hour, level",
+  t3: "avg and stddev_pop OVER (PARTITION BY sensor ORDER BY row_number ROWS BETWEEN 99 PRECEDING AND CURRENT ROW)" +
+    ", row_number() per sensor, count(*) FILTER (...) GROUP BY category",
+};
+console.log(JSON.stringify({
+  tool: "duckdb",
+  task,
+  answer,
+  how: `DuckDB ${version} (@duckdb/node-api), threads=${threads}, Node ${process.version}: ${HOW[task]}`,
+  duckdb_threads: threads,
+  process_threads: processThreads(),
+  rss_at_end: rssAtEnd(),
+}));

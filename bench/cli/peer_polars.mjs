@@ -1,0 +1,115 @@
+// The command benchmark's Polars peer (bench/cli/run.sh), through nodejs-polars (bench/node/package.json), one
+// thread (POLARS_MAX_THREADS=1, set before nodejs-polars is loaded: see bench/node/common.mjs).
+//
+//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t1 SENSORS.csv [ENGINE]
+//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t2 APP.log... [ENGINE]
+//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t3 SENSORS.csv [ENGINE]
+//
+// ENGINE: in-memory (the default; what collect() uses) or streaming (Polars' streaming engine, which bounds memory
+// where the query allows it).
+//
+// t1: scanCSV(FILE, {schema}) with every column's type given, .filter(the task's condition),
+//     .groupBy("category").agg(len, mean, min, max of value).
+// t2: each log file scanned as space-separated fields (date, time, level; truncateRaggedLines drops the rest of
+//     the line, quoting off), concatenated, .filter(level is ERROR or CRITICAL), .groupBy(hour, level).agg(len).
+// t3: the rows with a value; per sensor (.over("sensor"): each sensor's rows in file order), rollingMean and the
+//     population's standard deviation (see below) over windows of 100 rows with minPeriods 1 (the new value
+//     included, fewer at the start), and cumCount (the row's rank in its sensor); an anomaly when the rank is above
+//     10, the deviation above 0 and |value - mean| / deviation above 2.5; .groupBy("category").agg(len, sum of
+//     anomalies).
+//
+// Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
+// (see peer_python.py).
+import { firstLine, loadPolars, num, processThreads, rssAtEnd } from "../node/common.mjs";
+
+const { pl, version, maxThreads } = await loadPolars();
+
+const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
+const TASKS = ["t1", "t2", "t3"];
+const ENGINES = ["in-memory", "streaming"];
+
+const args = process.argv.slice(2);
+const task = args.shift();
+const engine = ENGINES.includes(args.at(-1)) ? args.pop() : "in-memory";
+const files = args;
+if (!TASKS.includes(task) || files.length === 0 || (task !== "t2" && files.length !== 1)) {
+  console.error("usage: POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs {t1|t3} SENSORS.csv [in-memory|streaming]" +
+    " | t2 APP.log... [in-memory|streaming]");
+  process.exit(2);
+}
+
+const sensors = (file) => {
+  const names = firstLine(file).split(",");
+  const schema = Object.fromEntries(names.map((n) => [n, NUMERIC.includes(n) ? pl.Float64 : n === "id" ? pl.Int64 :
+    pl.Utf8]));
+  return pl.scanCSV(file, { hasHeader: true, sep: ",", quoteChar: '"', schema });
+};
+const value = pl.col("value");
+// nodejs-polars 0.24.1 drops the ddof of rollingStd's options (the JS wrapper passes windowSize, weights,
+// minPeriods and center only), so the population's deviation is the sample's variance times (k - 1) / k, k the
+// values in the window: min(rank in the sensor, 100).
+const population = (seen) => {
+  const k = pl.when(seen.gt(100)).then(pl.lit(100)).otherwise(seen).cast(pl.Float64);
+  return k.minus(1).divideBy(k);
+};
+
+const QUERIES = {
+  t1: (file) => sensors(file)
+    .filter(pl.col("status").eq(pl.lit("active"))
+      .and(pl.col("quality_score").gtEq(0.8))
+      .and(pl.col("temperature").gtEq(-50)).and(pl.col("temperature").ltEq(100))
+      .and(pl.col("humidity").isNotNull())
+      .and(pl.col("humidity").gtEq(0)).and(pl.col("humidity").ltEq(100)))
+    .groupBy("category")
+    .agg(pl.len().alias("count"), value.mean().alias("mean_value"), value.min().alias("min_value"),
+      value.max().alias("max_value")),
+  t2: (...logs) => pl.concat(logs.map((f) => pl.scanCSV(f, { hasHeader: false, sep: " ", quoteChar: "",
+    truncateRaggedLines: true, schema: { date: pl.Utf8, time: pl.Utf8, level: pl.Utf8 } })))
+    .filter(pl.col("level").isIn(["ERROR", "CRITICAL"]))
+    .select(pl.concatString([pl.col("date"), pl.col("time").str.slice(0, 2)], " ").alias("hour"), "level")
+    .groupBy(["hour", "level"])
+    .agg(pl.len().alias("count")),
+  t3: (file) => sensors(file)
+    .select("sensor", "category", "value")
+    .filter(value.isNotNull())
+    .withColumns(
+      value.rollingMean({ windowSize: 100, minPeriods: 1 }).over("sensor").alias("mean"),
+      value.rollingVar({ windowSize: 100, minPeriods: 1 }).over("sensor").alias("sample_var"),
+      value.cumCount().over("sensor").alias("seen"))
+    .withColumns(pl.col("sample_var").mul(population(pl.col("seen"))).pow(0.5).alias("sd"))
+    .groupBy("category")
+    .agg(pl.len().alias("rows"),
+      pl.col("seen").gt(10).and(pl.col("sd").gt(0)).and(value.minus(pl.col("mean")).abs().divideBy(pl.col("sd"))
+        .gt(2.5)).sum().alias("anomalies")),
+};
+
+const rows = QUERIES[task](...files).collectSync({ engine }).toRecords();
+
+const answer = {};
+for (const r of rows) {
+  if (task === "t1") {
+    answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
+      max_value: r.max_value };
+  } else if (task === "t2") {
+    answer[`${r.hour}:00 ${r.level}`] = num(r.count);
+  } else {
+    answer[r.category] = { rows: num(r.rows), anomalies: num(r.anomalies) };
+  }
+}
+const HOW = {
+  t1: "scanCSV(FILE, {schema}).filter(...).groupBy('category').agg(len, mean, min, max)",
+  t2: "concat(scanCSV(FILE, {sep: ' ', quoteChar: '', truncateRaggedLines, schema: {date, time, level}}) ...)" +
+    ".filter(level in [ERROR, CRITICAL]).groupBy([hour, level]).agg(len)",
+  t3: "rollingMean / rollingVar({windowSize: 100, minPeriods: 1}).over('sensor') (population variance: x (k-1)/k), " +
+    "cumCount().over('sensor'), .groupBy('category').agg(len, sum(anomaly))",
+};
+console.log(JSON.stringify({
+  tool: `polars${engine === "streaming" ? "-streaming" : ""}`,
+  task,
+  answer,
+  how: `nodejs-polars ${version}, POLARS_MAX_THREADS=${maxThreads}, engine ${engine}, Node ${process.version}: ` +
+    HOW[task],
+  polars_max_threads: maxThreads,
+  process_threads: processThreads(),
+  rss_at_end: rssAtEnd(),
+}));

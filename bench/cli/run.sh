@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC1010  # '$...' are scripts of bash -c, Miller and rg; `then` chains Miller verbs
+# The command benchmark (issue 5, point 11): the `yieldpipe` command against its peers on three tasks, each tool
+# given the same data in the same run and its answer checked equal to ours:
+#   T1  `yieldpipe stats`: the sensor readings with status "active", quality_score >= 0.8, temperature in
+#       [-50, 100] and a humidity in [0, 100], then count, mean, min and max of value by category;
+#   T2  `yieldpipe logs`: the ERROR and CRITICAL lines (by their level field) counted per hour and level, over
+#       several log files;
+#   T3  `yieldpipe anomalies`: per sensor, the rolling z-score of value over its last 100 values (the new one
+#       included, population standard deviation, none before 11 values), anomalies above 2.5, counted by category.
+# Peers: CPython running the guide's generator pipelines (bench/cli/peer_python.py), pandas with chunked read_csv
+# (Debian's python3-pandas, bench/cli/peer_pandas.py), DuckDB and Polars from the npm registry (bench/node), both
+# with one thread, Polars with its in-memory and its streaming engine (bench/cli/peer_duckdb.mjs,
+# peer_polars.mjs), Miller, mawk (bench/cli/peer_mawk_t*.awk, peer_mlr_t3.mlr), and for T2 grep and rg pipelines
+# (`... | sort | uniq -c`, the pattern anchored on the level field). Then yieldpipe alone on T1 over a ten times
+# larger input streamed from `yieldpipe gen` (no file), for its peak RSS. Writes bench/results/cli.json, which
+# bench/report.py turns into the command's section of docs/PERFORMANCE.md. With the default sizes it takes about
+# an hour on a shared 2-core machine (CPython and Miller take minutes per run of T3).
+#
+#   bash bench/cli/run.sh                 # then: python3 bench/report.py
+#   SIZE=50 LOG_SIZE=20 REPETITIONS=1 bash bench/cli/run.sh
+#
+# Environment:
+#   SIZE         MB (10^6 bytes) of sensor readings for T1 and T3 (default 700: `yieldpipe gen sensors --size
+#                700MB --seed $SEED`, SEED default 42).
+#   LOG_SIZE     MB per log file for T2 (default 250); LOG_FILES files (default 4), seeds 1, 2, ...
+#   LARGE_SIZE   MB of the larger T1 input (default 10 x SIZE); 0 skips that run.
+#   DATA_DIR     where the data files go (default bench/results/cli-data, ignored by git); kept between runs and
+#                remade only when the generator's command line or yieldpipe's version changes.
+#   REPETITIONS  runs of every command (default 3), interleaved: round 1 runs every command once, then round 2,
+#                ... so that a burst of load elsewhere hits all of them. Best wall time and least CPU time are the
+#                headline figures.
+#   TASKS        the tasks to run (default "t1 t2 t3"); PEERS the peers (default "python pandas duckdb polars mlr
+#                mawk grep rg"); yieldpipe always runs.
+#   YIELDPIPE    the command (default build/release/yieldpipe; this script does not build it).
+#
+# Every command runs under /usr/bin/time -v (user and system CPU time, peak RSS: for a pipeline the largest of its
+# processes), its wall time taken around it from $EPOCHREALTIME (bench/common.sh). yieldpipe writes its usual CSV,
+# the Node and Python peers and mawk one line of JSON with their answer, Miller the same CSV as yieldpipe, the grep
+# and rg pipelines `uniq -c` lines; bench/cli/collect.py reads each into its task's answer and checks that all equal
+# yieldpipe's (counts exactly, means, minima and maxima to 1e-9 relative) in every repetition: the script fails when
+# one does not.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+repetitions=${REPETITIONS:-3}
+size_mb=${SIZE:-700}
+log_mb=${LOG_SIZE:-250}
+log_files=${LOG_FILES:-4}
+large_mb=${LARGE_SIZE:-$((10 * size_mb))}
+seed=${SEED:-42}
+data_dir=${DATA_DIR:-bench/results/cli-data}
+results=bench/results  # ignored by git
+tasks=" ${TASKS:-t1 t2 t3} "
+peers=" ${PEERS:-python pandas duckdb polars mlr mawk grep rg} "
+yieldpipe=${YIELDPIPE:-build/release/yieldpipe}
+mkdir -p "$results" "$data_dir"
+
+# --- tools ------------------------------------------------------------------------------------------------------
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_install_missing cli time util-linux miller ripgrep python3-pandas mawk grep coreutils
+bench_node_peers cli
+if ! "$yieldpipe" --version >/dev/null 2>&1; then
+  echo "cli: $yieldpipe is missing: build the release preset (or give YIELDPIPE=...)" >&2
+  exit 1
+fi
+version=$("$yieldpipe" --version)
+
+# --- data -------------------------------------------------------------------------------------------------------
+# generate KIND FILE ARGS...: `yieldpipe gen KIND ARGS... -o FILE`, unless FILE was made by the same command line
+# and the same yieldpipe (its .stamp says so).
+generate() {
+  local kind=$1 file=$2
+  shift 2
+  local stamp="yieldpipe gen $kind $*; $version"
+  if [[ ! -f $file || "$(cat "$file.stamp" 2>/dev/null)" != "$stamp" ]]; then
+    echo "cli: yieldpipe gen $kind $* -o $file"
+    rm -f "$file.stamp"
+    "$yieldpipe" gen "$kind" "$@" -o "$file"
+    echo "$stamp" >"$file.stamp"
+  fi
+}
+csv=$data_dir/sensors.csv
+generate sensors "$csv" --size "${size_mb}MB" --seed "$seed"
+logs=()
+for ((i = 1; i <= log_files; i++)); do
+  logs+=("$data_dir/app-$i.log")
+  generate logs "$data_dir/app-$i.log" --size "${log_mb}MB" --seed "$i"
+done
+csv_bytes=$(stat -c %s "$csv")
+csv_lines=$(wc -l <"$csv")
+log_bytes=$(cat "${logs[@]}" | wc -c)
+log_lines=$(cat "${logs[@]}" | wc -l)
+
+# --- the runs ---------------------------------------------------------------------------------------------------
+# One line per command in $manifest: name, kind (yieldpipe or peer), task, output format (json, csv, uniq-c; see
+# bench/cli/collect.py), input bytes (the MB/s basis), the inputs (space-separated), the command.
+work=$(mktemp -d "${TMPDIR:-/tmp}/yieldpipe-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+manifest=$work/manifest.tsv
+: >"$manifest"
+entry() {
+  local name=$1 kind=$2 task=$3 format=$4
+  shift 4
+  [[ $tasks == *" $task "* ]] || return 0
+  [[ $kind == yieldpipe || $peers == *" ${name%%-*} "* ]] || return 0
+  if [[ $task == t2 ]]; then
+    bench_entry "$manifest" 6 "$name" "$kind" "$task" "$format" "$log_bytes" "${logs[*]}" "$@"
+  else
+    bench_entry "$manifest" 6 "$name" "$kind" "$task" "$format" "$csv_bytes" "$csv" "$@"
+  fi
+}
+
+t1_where='status == "active" and quality_score >= 0.8 and -50 <= temperature <= 100'
+t1_where+=' and humidity is not null and 0 <= humidity <= 100'
+t1_agg=count,mean:value,min:value,max:value
+
+# T1
+entry yieldpipe-t1 yieldpipe t1 csv "$yieldpipe" stats "$csv" --where "$t1_where" --by category --agg "$t1_agg"
+entry python-t1 peer t1 json python3 bench/cli/peer_python.py t1 "$csv"
+entry pandas-t1 peer t1 json /usr/bin/python3 bench/cli/peer_pandas.py t1 "$csv"
+entry duckdb-t1 peer t1 json node bench/cli/peer_duckdb.mjs t1 "$csv"
+entry polars-t1 peer t1 json node bench/cli/peer_polars.mjs t1 "$csv" in-memory
+entry polars-streaming-t1 peer t1 json node bench/cli/peer_polars.mjs t1 "$csv" streaming
+t1_mlr_filter='$status == "active" && $quality_score >= 0.8 && $temperature >= -50 && $temperature <= 100'
+t1_mlr_filter+=' && is_not_empty($humidity) && $humidity >= 0 && $humidity <= 100'
+entry mlr-t1 peer t1 csv mlr --icsv --ocsv filter "$t1_mlr_filter" then stats1 -a count,mean,min,max -f value \
+  -g category then rename value_count,count,value_mean,mean_value,value_min,min_value,value_max,max_value "$csv"
+entry mawk-t1 peer t1 json mawk -f bench/cli/peer_mawk_t1.awk "$csv"
+
+# T2
+entry yieldpipe-t2 yieldpipe t2 csv "$yieldpipe" logs "${logs[@]}" --level ERROR,CRITICAL --by hour,level
+entry python-t2 peer t2 json python3 bench/cli/peer_python.py t2 "${logs[@]}"
+entry pandas-t2 peer t2 json /usr/bin/python3 bench/cli/peer_pandas.py t2 "${logs[@]}"
+entry duckdb-t2 peer t2 json node bench/cli/peer_duckdb.mjs t2 "${logs[@]}"
+entry polars-t2 peer t2 json node bench/cli/peer_polars.mjs t2 "${logs[@]}" in-memory
+entry polars-streaming-t2 peer t2 json node bench/cli/peer_polars.mjs t2 "${logs[@]}" streaming
+entry mlr-t2 peer t2 csv mlr --inidx --ifs ' ' --ocsv filter '$3 == "ERROR" || $3 == "CRITICAL"' \
+  then put -q 'emit1 {"hour": $1 . " " . substr0($2, 0, 1) . ":00", "level": $3}' \
+  then count -g hour,level "${logs[@]}"
+entry mawk-t2 peer t2 json mawk -f bench/cli/peer_mawk_t2.awk "${logs[@]}"
+# The level is the third field, after a timestamp of fixed width: the patterns are anchored on it (a bare
+# `grep ERROR` also counts the INFO lines whose message mentions ERROR). The C locale for byte-wise matching and
+# sorting; rg with one thread, as every other tool here.
+grep_t2='LC_ALL=C grep -hoE "^[0-9-]{10} [0-9:]{8} (ERROR|CRITICAL) " "$@"'
+grep_t2+=' | cut -c1-13,20- | LC_ALL=C sort | uniq -c'
+entry grep-t2 peer t2 uniq-c bash -c "$grep_t2" grep "${logs[@]}"
+rg_t2='rg -j1 --no-filename -o -r "\$1 \$2" "^(\d{4}-\d{2}-\d{2} \d{2}):\d{2}:\d{2} (ERROR|CRITICAL) " "$@"'
+rg_t2+=' | LC_ALL=C sort | uniq -c'
+entry rg-t2 peer t2 uniq-c bash -c "$rg_t2" rg "${logs[@]}"
+
+# T3
+entry yieldpipe-t3 yieldpipe t3 csv "$yieldpipe" anomalies "$csv" --column value --key sensor --window 100 \
+  --threshold 2.5 --by category
+entry python-t3 peer t3 json python3 bench/cli/peer_python.py t3 "$csv"
+entry pandas-t3 peer t3 json /usr/bin/python3 bench/cli/peer_pandas.py t3 "$csv"
+entry duckdb-t3 peer t3 json node bench/cli/peer_duckdb.mjs t3 "$csv"
+entry polars-t3 peer t3 json node bench/cli/peer_polars.mjs t3 "$csv" in-memory
+entry polars-streaming-t3 peer t3 json node bench/cli/peer_polars.mjs t3 "$csv" streaming
+entry mlr-t3 peer t3 csv mlr --icsv --ocsv put -q -f bench/cli/peer_mlr_t3.mlr "$csv"
+entry mawk-t3 peer t3 json mawk -f bench/cli/peer_mawk_t3.awk "$csv"
+
+export POLARS_MAX_THREADS=1
+bench_warm_cache cli "$csv" "${logs[@]}"
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+runs=$work/runs.tsv
+: >"$runs"
+bench_rounds cli "$repetitions" "$manifest" "$runs" "$work"
+
+# --- yieldpipe on a ten times larger input ------------------------------------------------------------------------
+# Streamed from the generator through a pipe, so no file of that size is needed; /usr/bin/time measures
+# `yieldpipe stats` alone (its CPU time and peak RSS; the wall time is the pipeline's, bounded by the generator).
+large=()
+large_gen="yieldpipe gen sensors --size ${large_mb}MB --seed $seed"
+if ((large_mb > 0)) && [[ $tasks == *" t1 "* ]]; then
+  echo "cli: $large_gen | yieldpipe stats - ... (once)"
+  t0=$EPOCHREALTIME
+  "$yieldpipe" gen sensors --size "${large_mb}MB" --seed "$seed" |
+    /usr/bin/time -v -o "$work/large.time" "$yieldpipe" stats - --where "$t1_where" --by category --agg "$t1_agg" \
+      >"$work/large.out" 2>"$work/large.err" || { cat "$work/large.err" >&2; exit 1; }
+  t1=$EPOCHREALTIME
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')
+  echo "cli: $wall s"
+  printf 'yieldpipe-t1-large\tlarge\tt1\tcsv\t%s\t-\t1\t%s\t%s\t%s\n' "$((large_mb * 1000000))" "$wall" \
+    "$work/large.out" "$work/large.time" >"$work/large.tsv"
+  large=(--large "$work/large.tsv")
+fi
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The data files and how they were made, for the report.
+data=$(python3 - "$csv" "$csv_lines" "$size_mb" "$seed" "$log_mb" "$log_lines" "$large_gen" "$version" \
+  "${logs[@]}" <<'EOF'
+import json, os, sys
+csv, csv_lines, size_mb, seed, log_mb, log_lines, large_gen, version, *logs = sys.argv[1:]
+print(json.dumps({
+    "sensors": {"path": csv, "bytes": os.path.getsize(csv), "lines": int(csv_lines),
+                "generator": f"yieldpipe gen sensors --size {size_mb}MB --seed {seed}"},
+    "logs": [{"path": f, "bytes": os.path.getsize(f)} for f in logs],
+    "logs_generator": f"yieldpipe gen logs --size {log_mb}MB --seed 1..{len(logs)}",
+    "log_bytes": sum(os.path.getsize(f) for f in logs), "log_lines": int(log_lines),
+    "large_generator": large_gen, "yieldpipe": version}))
+EOF
+)
+python3 bench/cli/collect.py --manifest "$manifest" --runs "$runs" "${large[@]}" --out "$results/cli.json" \
+  --repetitions "$repetitions" --data "$data" --started "$started" --load-start "$load_start" \
+  --load-end "$load_end"
+echo "cli: wrote $results/cli.json; python3 bench/report.py writes docs/PERFORMANCE.md from it"
