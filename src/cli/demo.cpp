@@ -1,14 +1,12 @@
 // `yieldpipe demo`: generates data in a temporary folder and runs the guide's scenarios on it, each one
 // through run_cli() exactly as its command line would run, printing the result, the throughput and the
 // peak memory; then removes the folder. `--examples` runs the guide's example programs instead.
-#include <signal.h>
 #include <stdlib.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -29,6 +27,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "example.hpp"
+#include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -140,48 +139,15 @@ class work_folder {
   bool removed_ = false;
 };
 
-volatile std::sig_atomic_t demo_signal = 0;
-
-extern "C" void on_demo_signal(int sig) { demo_signal = sig; }
-
-// Catches SIGINT and SIGTERM while it lives, so that Ctrl-C stops the demo after its current step and
-// the folder is removed, instead of killing the process with gigabytes left in /tmp. SA_RESTART: the
-// step's reads and writes go on undisturbed.
-class stop_signals {
- public:
-  stop_signals() {
-    demo_signal = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_demo_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    // A signal ignored on entry stays ignored: a shell starts background jobs with SIGINT ignored.
-    for (auto [sig, old] : {std::pair{SIGINT, &old_int_}, std::pair{SIGTERM, &old_term_}}) {
-      ::sigaction(sig, &sa, old);
-      if (old->sa_handler == SIG_IGN) ::sigaction(sig, old, nullptr);
-    }
-  }
-  stop_signals(const stop_signals&) = delete;
-  stop_signals& operator=(const stop_signals&) = delete;
-  ~stop_signals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
 // A step failed (its command said why on stderr) or a signal came: the demo ends with this code.
 struct demo_stopped {
   int code;
 };
 
 void stop_if_signalled() {
-  if (demo_signal != 0) {
+  if (stop_signal != 0) {
     std::cerr << "yieldpipe demo: interrupted\n";
-    throw demo_stopped{128 + demo_signal};
+    throw demo_stopped{128 + stop_signal};
   }
 }
 
@@ -484,7 +450,9 @@ std::string figures(const scenario& s, double seconds) {
 
 int run_demo(const demo_settings& settings) {
   console out;
-  const stop_signals signals;
+  // Ctrl-C stops the demo after its current step and the folder is removed, instead of killing the
+  // process with gigabytes left in /tmp; the step's reads and writes go on undisturbed.
+  const stop_signals signals(true);
   work_folder folder;
   if (settings.keep) folder.keep();
   const std::uint64_t size = *parse_size(settings.size);  // checked by the option's validator

@@ -2,12 +2,10 @@
 // parsed records as JSON lines or counts per hour, level, component..., and `--follow`.
 #include <glob.h>
 #include <poll.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,6 +23,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "follow.hpp"
+#include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -171,35 +170,6 @@ void format_time(sys_seconds t, char* out, std::size_t length = 19) {
   put(17, static_cast<unsigned>(time.seconds().count()), 2);
   std::copy(buf, buf + length, out);
 }
-
-// --- SIGINT and SIGTERM ---------------------------------------------------------------------------
-
-volatile std::sig_atomic_t stop_signal = 0;
-
-extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
-
-// Catches SIGINT and SIGTERM while it lives (no SA_RESTART: a sleeping follow wakes up at once).
-class stop_signals {
- public:
-  stop_signals() {
-    stop_signal = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  stop_signals(const stop_signals&) = delete;
-  stop_signals& operator=(const stop_signals&) = delete;
-  ~stop_signals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 // --- the run --------------------------------------------------------------------------------------
 
@@ -407,7 +377,7 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
   logs_run run(s, common, bad);
   run.set_files(expand_files(s.files));
   command_progress progress(common, "logs", run.files());
-  const stop_signals signals;
+  const stop_signals signals(false);  // a sleeping --follow wakes up at once
 
   std::vector<std::pair<std::size_t, file_follower>> followed;
   const auto& files = run.files();

@@ -1,0 +1,29 @@
+#pragma once
+// SIGINT and SIGTERM as a flag that a command's loop checks, so that it can end cleanly: keep what it
+// wrote, remove what it must (logs, demo), and exit 128 + the signal.
+
+#include <csignal>
+
+namespace yieldpipe::cli {
+
+/// The signal caught while a `stop_signals` lives (0: none yet). Cheap to read in a loop.
+extern volatile std::sig_atomic_t stop_signal;
+
+/// Catches SIGINT and SIGTERM into `stop_signal` while it lives (its constructor clears the flag), and
+/// puts the previous handlers back at the end, so that scopes nest (demo runs logs). A signal ignored
+/// on entry stays ignored: a shell starts background jobs with SIGINT ignored.
+class stop_signals {
+ public:
+  /// `restart_calls`: SA_RESTART, so that reads and writes go on and the loop checks the flag at its
+  /// pace; false for a loop that sleeps in poll() and must wake up at once (logs --follow).
+  explicit stop_signals(bool restart_calls);
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+  ~stop_signals();
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+}  // namespace yieldpipe::cli
