@@ -85,6 +85,9 @@ class command_progress {
   command_progress(const common_options& options, std::string_view name, const std::vector<std::string>& paths);
   /// A count of items without a total (walk's entries).
   command_progress(const common_options& options, std::string_view name);
+  /// Progress as `bytes_done()` tells, of `total_bytes` (0: unknown); called on this object's thread.
+  command_progress(const common_options& options, std::string_view name, std::function<std::uint64_t()> bytes_done,
+                   std::uint64_t total_bytes);
   command_progress(const command_progress&) = delete;
   command_progress& operator=(const command_progress&) = delete;
   ~command_progress();
@@ -112,9 +115,6 @@ class command_progress {
   bool enabled() const noexcept { return enabled_; }
 
  private:
-  command_progress(const common_options& options, std::string_view name, std::function<std::uint64_t()> bytes_done,
-                   std::uint64_t total_bytes);
-
   bool enabled_ = false;
   bool bar_ = false;
   bool finished_ = false;

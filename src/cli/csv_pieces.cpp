@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -31,8 +33,15 @@ constexpr std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
 // One piece being read: its reader, where it ends, what it set aside.
 struct piece_reading {
   piece_reading(const io::csv_reader& first, const io::csv_options& options, io::csv_position from, std::uint64_t end,
-                bool fail, std::atomic<bool>& stop, std::atomic<std::uint64_t>& held_bytes)
-      : end_(end), fail_(fail), stop_(stop), held_bytes_(held_bytes) {
+                bool fail, std::atomic<bool>& stop, std::atomic<std::uint64_t>& held_bytes,
+                std::atomic<std::uint64_t>& rows_done, std::atomic<std::uint64_t>& bytes_done)
+      : begin_(from.offset),
+        end_(end),
+        fail_(fail),
+        stop_(stop),
+        held_bytes_(held_bytes),
+        rows_done_(rows_done),
+        bytes_done_(bytes_done) {
     handler_ = [this](const io::rejected_record& record, std::string_view reason, std::string_view message) {
       return hold(record, reason, message);
     };
@@ -48,13 +57,23 @@ struct piece_reading {
     const io::csv_row* row = reader_->next();
     if (row == nullptr) {
       if (!boundary_) boundary_ = reader_->position();
+      publish();
       return nullptr;
     }
     if (row->offset() >= end_) {
       if (!boundary_) boundary_ = io::csv_position{row->offset(), row->line()};
+      publish();
       return nullptr;
     }
+    if ((++rows_ & 4095) == 0) publish();
     return row;
+  }
+
+  // The rows and bytes read so far, for the calling thread's progress.
+  void publish() noexcept {
+    rows_done_.store(rows_, std::memory_order_relaxed);
+    const std::uint64_t read = reader_->input().bytes_read();
+    bytes_done_.store(std::min(read, end_) - std::min(read, begin_), std::memory_order_relaxed);
   }
 
   // A bad record of this piece is held back; one that starts at or after its end is the next
@@ -76,10 +95,14 @@ struct piece_reading {
   }
 
   std::optional<io::csv_reader> reader_;
+  std::uint64_t begin_ = 0;
   std::uint64_t end_;
+  std::uint64_t rows_ = 0;
   bool fail_;
   std::atomic<bool>& stop_;
   std::atomic<std::uint64_t>& held_bytes_;
+  std::atomic<std::uint64_t>& rows_done_;
+  std::atomic<std::uint64_t>& bytes_done_;
   io::reject_handler handler_;
   std::optional<io::csv_position> boundary_;
   std::vector<held_reject> held_;
@@ -89,7 +112,8 @@ const io::csv_row* piece_rows::next() { return reading_.next(); }
 const io::reject_handler& piece_rows::handler() const noexcept { return reading_.handler_; }
 
 bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& options, unsigned threads,
-                        const io::reject_handler& handler, const piece_work& work, std::uint64_t min_piece_bytes) {
+                        const io::reject_handler& handler, const piece_work& work, std::uint64_t min_piece_bytes,
+                        const piece_progress& progress) {
   const io::input& in = reader.input();
   if (threads < 2 || in.path() == "-" || in.compression() != io::compression::none || !in.total_bytes() ||
       reader.header() == nullptr || reader.records() != 0)
@@ -113,30 +137,47 @@ bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& opt
   if (n < 2) return false;
   cuts.push_back(size);
 
-  // Runs f(k) for every piece, one thread each; the first exception stops the run.
+  // Runs f(k) for every piece, one thread each; the first exception stops the run. Meanwhile the
+  // calling thread calls `waiting()` about every 50 ms.
   std::atomic<bool> stop{false};
   std::exception_ptr failure;
-  std::mutex failure_mutex;
-  const auto in_parallel = [&](const auto& f) {
+  std::mutex mutex;  // guards failure and finished
+  std::condition_variable one_finished;
+  std::size_t finished = 0;
+  const auto in_parallel = [&](const auto& f, const auto& waiting) {
+    finished = 0;
     std::vector<std::jthread> pool;
     pool.reserve(n);
     for (std::size_t k = 0; k < n; ++k)
       pool.emplace_back([&, k] {
+        std::exception_ptr error;
         try {
           f(k);
         } catch (...) {
           stop.store(true);
-          const std::lock_guard lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
+          error = std::current_exception();
         }
+        const std::lock_guard lock(mutex);
+        if (error && !failure) failure = error;
+        ++finished;
+        one_finished.notify_one();
       });
+    std::unique_lock lock(mutex);
+    while (!one_finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished == n; })) {
+      lock.unlock();
+      waiting();
+      lock.lock();
+    }
   };
+  const auto nothing = [] {};
 
   // The line of each cut: the line breaks before it.
   std::vector<std::uint64_t> breaks(n, 0);
-  in_parallel([&](std::size_t k) {
-    if (k + 1 < n) breaks[k] = io::count_line_breaks(path, cuts[k], cuts[k + 1]);
-  });
+  in_parallel(
+      [&](std::size_t k) {
+        if (k + 1 < n) breaks[k] = io::count_line_breaks(path, cuts[k], cuts[k + 1]);
+      },
+      nothing);
   if (failure) std::rethrow_exception(failure);  // the file could not be read: the same on one thread
   std::vector<io::csv_position> starts{start};
   for (std::size_t k = 1; k < n; ++k) starts.push_back({cuts[k], starts.back().line + breaks[k - 1]});
@@ -144,15 +185,28 @@ bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& opt
   std::atomic<std::uint64_t> held_bytes{0};
   const bool fail = !handler;
   std::vector<std::optional<piece_reading>> readings(n);
+  // Each piece's rows and bytes so far (its reading object is made on its own thread).
+  std::vector<std::atomic<std::uint64_t>> rows_done(n), bytes_done(n);
+  const auto report = [&] {
+    if (!progress) return;
+    std::uint64_t rows_so_far = 0, bytes_so_far = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      rows_so_far += rows_done[k].load(std::memory_order_relaxed);
+      bytes_so_far += bytes_done[k].load(std::memory_order_relaxed);
+    }
+    progress(bytes_so_far, rows_so_far);
+  };
   const auto read_piece = [&](std::size_t k, io::csv_position from) {
     readings[k].reset();
-    piece_reading& r = readings[k].emplace(reader, options, from, cuts[k + 1], fail, stop, held_bytes);
+    rows_done[k] = bytes_done[k] = 0;
+    piece_reading& r =
+        readings[k].emplace(reader, options, from, cuts[k + 1], fail, stop, held_bytes, rows_done[k], bytes_done[k]);
     piece_rows rows = r.rows();
     work(k, rows);
     while (rows.next() != nullptr) {
     }  // to its end, so that its boundary is known
   };
-  in_parallel([&](std::size_t k) { read_piece(k, starts[k]); });
+  in_parallel([&](std::size_t k) { read_piece(k, starts[k]); }, report);
   if (failure || stop) return false;
 
   // A piece whose start was a guess that its predecessor's reader does not confirm is read again
@@ -169,6 +223,7 @@ bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& opt
     if (stop) return false;
   }
 
+  report();
   for (const auto& r : readings)
     for (const held_reject& h : r->held_) handler({h.path, h.line, h.offset, h.text}, h.reason, h.message);
   return true;

@@ -59,8 +59,13 @@ class piece_rows {
 /// reject, when the file cannot be read in pieces (standard input, a compressed file, less than
 /// `min_piece_bytes` per piece for two pieces) or the run stopped (see above): the caller reads it
 /// on one thread instead. Returns true when every piece is read, its rejects delivered.
+///
+/// `progress(bytes, rows)`, if given, is called on the calling thread about every 50 ms while the
+/// pieces are read, and once at the end, with the bytes (after the header) and rows read so far.
+using piece_progress = std::function<void(std::uint64_t bytes, std::uint64_t rows)>;
+inline constexpr std::uint64_t default_min_piece_bytes = std::uint64_t{1} << 20;
 bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& options, unsigned threads,
                         const io::reject_handler& handler, const piece_work& work,
-                        std::uint64_t min_piece_bytes = std::uint64_t{1} << 20);
+                        std::uint64_t min_piece_bytes = default_min_piece_bytes, const piece_progress& progress = {});
 
 }  // namespace yieldpipe::cli

@@ -87,25 +87,40 @@ void run_stats(const stats_settings& settings) {
   };
 
   // With --threads, the file in pieces, a table each (a share of --max-memory each), merged in file
-  // order; when it cannot be read so (see csv_pieces.hpp), on this thread.
+  // order; when it cannot be read so (see csv_pieces.hpp), on this thread. Progress counts the pieces'
+  // bytes and rows while they are read; rows it counted already are not counted again if the pieces
+  // give up and this thread reads the file.
+  const std::uint64_t data_start = reader.position().offset;
+  std::optional<std::uint64_t> pieces_bytes;
+  command_progress progress(
+      settings.common, "stats", [&] { return pieces_bytes ? data_start + *pieces_bytes : reader.input().bytes_read(); },
+      reader.input().total_bytes().value_or(0));
+  std::uint64_t shown_rows = 0;
   std::vector<std::optional<group_by>> pieces(threads);
-  const bool in_pieces = read_csv_in_pieces(reader, options, threads, handler, [&](std::size_t k, piece_rows& rows) {
-    group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
-    const std::optional<expression> condition = where;  // its own scratch buffers
-    while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
-  });
+  const bool in_pieces = read_csv_in_pieces(
+      reader, options, threads, handler,
+      [&](std::size_t k, piece_rows& rows) {
+        group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
+        const std::optional<expression> condition = where;  // its own scratch buffers
+        while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
+      },
+      default_min_piece_bytes,
+      [&](std::uint64_t bytes, std::uint64_t rows) {
+        pieces_bytes = bytes;
+        for (; shown_rows < rows; ++shown_rows) progress.tick();
+      });
+  if (!in_pieces) pieces_bytes.reset();
   group_by table = fresh_table(max_memory);
   if (in_pieces) {
     for (std::optional<group_by>& piece : pieces)
       if (piece) table.merge(*piece);
   } else {
-    // Progress on one thread only: the pieces' threads cannot tick one meter (csv_pieces has no hook yet).
-    command_progress progress(settings.common, "stats", reader.input());
-    while (const io::csv_row* row = reader.next()) {
-      progress.tick();
+    for (std::uint64_t rows = 0; const io::csv_row* row = reader.next();) {
+      if (++rows > shown_rows) progress.tick();
       add_row(*row, table, where, handler);
     }
   }
+  progress.finish();
 
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
   result_output out(settings.common, table.columns());

@@ -114,6 +114,30 @@ TEST_F(csv_pieces_test, pieces_give_the_rows_and_rejects_of_one_reader_in_file_o
   }
 }
 
+TEST_F(csv_pieces_test, progress_ends_with_every_row_and_byte_after_the_header) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 50000; ++i) text += std::to_string(i) + ",x\n";
+  const std::string path = write(text, "progress.csv");
+  io::csv_reader reader(path);
+  std::uint64_t last_bytes = 0, last_rows = 0, calls = 0;
+  ASSERT_TRUE(read_csv_in_pieces(
+      reader, {}, 4, {},
+      [](std::size_t, piece_rows& rows) {
+        while (rows.next() != nullptr) {
+        }
+      },
+      1000,
+      [&](std::uint64_t bytes, std::uint64_t rows) {
+        EXPECT_GE(rows, last_rows) << "never backwards";
+        last_bytes = bytes;
+        last_rows = rows;
+        ++calls;
+      }));
+  EXPECT_GE(calls, 1u);
+  EXPECT_EQ(last_rows, 50000u);
+  EXPECT_EQ(last_bytes, text.size() - 4);
+}
+
 TEST_F(csv_pieces_test, rejects_that_the_worker_sets_aside_itself_are_held_in_order_too) {
   const std::string path = write(awkward_csv(11, 5000), "own.csv");
   std::vector<seen_reject> expected;

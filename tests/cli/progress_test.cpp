@@ -203,6 +203,19 @@ TEST_F(progress_cli, with_progress_and_stderr_in_a_file_each_command_logs_its_co
   }
 }
 
+TEST_F(progress_cli, stats_reading_in_pieces_counts_every_row_once_and_ends_at_100_percent) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 60000 --seed 3 -o big.csv"), 0) << err();  // 5.6 MB: 3 pieces
+  ASSERT_EQ(yieldpipe("stats big.csv --by category --threads 3 --progress"), 0) << err();
+  const std::vector<std::string> lines = lines_of(err());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines.back().starts_with("yieldpipe stats: done, 60000 items (")) << lines.back();
+  const std::string bytes = bytes_part(lines.back());
+  EXPECT_TRUE(bytes.ends_with(", 100.0%")) << lines.back();
+  const std::size_t slash = bytes.find('/');
+  ASSERT_NE(slash, std::string::npos) << lines.back();
+  EXPECT_EQ(bytes.substr(0, slash), bytes.substr(slash + 1, bytes.size() - slash - 1 - 8)) << lines.back();
+}
+
 TEST_F(progress_cli, from_a_pipe_the_log_line_has_the_bytes_and_count_but_no_percent) {
   ASSERT_EQ(shell("cd '" + root_.string() + "' && cat s.csv | " + cli() + " stats - --by category --progress >o 2>e"),
             0);
