@@ -590,6 +590,22 @@ CLI_TASKS = [
 ]
 
 
+# Where CPython's pipeline (bench/cli/peer_python.py) spends a record's time: in C (the csv module, float(), str
+# methods) or in the interpreter. The more of it in C, the shorter the record's time, and the harder 50× gets.
+CPYTHON_WORK = {
+    "t1": "in C, csv.DictReader splits the row and builds its dict and float() parses four numbers; the "
+          "interpreter runs a few generator steps, the filters and the sums",
+    "t2": "in C, reading the line, strip() and split(); the interpreter runs a few generator steps, one comparison, "
+          "and a Counter update per kept line",
+    "t3": "in C, csv.DictReader and float(); in the interpreter, the detector's variance, a generator expression "
+          "over the sensor's last 100 values, for every row",
+}
+
+
+def fmt_per_record(ns):
+    return f"{ns:.1f} ns" if ns < 10 else f"{ns:.0f} ns" if ns < 1000 else f"{ns / 1000:.2f} µs"
+
+
 def fmt_s(value):
     return f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
@@ -610,6 +626,62 @@ def cli_command(command, data):
         else:
             words.append(word)
     return " ".join(w if w in ("FILE", "FILES") else shlex.quote(w) for w in words)
+
+
+def threads_of(command):
+    """The N of `--threads N` in a shell-quoted command, or None."""
+    words = shlex.split(command)
+    return words[words.index("--threads") + 1] if "--threads" in words[:-1] else None
+
+
+def write_cli_threads(w, cli, threaded, run):
+    """yieldpipe's runs with --threads N beside its one-thread run of the same task: informational, apart from the
+    one-core comparisons the issue's bars are about."""
+    cpus = cli["machine"]["cpus"]
+    w("### yieldpipe with `--threads` (informational)")
+    w("")
+    w("The issue's bars compare the tools on one core, and every table and ratio above and every bar below is "
+      "yieldpipe on one thread. These rows show what `stats --threads N` (the file read in N pieces, one thread "
+      "each, the pieces' tables merged: docs/cli.md, stats) does on the same input, in the same rounds. They are "
+      "not a comparison with DuckDB or Polars, which ran here with one thread. This machine has "
+      f"{cpus} cores, shared with other work (load average above): the second thread's wall-time gain depends on "
+      "what else ran at the time, and is a noisier figure than the CPU time.")
+    w("")
+    w("| task | yieldpipe | wall s | CPU s (÷ wall) | MB/s | MB per CPU s | peak RSS | wall ÷ one thread "
+      "| CPU ÷ one thread |")
+    w("|" + " --- |" * 9)
+    for task in sorted({r["task"] for r in threaded}):
+        one = run(task, "yieldpipe")
+        rows = ([("one thread", one)] if one else []) + [
+            (f"`--threads {threads_of(r['command'])}`", r) for r in threaded if r["task"] == task]
+        for label, r in rows:
+            cells = [task.upper(), label, fmt_s(r["wall_s"]), f"{fmt_s(r['cpu_s'])} ({r['cpu_over_wall']:.2f}×)",
+                     fmt_mbs(r["mb_per_s"]), fmt_mbs(r["mb_per_cpu_s"]), fmt_mib(r["peak_rss_kib"])]
+            if one and r is not one:
+                cells += [f"{r['wall_s'] / one['wall_s']:.2f}", f"{r['cpu_s'] / one['cpu_s']:.2f}"]
+            else:
+                cells += ["–", "–"]
+            w("| " + " | ".join(cells) + " |")
+    w("")
+    for r in threaded:
+        one = run(r["task"], "yieldpipe")
+        if not one:
+            continue
+        speedup = one["wall_s"] / r["wall_s"]
+        w(f"{r['task'].upper()} with `--threads {threads_of(r['command'])}`: "
+          + (f"{speedup:.2f} times as fast as one thread in wall time" if speedup >= 1 else
+             f"slower than one thread in wall time ({fmt_ratio(1 / speedup)} its time)")
+          + f", for {r['cpu_s'] / one['cpu_s']:.2f} times its CPU time"
+          + ("; its answer equalled the one-thread answer in every repetition. "
+             if not any(x.startswith(r["name"] + ":") for x in cli["problems"])
+             else "; **its answer differed** (see the disagreements listed above). ")
+          # CPU time over wall time says how many cores the run had on average, whatever it asked for.
+          + (f"Its CPU time was {r['cpu_over_wall']:.2f}× its wall time: it had about one core's worth of time, the "
+             "other core being busy with other work (load average above), so this run does not show what a second "
+             "free core gives."
+             if r["cpu_over_wall"] < 1.25 else
+             f"Its CPU time was {r['cpu_over_wall']:.2f}× its wall time: on average it had that many cores."))
+        w("")
 
 
 def write_cli(w, args):
@@ -650,6 +722,15 @@ def write_cli(w, args):
             w(f"- {problem}")
     w("")
     load = cli["machine"]["load_average_start"]
+    load_max = cli["machine"].get("load_average_max")
+    # Start-up time and memory (a file of one row) come from the io benchmark's runs, when there are any.
+    io_path = args.results / "io.json"
+    io = json.loads(io_path.read_text()) if io_path.exists() else {}
+    startup = {k[len("startup-"):]: r for k, r in io.get("runs", {}).items() if k.startswith("startup-")}
+    node_rss = [f"{IO_STARTUP_LABELS[k].split(' + ')[1]} {fmt_mib(startup[k]['peak_rss_kib'])}"
+                for k in ("duckdb-csv", "polars-csv") if k in startup]
+    startup_walls = [f"{IO_STARTUP_LABELS.get(k, k)} {r['wall_s']:.2f} s" for k, r in startup.items()
+                     if k != "yieldpipe-csv"]
     w(f"Method: {cli['repetitions']} repetitions of every command, interleaved (round 1 runs each command once, "
       "then round 2, ...). **Wall** is the best wall time of the repetitions, **CPU** the least user + system time "
       "(for a shell pipeline, of all its processes; its ratio to the best wall time in brackets: about 1× for one "
@@ -657,16 +738,19 @@ def write_cli(w, args):
       "input per second of wall time, **MB per CPU s** per second of CPU time — the steadier figure on a loaded "
       "machine, on which the comparisons below rest. \"÷ yieldpipe\" is the tool's time divided by yieldpipe's (above "
       "1: yieldpipe is faster). Peak RSS is the largest of the repetitions, whole process (for a pipeline its largest "
-      "process; for Node, the interpreter and the native module too: about 90 MiB before any data, see the io "
-      "section); pages of a memory-mapped input count in it. DuckDB and Polars run with one thread "
+      "process; for Node, the interpreter and the native module too"
+      + (f": {' and '.join(node_rss)} before any data, see the io section" if node_rss else "")
+      + "); pages of a memory-mapped input count in it. DuckDB and Polars run with one thread "
       f"(`threads=1`; `POLARS_MAX_THREADS=1`), from Node {cli['versions']['node']}; rg with `-j1`; Miller (Go) "
       "reads, processes and writes on separate goroutines, so its CPU time may pass its wall time. Every tool ran "
       "on the full inputs (no prefix, not even for the slowest, CPython and Miller on T3). Start-up is "
-      "included in every figure (CPython about 0.1 s, Node with DuckDB or Polars 0.2–0.3 s: see the io section). "
-      f"Started {cli['started']}, load average {', '.join(f'{x:.2f}' for x in load)} at the start and "
-      f"{', '.join(f'{x:.2f}' for x in cli['machine']['load_average_end'])} at the end, on "
-      f"{cli['machine']['cpus']} cores **shared with other developers: the timings are noisy** (builds and tests "
-      "of other engineers ran during the benchmark).")
+      "included in every figure"
+      + (f" ({', '.join(startup_walls)} on a file of one row: see the io section)" if startup_walls else "")
+      + f". Started {cli['started']}, load average {', '.join(f'{x:.2f}' for x in load)} at the start and "
+      f"{', '.join(f'{x:.2f}' for x in cli['machine']['load_average_end'])} at the end"
+      + (f", at most {load_max:.2f} during the runs (1-minute, sampled every 10 s; the benchmark itself accounts "
+         "for about 1, or 2 while a command runs on two threads)" if load_max is not None else "")
+      + f", on {cli['machine']['cpus']} cores **shared with other developers: the timings are noisy**.")
     w("")
     hows = []
     for tool in ("python", "pandas", "duckdb", "polars"):
@@ -765,6 +849,11 @@ def write_cli(w, args):
               "(checked: within 5% of the ratio of the sizes).")
             w("")
 
+    threaded = sorted((r for r in runs.values() if r["name"].startswith("yieldpipe-threads")),
+                      key=lambda r: (r["task"], r["name"]))
+    if threaded:
+        write_cli_threads(w, cli, threaded, run)
+
     # Bars.
     w("### The issue's bars for the command")
     w("")
@@ -805,22 +894,41 @@ def write_cli(w, args):
         w("| the same on a ten times larger input | – | **not measured** |")
     w("")
     limit = None
-    io_path = args.results / "io.json"
-    if io_path.exists():
-        cat = json.loads(io_path.read_text())["runs"].get("cat-csv")
-        if cat and cat["cpu_s"] > 0:
-            limit = cat["basis_bytes"] / 1e6 / cat["cpu_s"]
-    for task, _, _ in CLI_TASKS:
-        yp, py = run(task, "yieldpipe"), run(task, "python")
-        if not (yp and py) or py["cpu_s"] / yp["cpu_s"] >= BAR_CLI_VS_CPYTHON:
+    cat = io.get("runs", {}).get("cat-csv")
+    if cat and cat["cpu_s"] > 0:
+        limit = cat["basis_bytes"] / 1e6 / cat["cpu_s"]
+    measured = [(task, run(task, "yieldpipe"), run(task, "python")) for task, _, _ in CLI_TASKS
+                if run(task, "yieldpipe") and run(task, "python")]
+    if measured:
+        w(f"The CPython bar (≥ {BAR_CLI_VS_CPYTHON:g}×, in CPU time, yieldpipe on one thread), task by task:")
+        w("")
+    for task, yp, py in measured:
+        ratio = py["cpu_s"] / yp["cpu_s"]
+        records = data["log_lines"] if task == "t2" else data["sensors"]["lines"] - 1
+        unit = "line" if task == "t2" else "row"
+        py_per, yp_per = py["cpu_s"] * 1e9 / records, yp["cpu_s"] * 1e9 / records
+        bar = f"{BAR_CLI_VS_CPYTHON:g}×"
+        if ratio >= BAR_CLI_VS_CPYTHON:
+            w(f"- {task.upper()}: **holds**, {fmt_ratio(ratio)}: CPython takes {fmt_per_record(py_per)} per {unit}, "
+              f"yieldpipe {fmt_per_record(yp_per)}.")
             continue
         needed = py["input_bytes"] / 1e6 / (py["cpu_s"] / BAR_CLI_VS_CPYTHON)
-        w(f"On the CPython bar for {task.upper()}: CPython's pipeline runs at {fmt_mbs(py['mb_per_cpu_s'])} MB per "
-          f"CPU second, so {BAR_CLI_VS_CPYTHON:g}× needs {fmt_mbs(needed)} MB per CPU second from yieldpipe, which "
-          f"does {fmt_mbs(yp['mb_per_cpu_s'])} ({fmt_ratio(needed / yp['mb_per_cpu_s'])} short)"
-          + (f"; `cat` alone reads the page cache at about {fmt_mbs(limit)} MB per CPU second on this machine (io "
-             "section)."
-             if limit else "."))
+        text = (f"- {task.upper()}: **does not hold**, {fmt_ratio(ratio)}. CPython's pipeline takes "
+                f"{fmt_per_record(py_per)} per {unit} ({fmt_mbs(py['mb_per_cpu_s'])} MB per CPU second), so {bar} "
+                f"needs {fmt_per_record(py_per / BAR_CLI_VS_CPYTHON)} per {unit} ({fmt_mbs(needed)} MB per CPU "
+                f"second) from yieldpipe, which takes {fmt_per_record(yp_per)} per {unit} "
+                f"({fmt_mbs(yp['mb_per_cpu_s'])} MB per CPU second): {fmt_ratio(needed / yp['mb_per_cpu_s'])} short. ")
+        if limit and needed >= 0.75 * limit:  # the limit is coarse: cat's CPU time is a few clock ticks
+            text += (f"That is about as fast as `cat` copies a file out of the page cache on this machine, or faster "
+                     f"(about {fmt_mbs(limit)} MB per CPU second, io section): the bar asks yieldpipe to parse, filter "
+                     "and count as fast as `cat` only reads. ")
+        elif limit:
+            text += (f"Reading is not what stops it (`cat` copies a file out of the page cache at about "
+                     f"{fmt_mbs(limit)} MB per CPU second on this machine, io section): the gap is yieldpipe's own "
+                     f"work per {unit}. ")
+        text += f"CPython is not slow enough here for {bar}: {CPYTHON_WORK[task]}."
+        w(text)
+    if measured:
         w("")
     if slower:
         w("Where a peer is faster than yieldpipe:")

@@ -9,9 +9,10 @@ input. Every output is read into the answer of its task, whatever its format:
     csv     CSV with a header, as yieldpipe writes it: t1 category,count,mean_value,min_value,max_value;
             t2 hour,level,count; t3 category,rows,anomalies (Miller's commands are written to give the same)
     uniq-c  `sort | uniq -c` lines of "COUNT DATE HH LEVEL" (the grep and rg pipelines of t2)
-Then every answer of a task must equal yieldpipe's, in every repetition: the same keys, counts exactly, means, minima
-and maxima to 1e-9 relative. Exits 1, after writing cli.json with "answers_agree": false and the disagreements under
-"problems", when one does not.
+Then every answer of a task must equal yieldpipe's (yieldpipe-TASK, its one-thread run: yieldpipe's other runs of
+the task, such as T1 with --threads 2, are checked against it like the peers), in every repetition: the same keys,
+counts exactly, means, minima and maxima to 1e-9 relative. Exits 1, after writing cli.json with "answers_agree":
+false and the disagreements under "problems", when one does not.
 """
 
 import argparse
@@ -108,6 +109,7 @@ def main():
     p.add_argument("--started", required=True)
     p.add_argument("--load-start", required=True)
     p.add_argument("--load-end", required=True)
+    p.add_argument("--load-max", type=float, help="the largest 1-minute load average sampled during the runs")
     args = p.parse_args()
 
     commands = {}
@@ -148,12 +150,13 @@ def main():
         r["mb_per_s"] = r["input_bytes"] / 1e6 / r["wall_s"]
         r["mb_per_cpu_s"] = r["input_bytes"] / 1e6 / r["cpu_s"] if r["cpu_s"] > 0 else None
 
-    # Every answer of a task must equal yieldpipe's (the first run of the task when yieldpipe did not run).
+    # Every answer of a task must equal yieldpipe's one-thread answer (the first run of the task when yieldpipe did
+    # not run).
     reference = {}
     for r in runs.values():
         if r["kind"] == "large":
             continue
-        if r["task"] not in reference or (r["kind"] == "yieldpipe" and reference[r["task"]]["kind"] != "yieldpipe"):
+        if r["task"] not in reference or r["name"] == f"yieldpipe-{r['task']}":
             reference[r["task"]] = r
     for r in runs.values():
         ref = reference.get(r["task"])
@@ -193,7 +196,7 @@ def main():
     result = {
         "started": args.started,
         "written": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": machine(args.load_start, args.load_end),
+        "machine": {**machine(args.load_start, args.load_end), "load_average_max": args.load_max},
         "versions": {
             "python": platform.python_version(),
             "node": node,

@@ -12,8 +12,12 @@
 # (Debian's python3-pandas, bench/cli/peer_pandas.py), DuckDB and Polars from the npm registry (bench/node), both
 # with one thread, Polars with its in-memory and its streaming engine (bench/cli/peer_duckdb.mjs,
 # peer_polars.mjs), Miller, mawk (bench/cli/peer_mawk_t*.awk, peer_mlr_t3.mlr), and for T2 grep and rg pipelines
-# (`... | sort | uniq -c`, the pattern anchored on the level field). Then yieldpipe alone on T1 over a ten times
-# larger input streamed from `yieldpipe gen` (no file), for its peak RSS. Writes bench/results/cli.json, which
+# (`... | sort | uniq -c`, the pattern anchored on the level field). Every tool runs on one thread, as the issue's
+# bars ask; beside them, and apart from them in the report, T1 once more with `yieldpipe stats --threads 2` (the
+# file read in two pieces on two threads, the tables merged), its answer checked like every other. Then yieldpipe
+# alone on T1 over a ten times larger input streamed from `yieldpipe gen` (no file), for its peak RSS. While the
+# rounds run, the 1-minute load average is sampled every 10 s (the report gives its maximum: the machine is shared,
+# and the figures are only as steady as it was). Writes bench/results/cli.json, which
 # bench/report.py turns into the command's section of docs/PERFORMANCE.md. With the default sizes it takes about
 # an hour on a shared 2-core machine (CPython and Miller take minutes per run of T3).
 #
@@ -32,7 +36,8 @@
 #                headline figures.
 #   TASKS        the tasks to run (default "t1 t2 t3"); PEERS the peers (default "python pandas duckdb polars mlr
 #                mawk grep rg"); yieldpipe always runs.
-#   YIELDPIPE    the command (default build/release/yieldpipe; this script does not build it).
+#   YIELDPIPE    the command (default build/release/yieldpipe; this script does not build it). In a shared tree,
+#                copy the binary elsewhere and give the copy, so that a rebuild cannot replace it mid-run.
 #
 # Every command runs under /usr/bin/time -v (user and system CPU time, peak RSS: for a pipeline the largest of its
 # processes), its wall time taken around it from $EPOCHREALTIME (bench/common.sh). yieldpipe writes its usual CSV,
@@ -118,6 +123,10 @@ t1_agg=count,mean:value,min:value,max:value
 
 # T1
 entry yieldpipe-t1 yieldpipe t1 csv "$yieldpipe" stats "$csv" --where "$t1_where" --by category --agg "$t1_agg"
+# Two threads: for information only (the bars are on one core; this machine has two, shared with other work).
+# bench/cli/collect.py takes yieldpipe-TASK, the one-thread run, as the answer every other must equal.
+entry yieldpipe-threads2-t1 yieldpipe t1 csv "$yieldpipe" stats "$csv" --where "$t1_where" --by category \
+  --agg "$t1_agg" --threads 2
 entry python-t1 peer t1 json python3 bench/cli/peer_python.py t1 "$csv"
 entry pandas-t1 peer t1 json /usr/bin/python3 bench/cli/peer_pandas.py t1 "$csv"
 entry duckdb-t1 peer t1 json node bench/cli/peer_duckdb.mjs t1 "$csv"
@@ -166,6 +175,10 @@ bench_warm_cache cli "$csv" "${logs[@]}"
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_samples=$work/load.txt
+(while :; do cut -d' ' -f1 /proc/loadavg >>"$load_samples"; sleep 10; done) &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null || true; rm -rf "$work"' EXIT
 runs=$work/runs.tsv
 : >"$runs"
 bench_rounds cli "$repetitions" "$manifest" "$runs" "$work"
@@ -189,6 +202,9 @@ if ((large_mb > 0)) && [[ $tasks == *" t1 "* ]]; then
   large=(--large "$work/large.tsv")
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+load_max=$(sort -g "$load_samples" | tail -n 1)
 
 # The data files and how they were made, for the report.
 data=$(python3 - "$csv" "$csv_lines" "$size_mb" "$seed" "$log_mb" "$log_lines" "$large_gen" "$version" \
@@ -206,5 +222,5 @@ EOF
 )
 python3 bench/cli/collect.py --manifest "$manifest" --runs "$runs" "${large[@]}" --out "$results/cli.json" \
   --repetitions "$repetitions" --data "$data" --started "$started" --load-start "$load_start" \
-  --load-end "$load_end"
+  --load-end "$load_end" --load-max "$load_max"
 echo "cli: wrote $results/cli.json; python3 bench/report.py writes docs/PERFORMANCE.md from it"
