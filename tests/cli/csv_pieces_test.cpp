@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <random>
 #include <string>
@@ -166,7 +167,7 @@ TEST_F(csv_pieces_test, rejects_that_the_worker_sets_aside_itself_are_held_in_or
 TEST_F(csv_pieces_test, with_fail_a_bad_record_stops_the_run_and_nothing_is_delivered) {
   const std::string path = write(awkward_csv(3, 5000), "fail.csv");
   io::csv_reader reader(path);
-  bool worked = false;
+  std::atomic<bool> worked{false};  // set by every piece's thread
   EXPECT_FALSE(read_csv_in_pieces(
       reader, {}, 4, {},
       [&](std::size_t, piece_rows& rows) {
