@@ -3,13 +3,13 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <yieldpipe/exec/csv_pieces.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/error.hpp>
 
 #include "aggregates.hpp"
 #include "commands.hpp"
 #include "common.hpp"
-#include "csv_pieces.hpp"
 #include "expression.hpp"
 
 namespace yieldpipe::cli {
@@ -97,14 +97,14 @@ void run_stats(const stats_settings& settings) {
       reader.input().total_bytes().value_or(0));
   std::uint64_t shown_rows = 0;
   std::vector<std::optional<group_by>> pieces(threads);
-  const bool in_pieces = read_csv_in_pieces(
+  const bool in_pieces = exec::read_csv_in_pieces(
       reader, options, threads, handler,
-      [&](std::size_t k, piece_rows& rows) {
+      [&](std::size_t k, exec::piece_rows& rows) {
         group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
         const std::optional<expression> condition = where;  // its own scratch buffers
         while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
       },
-      default_min_piece_bytes,
+      exec::default_min_piece_bytes,
       [&](std::uint64_t bytes, std::uint64_t rows) {
         pieces_bytes = bytes;
         for (; shown_rows < rows; ++shown_rows) progress.tick();

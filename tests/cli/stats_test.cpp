@@ -204,7 +204,7 @@ void expect_same_but_std_to_last_digits(const std::string& got, const std::strin
   }
 }
 
-// --threads reads the file in pieces (src/cli/csv_pieces.hpp): the same answer, the same rejects.
+// --threads reads the file in pieces (exec/csv_pieces.hpp): the same answer, the same rejects.
 TEST_F(stats_test, threads_give_the_answer_and_the_dead_letters_of_one_thread) {
   ASSERT_EQ(yieldpipe("gen sensors --rows 90000 --seed 5 -o gen.csv"), 0) << err();
   std::string text = slurp(root_ / "gen.csv");

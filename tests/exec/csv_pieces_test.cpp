@@ -1,8 +1,6 @@
-// read_csv_in_pieces (src/cli/csv_pieces.hpp): one file read on several threads gives exactly the rows
+// exec::read_csv_in_pieces (exec/csv_pieces.hpp): one file read on several threads gives exactly the rows
 // and the rejects of one reader, in file order, whatever the cuts hit (quoted line breaks, blank
 // lines, CRLF), and gives up (returning false, delivering nothing) when it cannot be exact.
-#include "csv_pieces.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +8,7 @@
 #include <random>
 #include <string>
 #include <vector>
+#include <yieldpipe/exec/csv_pieces.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
 
 #include "support/compress.hpp"
@@ -18,8 +17,8 @@
 namespace {
 
 using namespace yieldpipe;
-using cli::piece_rows;
-using cli::read_csv_in_pieces;
+using exec::piece_rows;
+using exec::read_csv_in_pieces;
 
 struct seen_row {
   std::uint64_t line, offset;

@@ -1,4 +1,4 @@
-#include "csv_pieces.hpp"
+#include "yieldpipe/exec/csv_pieces.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -12,7 +12,7 @@
 #include <vector>
 #include <yieldpipe/io/file_pieces.hpp>
 
-namespace yieldpipe::cli {
+namespace yieldpipe::exec {
 
 namespace {
 
@@ -229,4 +229,4 @@ bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& opt
   return true;
 }
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::exec

@@ -28,7 +28,7 @@
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/rejected_record.hpp>
 
-namespace yieldpipe::cli {
+namespace yieldpipe::exec {
 
 class piece_rows;
 struct piece_reading;
@@ -68,4 +68,4 @@ bool read_csv_in_pieces(const io::csv_reader& reader, const io::csv_options& opt
                         const io::reject_handler& handler, const piece_work& work,
                         std::uint64_t min_piece_bytes = default_min_piece_bytes, const piece_progress& progress = {});
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::exec
