@@ -158,6 +158,10 @@ csv_source::csv_source(io::input input, csv_options options)
   row_.source_ = this;
   row_.padded_ = true;
   grow_fields();
+  // Offsets and lines count from where the input starts; a byte order mark only starts a whole input.
+  chunk_offset_ = base_offset_ = in_.start_offset();
+  line_ = in_.start_line() - 1;
+  bom_checked_ = in_.start_offset() != 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -742,17 +746,25 @@ csv_reader::csv_reader(io::input in, csv_options options)
   }
 }
 
+namespace {
+
+io::input input_at(const std::string& path, csv_position from, io::input_options options) {
+  options.start_offset = from.offset;
+  options.start_line = from.line;
+  return io::input(path, options);
+}
+
+}  // namespace
+
 csv_reader::csv_reader(const std::string& path, const csv_header& header, csv_position from, csv_options options)
-    : source_(nullptr) {
+    : csv_reader(input_at(path, from, options.input), header, std::move(options)) {}
+
+csv_reader::csv_reader(io::input in, const csv_header& header, csv_options options) : source_(nullptr) {
   if (!options.header) throw std::invalid_argument("csv_reader: reading from a position needs options.header");
-  io::input_options in = options.input;
-  in.start_offset = from.offset;
-  source_ = std::make_unique<detail::csv_source>(io::input(path, in), std::move(options));
+  source_ = std::make_unique<detail::csv_source>(std::move(in), std::move(options));
   source_->header_ = header;
   source_->expected_fields_ = header.size();
   source_->bom_checked_ = true;
-  source_->chunk_offset_ = source_->base_offset_ = from.offset;
-  source_->line_ = from.line - 1;
 }
 
 csv_position csv_reader::position() const noexcept {

@@ -10,16 +10,16 @@ namespace yieldpipe::io {
 
 namespace {
 
-input open_at(const std::string& path, std::uint64_t offset) {
-  input_options options;
+input open_at(const std::string& path, std::uint64_t offset, input_options options) {
   options.start_offset = offset;
+  options.start_line = 1;
   return input(path, options);
 }
 
 }  // namespace
 
-std::uint64_t next_line_start(const std::string& path, std::uint64_t offset) {
-  input in = open_at(path, offset);
+std::uint64_t next_line_start(const std::string& path, std::uint64_t offset, input_options options) {
+  input in = open_at(path, offset, options);
   std::uint64_t at = offset;
   for (std::span<const char> chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) {
     if (const void* nl = std::memchr(chunk.data(), '\n', chunk.size()))
@@ -29,9 +29,10 @@ std::uint64_t next_line_start(const std::string& path, std::uint64_t offset) {
   return at;
 }
 
-std::uint64_t count_line_breaks(const std::string& path, std::uint64_t begin, std::uint64_t end) {
+std::uint64_t count_line_breaks(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                                input_options options) {
   if (end <= begin) return 0;
-  input in = open_at(path, begin);
+  input in = open_at(path, begin, options);
   std::uint64_t at = begin;
   std::uint64_t breaks = 0;
   bool cr_before = false;  // the range's last byte so far is a \r, whose fate the next byte decides

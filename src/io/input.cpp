@@ -163,7 +163,8 @@ class raw_file {
 
 class input_source {
  public:
-  explicit input_source(raw_file file) : file_(std::move(file)) {}
+  input_source(std::string name, input_options options)
+      : name_(std::move(name)), start_offset_(options.start_offset), start_line_(options.start_line) {}
   input_source(const input_source&) = delete;
   input_source& operator=(const input_source&) = delete;
   virtual ~input_source() = default;
@@ -172,18 +173,34 @@ class input_source {
   // Bytes of the file the decoder has consumed (read but not yet decoded bytes excluded).
   virtual std::uint64_t bytes_consumed() const noexcept = 0;
   virtual io::compression kind() const noexcept = 0;
+  virtual std::optional<std::uint64_t> size() const noexcept = 0;
 
-  const raw_file& file() const noexcept { return file_; }
+  const std::string& name() const noexcept { return name_; }
+  std::uint64_t start_offset() const noexcept { return start_offset_; }
+  std::uint64_t start_line() const noexcept { return start_line_; }
+
+ private:
+  std::string name_;
+  std::uint64_t start_offset_;
+  std::uint64_t start_line_;
+};
+
+namespace {
+
+// A source that reads a file descriptor.
+class file_source : public input_source {
+ public:
+  explicit file_source(raw_file file, input_options options)
+      : input_source(file.name(), options), file_(std::move(file)) {}
+  std::optional<std::uint64_t> size() const noexcept final { return file_.size(); }
 
  protected:
   raw_file file_;
 };
 
-namespace {
-
-class plain_source final : public input_source {
+class plain_source final : public file_source {
  public:
-  using input_source::input_source;
+  using file_source::file_source;
 
   std::span<const char> next_chunk() override {
     if (prefetched_) {  // the bytes read to detect the compression
@@ -199,10 +216,10 @@ class plain_source final : public input_source {
   bool prefetched_ = true;
 };
 
-class gzip_source final : public input_source {
+class gzip_source final : public file_source {
  public:
-  explicit gzip_source(raw_file file)
-      : input_source(std::move(file)),
+  gzip_source(raw_file file, input_options options)
+      : file_source(std::move(file), options),
         out_size_(static_cast<uInt>(std::min<std::size_t>(file_.chunk(), UINT_MAX))),
         out_(padded_buffer(out_size_)) {
     zs_.next_in = reinterpret_cast<Bytef*>(file_.data());
@@ -263,10 +280,10 @@ class gzip_source final : public input_source {
   bool done_ = false;
 };
 
-class zstd_source final : public input_source {
+class zstd_source final : public file_source {
  public:
-  explicit zstd_source(raw_file file)
-      : input_source(std::move(file)), out_(padded_buffer(file_.chunk())), dctx_(::ZSTD_createDCtx()) {
+  zstd_source(raw_file file, input_options options)
+      : file_source(std::move(file), options), out_(padded_buffer(file_.chunk())), dctx_(::ZSTD_createDCtx()) {
     if (dctx_ == nullptr) throw std::bad_alloc();
     in_ = {file_.data(), file_.filled(), 0};
   }
@@ -306,13 +323,48 @@ class zstd_source final : public input_source {
   bool done_ = false;
 };
 
-std::unique_ptr<input_source> open_source(raw_file file) {
+// Bytes in memory, handed out in place: chunks of `buffer_size` bytes while at least
+// `chunk_padding` bytes of the span follow them, and its last `chunk_padding` bytes (or fewer) copied
+// into a padded buffer, so that no byte after the span is ever read.
+class memory_source final : public input_source {
+ public:
+  memory_source(std::span<const char> bytes, std::string name, input_options options)
+      : input_source(std::move(name), options), bytes_(bytes), chunk_(options.buffer_size) {
+    if (chunk_ == 0) throw std::invalid_argument("yieldpipe::io::input: buffer_size must be at least 1");
+  }
+
+  std::span<const char> next_chunk() override {
+    const std::size_t left = bytes_.size() - pos_;
+    if (left == 0) return {};
+    if (left > input::chunk_padding) {
+      const std::size_t n = std::min(chunk_, left - input::chunk_padding);
+      const std::span<const char> chunk = bytes_.subspan(pos_, n);
+      pos_ += n;
+      return chunk;
+    }
+    tail_ = padded_buffer(input::chunk_padding);
+    std::memcpy(tail_.get(), bytes_.data() + pos_, left);
+    pos_ = bytes_.size();
+    return {tail_.get(), left};
+  }
+  std::uint64_t bytes_consumed() const noexcept override { return start_offset() + pos_; }
+  io::compression kind() const noexcept override { return io::compression::none; }
+  std::optional<std::uint64_t> size() const noexcept override { return std::nullopt; }
+
+ private:
+  std::span<const char> bytes_;
+  std::size_t chunk_;
+  std::size_t pos_ = 0;
+  buffer_ptr tail_;
+};
+
+std::unique_ptr<input_source> open_source(raw_file file, input_options options) {
   switch (file.detect()) {
-    case io::compression::gzip: return std::make_unique<gzip_source>(std::move(file));
-    case io::compression::zstd: return std::make_unique<zstd_source>(std::move(file));
+    case io::compression::gzip: return std::make_unique<gzip_source>(std::move(file), options);
+    case io::compression::zstd: return std::make_unique<zstd_source>(std::move(file), options);
     case io::compression::none: break;
   }
-  return std::make_unique<plain_source>(std::move(file));
+  return std::make_unique<plain_source>(std::move(file), options);
 }
 
 raw_file open_path(const std::string& path, input_options options) {
@@ -327,12 +379,24 @@ raw_file open_path(const std::string& path, input_options options) {
 }  // namespace detail
 
 input::input(const std::string& path, input_options options)
-    : source_(detail::open_source(detail::open_path(path, options))) {}
+    : source_(detail::open_source(detail::open_path(path, options), options)) {
+  check_start_line(options);
+}
 
 input::input(std::unique_ptr<detail::input_source> source) : source_(std::move(source)) {}
 
+void input::check_start_line(const input_options& options) {
+  if (options.start_line == 0) throw std::invalid_argument("yieldpipe::io::input: start_line counts from 1");
+}
+
 input input::from_fd(int fd, std::string name, input_options options) {
-  return input(detail::open_source(detail::raw_file(fd, false, std::move(name), options)));
+  check_start_line(options);
+  return input(detail::open_source(detail::raw_file(fd, false, std::move(name), options), options));
+}
+
+input input::from_memory(std::span<const char> bytes, std::string name, input_options options) {
+  check_start_line(options);
+  return input(std::make_unique<detail::memory_source>(bytes, std::move(name), options));
 }
 
 input::input(input&&) noexcept = default;
@@ -341,8 +405,10 @@ input::~input() = default;
 
 std::span<const char> input::next_chunk() { return source_->next_chunk(); }
 std::uint64_t input::bytes_read() const noexcept { return source_->bytes_consumed(); }
-std::optional<std::uint64_t> input::total_bytes() const noexcept { return source_->file().size(); }
-const std::string& input::path() const noexcept { return source_->file().name(); }
+std::optional<std::uint64_t> input::total_bytes() const noexcept { return source_->size(); }
+const std::string& input::path() const noexcept { return source_->name(); }
+std::uint64_t input::start_offset() const noexcept { return source_->start_offset(); }
+std::uint64_t input::start_line() const noexcept { return source_->start_line(); }
 io::compression input::compression() const noexcept { return source_->kind(); }
 
 }  // namespace yieldpipe::io

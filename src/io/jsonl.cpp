@@ -26,7 +26,8 @@ struct jsonl_state {
   jsonl_state(io::input in, jsonl_options options)
       : lines(std::move(in), options.max_line_length),
         max_line_length(options.max_line_length),
-        on_reject(std::move(options.on_reject)) {}
+        on_reject(std::move(options.on_reject)),
+        first_line(lines.input().start_offset() == 0) {}
 
   const json_record* next();
   void grow(std::size_t length);
@@ -45,7 +46,7 @@ struct jsonl_state {
   std::uint64_t records = 0;
   std::uint64_t rejected = 0;
   const json_record* current = nullptr;  // what next() returned last
-  bool first_line = true;
+  bool first_line;                       // the input's first line (a byte order mark is skipped)
 };
 
 // What json_value and json_record keep private, for this file.

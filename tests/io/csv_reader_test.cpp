@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 #include <yieldpipe/io/csv_batches.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
@@ -638,6 +639,43 @@ TEST_F(csv_reader_test, csv_batches_yields_full_batches_and_a_short_last_one_tha
   EXPECT_EQ(sizes, (std::vector<std::size_t>{1000, 1000, 503}));
   EXPECT_EQ(sum, 2502LL * 2503 / 2);
   EXPECT_THROW(io::csv_batches(path, 0).next(), std::invalid_argument);
+}
+
+TEST(csv_reader_block, a_reader_of_a_block_in_memory_goes_on_with_the_whole_inputs_lines_and_offsets) {
+  const std::string whole = "a,b\n1,\"x\ny\"\n2,z\n3\n";
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string>> serial, block, rejects;
+  const auto keep = [](auto& into) {
+    return [&into](const io::rejected_record& r, std::string_view, std::string_view) {
+      into.emplace_back(r.line, r.offset, std::string(r.text));
+      return true;
+    };
+  };
+  csv_options options;
+  options.on_reject = keep(rejects);
+  io::csv_reader reader(io::input::from_memory(whole, "whole"), options);
+  while (const io::csv_row* row = reader.next())
+    serial.emplace_back(row->line(), row->offset(), std::string(row->text()));
+  ASSERT_EQ(rejects.size(), 1u);
+  const auto serial_rejects = rejects;
+  rejects.clear();
+  // The block after the first record: from offset 12, line 4.
+  const std::string tail = whole.substr(12);
+  io::csv_reader rest(io::input::from_memory(tail, "whole", {.start_offset = 12, .start_line = 4}), *reader.header(),
+                      options);
+  while (const io::csv_row* row = rest.next()) block.emplace_back(row->line(), row->offset(), std::string(row->text()));
+  EXPECT_EQ(block, decltype(block)(serial.begin() + 1, serial.end()));
+  EXPECT_EQ(rejects, serial_rejects);
+  EXPECT_EQ(rest.position(), reader.position());
+}
+
+TEST(csv_reader_block, a_byte_order_mark_is_removed_only_at_offset_zero) {
+  const std::string bom = "\xEF\xBB\xBFa,b\n1,2\n";
+  io::csv_reader at_start(io::input::from_memory(bom, "x"));
+  EXPECT_EQ(at_start.header()->names()[0], "a");
+  io::csv_reader later(io::input::from_memory(bom, "x", {.start_offset = 10}));
+  EXPECT_EQ(later.header()->names()[0],
+            "\xEF\xBB\xBF"
+            "a");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -366,6 +367,44 @@ TEST_F(input_test, a_file_descriptor_is_read_and_left_open) {
     EXPECT_EQ(read_all(in), content);
   }
   EXPECT_NE(::fcntl(writer.read_end(), F_GETFD), -1);  // still open
+}
+
+TEST(input_from_memory, hands_out_its_bytes_in_chunks_with_readable_padding_and_counts_from_its_start) {
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i) bytes += static_cast<char>('a' + i % 26);
+  input in = input::from_memory(bytes, "block", {.buffer_size = 100, .start_offset = 5000, .start_line = 7});
+  EXPECT_EQ(in.path(), "block");
+  EXPECT_EQ(in.start_offset(), 5000u);
+  EXPECT_EQ(in.start_line(), 7u);
+  EXPECT_EQ(in.compression(), compression::none);
+  EXPECT_FALSE(in.total_bytes());
+  EXPECT_EQ(in.bytes_read(), 5000u);
+  std::string got;
+  for (std::span<const char> chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk()) {
+    EXPECT_LE(chunk.size(), 100u);
+    volatile char padding = chunk.data()[chunk.size() + input::chunk_padding - 1];  // readable (ASan checks)
+    (void)padding;
+    got.append(chunk.data(), chunk.size());
+    EXPECT_EQ(in.bytes_read(), 5000u + got.size());
+  }
+  EXPECT_EQ(got, bytes);
+  EXPECT_TRUE(in.next_chunk().empty());
+}
+
+TEST(input_from_memory, bytes_that_look_compressed_are_not_decompressed) {
+  const std::string gz = yieldpipe::test::gzip("hello");
+  input in = input::from_memory(gz, "block");
+  EXPECT_EQ(in.compression(), compression::none);
+  std::string got;
+  for (std::span<const char> chunk = in.next_chunk(); !chunk.empty(); chunk = in.next_chunk())
+    got.append(chunk.data(), chunk.size());
+  EXPECT_EQ(got, gz);
+}
+
+TEST(input_from_memory, an_empty_block_has_no_chunk_and_line_zero_is_refused) {
+  input in = input::from_memory({}, "empty");
+  EXPECT_TRUE(in.next_chunk().empty());
+  EXPECT_THROW(input::from_memory({}, "x", {.start_line = 0}), std::invalid_argument);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 #include <yieldpipe/io/detail/newline_index.hpp>
 #include <yieldpipe/io/lines.hpp>
@@ -445,6 +446,18 @@ TEST_F(lines_test, a_moved_reader_keeps_reading) {
   io::line_reader b = std::move(a);
   while (b.next(line)) got.emplace_back(line);
   EXPECT_EQ(got, split(content));
+}
+
+TEST(line_reader_origin, lines_are_numbered_and_placed_from_where_the_input_starts) {
+  const std::string block = "c\r\nd\n\nlast";
+  io::line_reader reader(
+      io::input::from_memory(block, "block", {.buffer_size = 3, .start_offset = 100, .start_line = 4}));
+  std::string_view line;
+  std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> got;
+  while (reader.next(line)) got.emplace_back(std::string(line), reader.line_number(), reader.line_offset());
+  const std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> expected{
+      {"c", 4, 100}, {"d", 5, 103}, {"", 6, 105}, {"last", 7, 106}};
+  EXPECT_EQ(got, expected);
 }
 
 }  // namespace

@@ -239,13 +239,20 @@ class csv_reader {
  public:
   /// Opens `path` ("-" for standard input); reads the header, if `options.header`, at once.
   explicit csv_reader(const std::string& path, csv_options options = {});
+  /// Offsets and lines count from where `in` starts (`input::start_offset()`, `start_line()`); a
+  /// byte order mark is removed only at offset 0.
   explicit csv_reader(io::input in, csv_options options = {});
   /// Reads a plain file from `from`, which must be where a record starts (a `position()` of a reader
   /// of the same file, or a start that a reader of the preceding bytes confirms), with the columns of
   /// `header`, as a reader of the whole file would go on from there: offsets and lines are the
-  /// file's. For reading one file in pieces on several threads (src/cli/csv_pieces.hpp).
+  /// file's. For reading one file in pieces on several threads (exec/csv_pieces.hpp).
   /// `options.header` must be true; a compressed file or standard input is an `io_error`.
   csv_reader(const std::string& path, const csv_header& header, csv_position from, csv_options options = {});
+  /// Reads `in` from where it starts (`input::start_offset()` and `start_line()`, which must be where
+  /// a record starts) with the columns of `header`, as a reader of the whole input would go on from
+  /// there: for a block of a stream in memory (`input::from_memory`). No header is read and no byte
+  /// order mark removed. `options.header` must be true; `options.input` is not used.
+  csv_reader(io::input in, const csv_header& header, csv_options options = {});
   csv_reader(csv_reader&&) noexcept;
   csv_reader& operator=(csv_reader&&) noexcept;
   ~csv_reader();

@@ -19,8 +19,13 @@ struct input_options {
   std::size_t buffer_size = std::size_t{1} << 20;
   /// The byte to start at, for reading one file in pieces on several threads. Only a plain (not
   /// compressed) regular file can start elsewhere than at 0: anything else is an `io_error`.
-  /// Offsets (`bytes_read()`, the readers' record offsets) stay the file's.
+  /// Offsets (`bytes_read()`, the readers' record offsets) stay the file's. For `from_memory`: the
+  /// offset of the first byte in the input it was cut from.
   std::uint64_t start_offset = 0;
+  /// The line the first byte is on (the line breaks before it, plus one), from which the readers
+  /// number their lines and records: a reader started at `start_offset` numbers them as a reader of
+  /// the whole input would. Only a label: the input does not check it.
+  std::uint64_t start_line = 1;
 };
 
 /// The encoding an input detected from its first bytes.
@@ -58,6 +63,15 @@ class input {
   /// must stay open while the input lives and is not closed by it.
   static input from_fd(int fd, std::string name, input_options options = {});
 
+  /// Reads `bytes`, a piece of some input already in memory (decompressed: never sniffed for gzip or
+  /// zstd), named `name` in errors. `options.start_offset` and `options.start_line` say where the
+  /// piece starts in that input, so that the readers' offsets and lines are the whole input's; for
+  /// the blocks that `exec::read_in_pieces` cuts from a stream. `bytes` must outlive the input.
+  /// Cost: chunks of `buffer_size` bytes are views into `bytes`; only its last `chunk_padding` bytes
+  /// are copied (into a padded buffer, so nothing after `bytes` is ever read). `total_bytes()` is
+  /// nullopt; `bytes_read()` counts from `start_offset`.
+  static input from_memory(std::span<const char> bytes, std::string name, input_options options = {});
+
   input(input&&) noexcept;
   input& operator=(input&&) noexcept;
   ~input();
@@ -77,9 +91,13 @@ class input {
   const std::string& path() const noexcept;
   /// What the first bytes said.
   io::compression compression() const noexcept;
+  /// Where the first byte is: `input_options::start_offset` and `start_line`.
+  std::uint64_t start_offset() const noexcept;
+  std::uint64_t start_line() const noexcept;
 
  private:
   explicit input(std::unique_ptr<detail::input_source> source);
+  static void check_start_line(const input_options& options);
   std::unique_ptr<detail::input_source> source_;
 };
 

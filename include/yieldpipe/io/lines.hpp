@@ -48,8 +48,14 @@ inline constexpr const char* no_lines[1] = {no_chunk};
 /// buffers, a 32 KiB index, and the longest line that straddled chunks.
 class line_reader {
  public:
+  /// Lines are numbered, and their offsets counted, from where `in` starts (`input::start_line()`,
+  /// `input::start_offset()`): from line 1 at byte 0 for a whole input.
   explicit line_reader(io::input in, std::size_t max_line_length = line_options{}.max_line_length)
-      : in_(std::move(in)), max_(max_line_length) {}
+      : in_(std::move(in)),
+        max_(max_line_length),
+        chunk_offset_(in_.start_offset()),
+        lines_before_(in_.start_line() - 1),
+        offset_(in_.start_offset()) {}
 
   /// Reads the next line into `line`; false at the end of the input. `line` stays valid until the
   /// next call of `next()` or the reader's destruction. Throws `io_error` for an over-long line and

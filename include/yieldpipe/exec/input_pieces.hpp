@@ -1,0 +1,110 @@
+#pragma once
+// Reading one input in parallel pieces: what is read (CSV, lines, JSON lines, log records), how the
+// input is cut, and what is guaranteed. `exec::parallel_reduce` (parallel_reduce.hpp) runs a
+// computation over the pieces.
+//
+//   exec::csv_records csv;                 // the reader's options, `on_reject` included
+//   exec::line_records lines;
+//   exec::jsonl_records events;
+//   exec::log_records logs{io::log_format("%Y-%m-%d %H:%M:%S %L %C: %*")};
+//
+// The guarantee: the records each piece sees, in piece order, are the serial reader's records, with
+// the same lines and byte offsets; bad records reach the policy (`on_reject`) in file order with
+// their file, line and byte offset; an error is the serial reader's first error, raised after every
+// bad record before it was delivered. So a result that merges in file order is the serial result.
+//
+// How an input is cut:
+// - A plain file is cut into byte ranges of about `pieces_options::piece_bytes` at line starts, and
+//   each piece reads its range from its own `io::input` (`input_options::start_offset`). The line
+//   breaks before each cut are counted on the calling thread while the pieces are read, so lines
+//   are the file's. Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
+//   CSV cut may fall inside a quoted field that holds a line break: each piece's reader reads on
+//   past its end to finish its last record, and where it finds the next record is the truth; a
+//   piece whose guessed start that truth does not confirm is read again from the true start.
+// - Standard input, pipes, `.gz` and `.zst`: the calling thread reads the (decompressed) stream and
+//   cuts it into blocks of about `piece_bytes` that end where a record ends, while the worker threads
+//   parse the blocks (`io::input::from_memory`, with the block's offset and line). For CSV the cut
+//   follows the reader's own view of record ends: a quote opens a quoted field only at the start of a
+//   field, `""` inside one is data, a line break inside one ends nothing. A CSV dialect with an
+//   `escape` character is read on one thread from a stream (its cuts would need the reader's whole
+//   state), and so is any input when `threads` is 1.
+//
+// Bad records: each piece holds its bad records back (copies: record, reason, message) until the
+// pieces before it are done, then hands them to `on_reject` on the calling thread. A piece holding
+// more than `max_held_bytes` stops and is read again on the calling thread when its turn comes
+// (handing its bad records over at once), so memory stays bounded however bad the input is.
+//
+// Memory: per piece in flight (at most 2 × threads), one reader's buffers (for a plain file, the
+// reader's `io::input` buffers; for a stream, the block itself: about `piece_bytes`, more for a
+// record longer than that) and its held bad records; plus the state of each piece in flight.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "yieldpipe/io/csv_reader.hpp"
+#include "yieldpipe/io/jsonl.hpp"
+#include "yieldpipe/io/lines.hpp"
+#include "yieldpipe/io/log_record.hpp"
+#include "yieldpipe/io/rejected_record.hpp"
+
+namespace yieldpipe::exec {
+
+/// CSV records (`io::csv_row`), read with `options` (its `on_reject` is the error policy, empty:
+/// the first bad record throws). `options.header` must be true for more than one piece: without a
+/// header the first record fixes the field count, which a later piece cannot know; a headerless
+/// input is read on one thread.
+struct csv_records {
+  io::csv_options options{};
+};
+
+/// One line of `line_records`: a view valid while the piece's reader stays on it (during the call
+/// that receives it).
+struct line_record {
+  std::string_view text;     ///< without its `\n` or `\r\n`
+  std::uint64_t line = 0;    ///< from 1
+  std::uint64_t offset = 0;  ///< where the line starts, in the decompressed bytes
+};
+
+/// The lines of the input (`io::line_reader`: `\n` or `\r\n`, a lone `\r` stays in the line).
+struct line_records {
+  io::line_options options{};
+};
+
+/// JSON lines records (`io::json_record`), read with `options` (`on_reject` is the policy).
+struct jsonl_records {
+  io::jsonl_options options{};
+};
+
+/// One parsed line of `log_records`: its record views into `text`, valid during the call that
+/// receives it.
+struct log_line {
+  io::log_record record;
+  std::string_view text;
+  std::uint64_t line = 0;
+  std::uint64_t offset = 0;
+};
+
+/// Log lines parsed with `format`, as `yieldpipe logs` reads them: empty lines are skipped, a line
+/// that does not parse goes to `on_reject` with the reason "not a log line" and the parser's message
+/// (`path:line:column: reason`); an empty `on_reject`, or one that returns false, throws that
+/// `io_error`.
+struct log_records {
+  io::log_format format{};
+  io::line_options options{};
+  io::reject_handler on_reject{};
+};
+
+/// How an input is read in pieces.
+struct pieces_options {
+  /// Worker threads; 0: `std::thread::hardware_concurrency()`. With 1 the input is read serially on
+  /// the calling thread. The calling thread cuts the input and merges.
+  unsigned threads = 0;
+  /// About how many bytes a piece holds (at least 1; tests make it small so that cuts happen
+  /// everywhere). A plain file of less than this is one piece.
+  std::uint64_t piece_bytes = std::uint64_t{8} << 20;
+  /// The bad records one piece may hold back before it stops and waits to be read again in turn.
+  std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
+};
+
+}  // namespace yieldpipe::exec
