@@ -29,6 +29,7 @@ bool piece_reading::hold(const io::rejected_record& record, std::string_view rea
     found_boundary({record.offset, record.line});
     return true;
   }
+  if (replay_until_) return record.offset < *replay_until_;  // delivered already; then the refused one
   if (!policy_) return false;  // fail: the reader throws, and the error waits for its turn
   if (direct_) return policy_(record, reason, message);
   const std::uint64_t bytes = record.text.size() + record.path.size() + reason.size() + message.size() + 64;
@@ -42,11 +43,13 @@ bool piece_reading::hold(const io::rejected_record& record, std::string_view rea
   return true;
 }
 
-// Hands the piece's held bad records to the policy; the policy may refuse one (it throws then).
-void deliver(piece_reading& reading, const io::reject_handler& policy) {
+// Hands the piece's held bad records to the policy, up to one it refuses: then its offset (the
+// serial reader would have thrown there).
+std::optional<std::uint64_t> deliver(piece_reading& reading, const io::reject_handler& policy) {
   for (const piece_reading::held_reject& h : reading.held_)
-    if (!policy({h.path, h.line, h.offset, h.text}, h.reason, h.message)) throw io::io_error(h.path, h.message);
+    if (!policy({h.path, h.line, h.offset, h.text}, h.reason, h.message)) return h.offset;
   reading.held_.clear();
+  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,13 +101,19 @@ class file_cutter final : public piece_cutter {
       const io::csv_reader reader(path_, probe);  // reads the header: its errors are the serial reader's
       header_ = *reader.header();
       const io::csv_position start = reader.position();
-      at_ = start.offset;
+      at_ = counted_from_ = start.offset;
       line_ = start.line;
     }
   }
 
   std::optional<piece> next() override {
     if (done_) return std::nullopt;
+    // The line breaks of the previous piece, counted only now: that piece is being read meanwhile.
+    if (counted_from_ < at_) {
+      line_ += options_.csv ? io::count_line_breaks(path_, counted_from_, at_, options_.input)
+                            : count_file_newlines(path_, counted_from_, at_, options_.input);
+      counted_from_ = at_;
+    }
     piece p;
     p.begin = at_;
     p.line = line_;
@@ -117,8 +126,6 @@ class file_cutter final : public piece_cutter {
       return p;  // the last: to the end of the file
     }
     p.end = cut;
-    line_ += options_.csv ? io::count_line_breaks(path_, at_, cut, options_.input)
-                          : count_file_newlines(path_, at_, cut, options_.input);
     at_ = cut;
     return p;
   }
@@ -129,8 +136,9 @@ class file_cutter final : public piece_cutter {
   std::string path_;
   std::uint64_t size_;
   cut_options options_;
-  std::uint64_t at_ = 0;
-  std::uint64_t line_ = 1;
+  std::uint64_t at_ = 0;            // where the next piece starts
+  std::uint64_t line_ = 1;          // the line at counted_from_
+  std::uint64_t counted_from_ = 0;  // the line breaks before here are counted
   bool first_ = true;
   bool done_ = false;
 };
@@ -549,8 +557,16 @@ void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, cons
       head.reading = std::make_unique<piece_reading>(head.p, policy, true, max_held, stop);
       workers.run(head);
     }
+    if (const std::optional<std::uint64_t> refused = deliver(*head.reading, policy)) {
+      // The policy refused a bad record: read the piece again up to it, so that the error raised is
+      // the reader's own (or the worker's) for that record, as on one thread.
+      head.reading = std::make_unique<piece_reading>(head.p, policy, false, max_held, stop);
+      head.reading->replay_until(*refused);
+      workers.run(head);
+      if (head.reading->error) std::rethrow_exception(head.reading->error);
+      throw std::logic_error("yieldpipe::exec: a bad record the policy refused did not fail when read again");
+    }
     piece_reading& r = *head.reading;
-    deliver(r, policy);
     if (r.error) std::rethrow_exception(r.error);
     if (!r.complete) throw std::logic_error("yieldpipe::exec: a piece read in turn did not reach its end");
     if (head.p.truncated)

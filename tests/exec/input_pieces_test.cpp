@@ -262,6 +262,35 @@ TEST_F(input_pieces_test, under_fail_the_first_bad_record_is_the_serial_error) {
   EXPECT_NE(serial.error.find(":3"), std::string::npos) << serial.error;  // line 3 is the first ragged row
 }
 
+TEST_F(input_pieces_test, a_policy_that_refuses_a_bad_record_gets_the_serial_error_for_it) {
+  std::string csv = "a,b\n";
+  for (int i = 0; i < 300; ++i) csv += (i % 7 == 3) ? std::to_string(i) + "\n" : std::to_string(i) + ",x\n";
+  const std::string path = write(csv, "refused.csv");
+  const auto read = [&](unsigned threads, std::uint64_t piece) {
+    outcome out;
+    auto f = small<exec::csv_records>();
+    f.options.on_reject = [&out](const io::rejected_record& r, std::string_view reason, std::string_view) {
+      out.rejects.push_back({r.line, r.offset, std::string(r.path), std::string(r.text), std::string(reason)});
+      return out.rejects.size() < 20;  // the 20th is refused: the reader throws
+    };
+    try {
+      out.records = exec::parallel_reduce(
+                        path, f, [] { return collected{}; },
+                        [](collected& c, const io::csv_row& row) { c.records.push_back(as_seen(row)); },
+                        {.threads = threads, .piece_bytes = piece})
+                        .records;
+    } catch (const std::exception& e) {
+      out.error = e.what();
+    }
+    return out;
+  };
+  const outcome serial = read(1, 1);
+  ASSERT_EQ(serial.rejects.size(), 20u);
+  ASSERT_NE(serial.error, "");
+  for (const unsigned threads : {2u, 3u, 8u})
+    for (const std::uint64_t piece : {10u, 100u, 1000u}) EXPECT_EQ(read(threads, piece), serial);
+}
+
 TEST_F(input_pieces_test, a_piece_over_its_held_limit_is_read_again_in_turn_with_the_same_rejects) {
   std::string csv = "a,b\n";
   for (int i = 0; i < 400; ++i) csv += (i % 3 == 0) ? std::to_string(i) + "\n" : std::to_string(i) + ",x\n";

@@ -115,6 +115,34 @@ TEST_F(parallel_reduce_test, records_an_add_sets_aside_itself_are_held_in_order_
   for (const unsigned threads : {2u, 3u, 8u}) EXPECT_EQ(run(threads), serial);
 }
 
+TEST_F(parallel_reduce_test, when_the_policy_refuses_a_record_an_add_set_aside_the_add_throws_as_serially) {
+  const std::string path = write(numbered_csv(3000), "refuse.csv");
+  const auto run = [&](unsigned threads) {
+    std::vector<std::uint64_t> seen_lines;
+    std::string error;
+    exec::csv_records f = csv();
+    f.options.on_reject = [&seen_lines](const io::rejected_record& r, std::string_view, std::string_view) {
+      seen_lines.push_back(r.line);
+      return seen_lines.size() < 50;
+    };
+    try {
+      exec::parallel_reduce(
+          path, f, [] { return total{}; },
+          [](total&, const io::csv_row& row, const io::reject_handler& handler) {
+            if (row.line() % 17 == 0 && !handler({row.path(), row.line(), row.offset(), row.text()}, "mine", "mine"))
+              throw std::runtime_error("refused at line " + std::to_string(row.line()));
+          },
+          pieces(threads));
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+    }
+    return std::make_pair(seen_lines, error);
+  };
+  const auto serial = run(1);
+  EXPECT_EQ(serial.second, "refused at line 850");
+  for (const unsigned threads : {2u, 3u, 8u}) EXPECT_EQ(run(threads), serial);
+}
+
 TEST_F(parallel_reduce_test, the_first_exception_in_file_order_is_the_one_raised) {
   const std::string path = write(numbered_csv(4000), "throws.csv");
   for (const unsigned threads : {1u, 2u, 3u, 8u}) {

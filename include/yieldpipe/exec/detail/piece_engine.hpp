@@ -77,6 +77,10 @@ class piece_reading {
   const io::reject_handler& handler() const noexcept { return handler_; }
   /// The piece must stop (held bad records over their limit, or the run stops): it is incomplete.
   bool stopped() const noexcept { return over_limit_ || stop_.load(std::memory_order_relaxed); }
+  /// Reads the piece again after the policy refused its bad record at `offset`: the bad records
+  /// before it were delivered and are passed over, and that one is refused, so the reader (or the
+  /// worker) throws its own error for it.
+  void replay_until(std::uint64_t offset) noexcept { replay_until_ = offset; }
   /// The reader found the next piece's first record (or the end of the input) at `at`.
   void found_boundary(io::csv_position at) noexcept {
     if (!boundary) boundary = at;
@@ -87,7 +91,7 @@ class piece_reading {
   bool complete = false;
 
  private:
-  friend void deliver(piece_reading& reading, const io::reject_handler& policy);
+  friend std::optional<std::uint64_t> deliver(piece_reading& reading, const io::reject_handler& policy);
   struct held_reject {
     std::string path;
     std::uint64_t line;
@@ -104,6 +108,7 @@ class piece_reading {
   std::uint64_t max_held_;
   std::uint64_t held_bytes_ = 0;
   bool over_limit_ = false;
+  std::optional<std::uint64_t> replay_until_;
   const std::atomic<bool>& stop_;
   std::vector<held_reject> held_;
   io::reject_handler handler_;
