@@ -94,7 +94,8 @@ class input_pieces_test : public test::temp_dir_test {
               bool collect = true, std::uint64_t max_held = std::uint64_t{16} << 20) {
     outcome out;
     if (collect) policy_of(format) = collector(out.rejects);
-    const exec::pieces_options options{.threads = threads, .piece_bytes = piece_bytes, .max_held_bytes = max_held};
+    const exec::pieces_options options{
+        .threads = threads, .piece_bytes = piece_bytes, .file_piece_bytes = piece_bytes, .max_held_bytes = max_held};
     const auto make = [] { return collected{}; };
     const auto add = [](collected& c, const auto& record) { c.records.push_back(as_seen(record)); };
     try {
@@ -277,7 +278,7 @@ TEST_F(input_pieces_test, a_policy_that_refuses_a_bad_record_gets_the_serial_err
       out.records = exec::parallel_reduce(
                         path, f, [] { return collected{}; },
                         [](collected& c, const io::csv_row& row) { c.records.push_back(as_seen(row)); },
-                        {.threads = threads, .piece_bytes = piece})
+                        {.threads = threads, .piece_bytes = piece, .file_piece_bytes = piece})
                         .records;
     } catch (const std::exception& e) {
       out.error = e.what();
@@ -433,7 +434,7 @@ TEST_F(input_pieces_test, a_truncated_gzip_stream_fails_as_serially_after_the_re
     try {
       exec::parallel_reduce(
           path, f, [] { return collected{}; }, [](collected&, const io::csv_row&) {},
-          {.threads = threads, .piece_bytes = piece});
+          {.threads = threads, .piece_bytes = piece, .file_piece_bytes = piece});
     } catch (const std::exception& e) {
       out.error = e.what();
     }

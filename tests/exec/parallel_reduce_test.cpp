@@ -52,7 +52,7 @@ class parallel_reduce_test : public test::temp_dir_test {
     return f;
   }
   static exec::pieces_options pieces(unsigned threads, std::uint64_t piece_bytes = 500) {
-    return {.threads = threads, .piece_bytes = piece_bytes};
+    return {.threads = threads, .piece_bytes = piece_bytes, .file_piece_bytes = piece_bytes};
   }
   static ids concatenate(const std::string& path, unsigned threads, exec::csv_records f = csv()) {
     return exec::parallel_reduce(

@@ -1,5 +1,7 @@
 #pragma once
 // Reading one CSV file on several threads (--threads N), for commands whose state merges (stats).
+// The general form, for CSV, lines, JSON lines and logs, from streams too, with any mergeable state
+// and no fallback to the caller: exec::parallel_reduce (parallel_reduce.hpp).
 //
 //   std::vector<group_by> tables(threads, empty);
 //   const bool done = read_csv_in_pieces(reader, options, threads, handler, [&](std::size_t piece, piece_rows& rows) {

@@ -14,7 +14,7 @@
 // bad record before it was delivered. So a result that merges in file order is the serial result.
 //
 // How an input is cut:
-// - A plain file is cut into byte ranges of about `pieces_options::piece_bytes` at line starts, and
+// - A plain file is cut into byte ranges (`pieces_options::file_piece_bytes`) at line starts, and
 //   each piece reads its range from its own `io::input` (`input_options::start_offset`). The line
 //   breaks before each cut are counted on the calling thread while the pieces are read, so lines
 //   are the file's. Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
@@ -100,9 +100,13 @@ struct pieces_options {
   /// Worker threads; 0: `std::thread::hardware_concurrency()`. With 1 the input is read serially on
   /// the calling thread. The calling thread cuts the input and merges.
   unsigned threads = 0;
-  /// About how many bytes a piece holds (at least 1; tests make it small so that cuts happen
-  /// everywhere). A plain file of less than this is one piece.
+  /// About how many bytes a block of a stream holds (at least 1; tests make it small so that cuts
+  /// happen everywhere): the memory of a block in flight.
   std::uint64_t piece_bytes = std::uint64_t{8} << 20;
+  /// About how many bytes a piece of a plain file holds; 0: the file's size / (4 × threads), at
+  /// least 1 MiB. A piece opens the file three times (to find its cut, to count the line breaks
+  /// before the next, to read), and its memory does not grow with its size.
+  std::uint64_t file_piece_bytes = 0;
   /// The bad records one piece may hold back before it stops and waits to be read again in turn.
   std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
 };

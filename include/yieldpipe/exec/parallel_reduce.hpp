@@ -40,9 +40,11 @@ namespace yieldpipe::exec {
 namespace detail {
 
 template <class Format>
-cut_options cut_options_for(const Format& format, const pieces_options& options) {
+cut_options cut_options_for(const Format& format, const pieces_options& options, unsigned threads) {
   cut_options cut;
   cut.piece_bytes = options.piece_bytes;
+  cut.file_piece_bytes = options.file_piece_bytes;
+  cut.threads = threads;
   if constexpr (std::is_same_v<Format, csv_records>) {
     cut.csv = true;
     cut.csv_options = format.options;
@@ -144,7 +146,7 @@ auto parallel_reduce(const std::string& path, const Format& format, Make make, A
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   io::input in(path, reader::input_options(format));
   if (threads > 1) {
-    if (auto cutter = detail::make_cutter(path, in, detail::cut_options_for(format, options)))
+    if (auto cutter = detail::make_cutter(path, in, detail::cut_options_for(format, options, threads)))
       return detail::reduce_in_pieces(*cutter, format, make, add, threads, options);
   }
   return detail::reduce_serially(std::move(in), format, make, add);
@@ -157,7 +159,7 @@ auto parallel_reduce(io::input in, const Format& format, Make make, Add add, pie
     -> std::invoke_result_t<Make&> {
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   if (threads > 1) {
-    if (auto cutter = detail::make_cutter("-", in, detail::cut_options_for(format, options)))
+    if (auto cutter = detail::make_cutter("-", in, detail::cut_options_for(format, options, threads)))
       return detail::reduce_in_pieces(*cutter, format, make, add, threads, options);
   }
   return detail::reduce_serially(std::move(in), format, make, add);

@@ -36,10 +36,12 @@ struct piece {
 /// How to cut: at CSV record ends (the dialect of `csv`) or at line ends.
 struct cut_options {
   bool csv = false;
-  io::csv_options csv_options{};  // for csv (its on_reject is not used)
-  std::size_t max_record = 0;     // max_record_size, or max_line_length
-  io::input_options input{};      // buffer size for the pieces' inputs
-  std::uint64_t piece_bytes = std::uint64_t{8} << 20;
+  io::csv_options csv_options{};                       // for csv (its on_reject is not used)
+  std::size_t max_record = 0;                          // max_record_size, or max_line_length
+  io::input_options input{};                           // buffer size for the pieces' inputs
+  std::uint64_t piece_bytes = std::uint64_t{8} << 20;  // a stream's blocks
+  std::uint64_t file_piece_bytes = 0;                  // a plain file's pieces; 0: about 4 a thread
+  unsigned threads = 1;
 };
 
 /// Cuts one input into pieces in file order, on the calling thread.
