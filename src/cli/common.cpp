@@ -11,6 +11,7 @@
 #include <utility>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/iter/memory.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
 namespace yieldpipe::cli {
 
@@ -50,11 +51,18 @@ void add_threads_option(CLI::App& cmd, common_options& o) {
 }
 
 void run_command(std::string_view name, const std::function<void()>& body) {
+  const stop_signals signals(true);
   try {
     body();
+  } catch (const interrupted& e) {
+    std::cerr << "yieldpipe " << name << ": interrupted\n";
+    throw CLI::RuntimeError(128 + e.signal());
   } catch (const io::broken_pipe&) {
     // `| head` closed standard output: the reader has what it wanted.
   } catch (const usage_error& e) {
+    std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
+    throw CLI::RuntimeError(2);
+  } catch (const query::query_error& e) {
     std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
     throw CLI::RuntimeError(2);
   } catch (const io::io_error& e) {
@@ -429,6 +437,13 @@ void result_output::commit() {
   }
   writer_->finish();
   out_.commit();
+}
+
+void finish_command(std::string_view name, command_progress& progress, rejects& bad, result_output& out) {
+  progress.finish();
+  bad.flush();
+  out.commit();
+  bad.finish(name);
 }
 
 }  // namespace yieldpipe::cli
