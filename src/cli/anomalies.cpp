@@ -36,8 +36,8 @@ struct text_hash {
 };
 
 void run_anomalies(const anomalies_settings& s, const common_options& common) {
-  if (s.rolling.window < detail::zscore_min_history)
-    throw usage_error("--window: at least " + std::to_string(detail::zscore_min_history) +
+  if (s.rolling.window < zscore_min_history)
+    throw usage_error("--window: at least " + std::to_string(zscore_min_history) +
                       " (a z-score is reported once more than 10 values are known), got " +
                       std::to_string(s.rolling.window));
   if (std::isnan(s.threshold)) throw usage_error("--threshold: not a number");
@@ -82,7 +82,7 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
     rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
     window.push(*x);
     // The guide's test: more than 10 values known, a standard deviation above 0, z above the threshold.
-    const std::optional<double> z = detail::zscore_of_newest(window, *x);
+    const std::optional<double> z = zscore_of_newest(window, *x);
     const bool anomaly = z && *z > s.threshold;
     if (by != none) {
       const std::string_view group = (*row)[by];

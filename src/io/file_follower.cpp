@@ -1,4 +1,4 @@
-#include "follow.hpp"
+#include <yieldpipe/io/file_follower.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <yieldpipe/io/error.hpp>
 
-namespace yieldpipe::cli {
+namespace yieldpipe::io {
 namespace {
 
 constexpr std::size_t read_size = std::size_t{1} << 20;
@@ -128,4 +128,4 @@ bool file_follower::poll(const line_handler& on_line) {
   return read_available(on_line) || any;
 }
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::io
