@@ -59,18 +59,22 @@ namespace detail {
 int resolve_threads(int requested);
 
 // A private oneTBB arena of `threads` worker slots (none reserved for the calling thread, which never
-// runs tasks). oneTBB keeps one worker per core besides the main thread; when `threads` asks for more
-// workers than the process allows, the arena raises the allowance (a `tbb::global_control`) while it
-// lives, so that `threads = 2` means two workers on a two-core machine too. It never lowers it.
+// runs tasks) and `tasks` reusable tasks, task i running `run(context, i)`. oneTBB keeps one worker
+// per core besides the main thread; when `threads` asks for more workers than the process allows,
+// the arena raises the allowance (a `tbb::global_control`) while it lives, so that `threads = 2`
+// means two workers on a two-core machine too. It never lowers it.
 class worker_arena {
  public:
-  explicit worker_arena(int threads);
+  worker_arena(int threads, std::size_t tasks, void (*run)(void*, std::size_t), void* context);
   worker_arena(const worker_arena&) = delete;
   worker_arena& operator=(const worker_arena&) = delete;
+  // Does not wait: destroy it only once its tasks have finished.
   ~worker_arena();
 
-  // Runs `task(context, argument)` on one of the arena's threads, some time later. Does not wait.
-  void submit(void (*task)(void*, std::size_t), void* context, std::size_t argument);
+  // Runs task `task` on one of the arena's threads, some time later; what the calling thread wrote
+  // before is visible to it (release/acquire). Does not wait. A task must not be submitted again
+  // before its run has finished.
+  void submit(std::size_t task);
 
  private:
   struct impl;
@@ -87,9 +91,9 @@ parallel_options resolve_options(parallel_options options);
 // Who touches what:
 // - the consumer's thread (the one that calls begin/++; one at a time): the source and its iterator,
 //   the free list, the submission order, `current_`, the counters `submitted_` and `in_flight_`, and
-//   a slot's `input` before it is armed and its `result` after its status left `pending`;
-// - a task: its slot's `input` after `armed` (acquire), its `result`/`error` before it publishes
-//   the status;
+//   a slot's `input` before it is submitted and its `result` after its status left `pending`;
+// - a task: its slot's `input` (submit() releases, the task acquires), its `result`/`error` before it
+//   publishes the status;
 // - both, under `mutex_`: the statuses, the completion queue, `finished_tasks_`, `first_error_`.
 // `stop_` is atomic: set (by a failing task or the consumer) to start no more elements.
 template <class V, class F>
@@ -116,7 +120,7 @@ class parallel_map_state {
     free_.reserve(window);
     for (std::size_t i = window; i-- > 0;) free_.push_back(i);
     queue_.assign(window, 0);
-    arena_.emplace(options_.threads);
+    arena_.emplace(options_.threads, window, &run, this);
     current_it_.emplace(std::ranges::begin(base_));
     next();
   }
@@ -136,7 +140,6 @@ class parallel_map_state {
     std::optional<input> input_;
     std::optional<result> result_;
     std::exception_ptr error_;
-    std::atomic<bool> armed_{false};
     status status_ = status::pending;
   };
 
@@ -158,7 +161,6 @@ class parallel_map_state {
   // On a worker thread: one element.
   void work(std::size_t s) {
     slot& sl = slots_[s];
-    (void)sl.armed_.load(std::memory_order_acquire);  // pairs with submit(): the input is written
     status outcome = status::skipped;
     if (!stop_.load(std::memory_order_acquire)) {
       try {
@@ -212,8 +214,7 @@ class parallel_map_state {
       slot& sl = slots_[s];
       sl.status_ = status::pending;  // no task owns the slot: it was consumed (under the lock) or is new
       if (options_.ordered) push(s);
-      sl.armed_.store(true, std::memory_order_release);
-      arena_->submit(&run, this, s);
+      arena_->submit(s);  // publishes the input (release)
     }
   }
 
@@ -318,7 +319,7 @@ class parallel_map_state {
   std::exception_ptr first_error_;
   std::atomic<bool> stop_{false};
 
-  // Declared last, so destroyed first... after the drain in the destructor's body.
+  // Declared last, so destroyed first: after the destructor's body has waited for its tasks.
   std::optional<worker_arena> arena_;
 };
 
