@@ -272,6 +272,16 @@ TEST(parallel_map, an_exception_from_the_source_comes_after_the_results_of_the_e
   EXPECT_EQ(got, iota(10) | map(mix) | to_vector());
 }
 
+TEST(parallel_map, an_exception_from_the_source_before_its_first_element_is_raised_by_begin) {
+  auto source = []() -> generator<long long> {
+    throw boom(0);
+    co_yield 1;
+  };
+  auto view = source() | exec::parallel_map(mix, {.threads = 2});
+  EXPECT_THROW(view.begin(), boom);
+  EXPECT_TRUE(view.begin() == std::default_sentinel);
+}
+
 TEST(parallel_map, take_stops_pulling_an_endless_generator) {
   for (bool ordered : {true, false}) {
     std::atomic<long long> pulled{0};

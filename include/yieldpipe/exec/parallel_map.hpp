@@ -94,7 +94,8 @@ parallel_options resolve_options(parallel_options options);
 //   a slot's `input` before it is submitted and its `result` after its status left `pending`;
 // - a task: its slot's `input` (submit() releases, the task acquires), its `result`/`error` before it
 //   publishes the status;
-// - both, under `mutex_`: the statuses, the completion queue, `finished_tasks_`, `first_error_`.
+// - both, under `mutex_`: the statuses, the completion queue, `finished_tasks_`, `first_error_`,
+//   `waiting_for_`.
 // `stop_` is atomic: set (by a failing task or the consumer) to start no more elements.
 template <class V, class F>
 class parallel_map_state {
@@ -121,7 +122,12 @@ class parallel_map_state {
     for (std::size_t i = window; i-- > 0;) free_.push_back(i);
     queue_.assign(window, 0);
     arena_.emplace(options_.threads, window, &run, this);
-    current_it_.emplace(std::ranges::begin(base_));
+    try {
+      current_it_.emplace(std::ranges::begin(base_));  // a generator runs to its first element here
+    } catch (...) {
+      finished_ = true;
+      throw;
+    }
     next();
   }
 
@@ -182,7 +188,8 @@ class parallel_map_state {
     }
     if (!options_.ordered) push(s);
     ++finished_tasks_;
-    done_.notify_all();
+    // Wakes the consumer only for the event it waits for (a wake-up is a context switch).
+    if (waiting_for_ == s || waiting_for_ == any_slot) done_.notify_one();
   }
 
   // Consumer: takes elements from the source and submits them until the window is full.
@@ -208,13 +215,23 @@ class parallel_map_state {
         return;
       }
       const std::size_t s = free_.back();
-      free_.pop_back();
-      ++in_flight_;
-      ++submitted_;
       slot& sl = slots_[s];
       sl.status_ = status::pending;  // no task owns the slot: it was consumed (under the lock) or is new
       if (options_.ordered) push(s);
-      arena_->submit(s);  // publishes the input (release)
+      try {
+        arena_->submit(s);  // publishes the input (release)
+      } catch (...) {
+        // oneTBB could not queue the task (out of memory): the stage fails, as when fn throws.
+        if (options_.ordered) --queue_size_;
+        sl.input_.reset();
+        stop_and_drain();
+        finished_ = true;
+        release_all();
+        throw;
+      }
+      free_.pop_back();
+      ++in_flight_;
+      ++submitted_;
     }
   }
 
@@ -233,7 +250,9 @@ class parallel_map_state {
           return;
         }
         s = queue_[queue_head_];
+        waiting_for_ = s;
         done_.wait(lock, [&] { return slots_[s].status_ != status::pending; });
+        waiting_for_ = no_slot;
         pop();
       } else {
         if (in_flight_ == 0) {
@@ -241,7 +260,9 @@ class parallel_map_state {
           end_of_input();
           return;
         }
+        waiting_for_ = any_slot;
         done_.wait(lock, [&] { return queue_size_ > 0; });
+        waiting_for_ = no_slot;
         s = pop();
       }
       outcome = slots_[s].status_;
@@ -288,7 +309,9 @@ class parallel_map_state {
   void stop_and_drain() {
     stop_.store(true, std::memory_order_release);
     std::unique_lock lock(mutex_);
+    waiting_for_ = any_slot;
     done_.wait(lock, [&] { return finished_tasks_ == submitted_; });
+    waiting_for_ = no_slot;
   }
 
   V base_;
@@ -317,6 +340,10 @@ class parallel_map_state {
   std::condition_variable done_;
   std::size_t finished_tasks_ = 0;
   std::exception_ptr first_error_;
+  // What the consumer is blocked on: a slot, any completion, or nothing.
+  static constexpr std::size_t any_slot = static_cast<std::size_t>(-1);
+  static constexpr std::size_t no_slot = static_cast<std::size_t>(-2);
+  std::size_t waiting_for_ = no_slot;
   std::atomic<bool> stop_{false};
 
   // Declared last, so destroyed first: after the destructor's body has waited for its tasks.
