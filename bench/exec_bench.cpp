@@ -4,11 +4,15 @@
 //   task, the hand-off to the consumer), at 1 and 2 threads and with a small and a large window.
 //
 // Times are wall-clock (UseRealTime): the work happens on the stage's worker threads, not on the thread that
-// Google Benchmark times. Every benchmark reports items (elements) per second and `per_element`, the wall
-// time per element; the sums are checked against a plain loop, so a variant that drops or repeats elements
-// reports an error instead of a time.
+// Google Benchmark times. Every benchmark reports items (elements) per second, `per_element`, the wall time per
+// element, and `cpu_ns_per_element`, the CPU time of the whole process (all threads, getrusage) per element:
+// on a shared machine the wall time depends on the other load, the CPU time much less, and its excess over the
+// plain map is what the stage costs (including oneTBB workers spinning before they sleep). The sums are
+// checked against a plain loop, so a variant that drops or repeats elements reports an error instead of a
+// time.
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <cstdint>
 #include <string>
@@ -56,13 +60,27 @@ long long reference_sum(const std::vector<long long>& data, F f) {
   return total;
 }
 
+// CPU time of all the process's threads so far, in nanoseconds.
+double process_cpu_ns() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto ns = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_usec) * 1e3;
+  };
+  return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
 template <class Pipeline>
 void run(benchmark::State& state, long long expected, std::size_t elements, Pipeline pipeline) {
   long long result = 0;
+  const double cpu_before = process_cpu_ns();
   for (auto _ : state) {
     result = pipeline();
     benchmark::DoNotOptimize(result);
   }
+  const double cpu_after = process_cpu_ns();
+  state.counters["cpu_ns_per_element"] =
+      (cpu_after - cpu_before) / (static_cast<double>(state.iterations()) * static_cast<double>(elements));
   if (result != expected)
     state.SkipWithError(("wrong result " + std::to_string(result) + ", expected " + std::to_string(expected)).c_str());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(elements));

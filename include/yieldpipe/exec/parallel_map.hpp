@@ -423,9 +423,9 @@ class parallel_map_view : public std::ranges::view_interface<parallel_map_view<V
 ///   reference is copied into the result); a `void` fn is not supported.
 /// - Memory: at most `max_in_flight` elements (default 4 × threads) exist at once, counting inputs
 ///   waiting or being processed and results not yet consumed, plus a slot array of that size.
-/// - Cost per element: a copy of the input, a oneTBB task and two short critical sections (about
-///   1–3 µs, see docs/exec.md): worth it when `fn` costs more than a few microseconds — batch small
-///   elements (`batched(n)`, then `chain_from()`).
+/// - Cost per element: a copy of the input, a oneTBB task submission, two short critical sections
+///   and the thread wake-ups they cause (measured at 1–6 µs of CPU, see docs/exec.md): worth it when
+///   `fn` costs well over 10 µs — batch cheap elements (`batched(n)`, then `chain_from()`).
 /// - Exceptions: an exception from `fn` stops the stage: no further element is started (elements
 ///   already queued are skipped), the elements being processed finish, and then the consumer's `++`
 ///   (or `begin`) rethrows the same exception object. It is raised at the failing element's place
