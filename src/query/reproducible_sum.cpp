@@ -80,7 +80,9 @@ void reproducible_sum::add_special(std::uint64_t bits) noexcept {
 }
 
 reproducible_sum::reproducible_sum(const reproducible_sum& other)
-    : top_(other.top_), flags_(other.flags_), spill_(other.spill_ ? std::make_unique<spill_bins>(*other.spill_) : nullptr) {
+    : top_(other.top_),
+      flags_(other.flags_),
+      spill_(other.spill_ ? std::make_unique<spill_bins>(*other.spill_) : nullptr) {
   for (std::size_t i = 0; i < 3; ++i) bins_[i] = other.bins_[i];
 }
 
