@@ -135,6 +135,23 @@ void reproducible_sum::add_outside(wide value, std::int32_t field) {
   add_field(field - 1, low);
 }
 
+void reproducible_sum::add_square_outside(double x) {
+  if (std::isnan(x)) {
+    flags_ |= saw_nan;
+    return;
+  }
+  const double square = x * x;  // +inf for an infinity, and beyond 2^512
+  add(square);
+  if (std::isfinite(square)) add(std::fma(x, x, -square));  // (not inf - inf)
+}
+
+void reproducible_sum::add_square_outside(std::uint64_t high, wide low, std::int32_t field) {
+  if (field > top_) raise_top(field);
+  add_field(field, high);
+  add_field(field - 1, static_cast<std::uint64_t>(low >> 64));
+  add_field(field - 2, static_cast<std::uint64_t>(low));
+}
+
 void reproducible_sum::merge(const reproducible_sum& other) {
   flags_ |= other.flags_;
   if (other.top_ == 0) return;

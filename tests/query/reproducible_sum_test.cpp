@@ -224,6 +224,46 @@ TEST(reproducible_sum, a_huge_count_of_the_largest_pieces_does_not_overflow_the_
   EXPECT_EQ(s.result(), 0.5);
 }
 
+TEST(reproducible_sum, add_square_adds_the_square_exactly_as_its_two_halves_would) {
+  // x*x + fma(x, x, -x*x) is x² exactly where nothing underflows or overflows: the two sums must hold the
+  // same number, to the last of its ~200 bits (four parts of the expansion).
+  const int ranges[][2] = {{-3, 3}, {-40, 40}, {-450, -400}, {-450, 500}, {490, 510}};
+  std::uint64_t seed = 60;
+  for (const auto& range : ranges)
+    for (int trial = 0; trial < 10; ++trial) {
+      const std::vector<double> xs = random_values(3000, range[0], range[1], ++seed);
+      reproducible_sum squares, halves;
+      for (double x : xs) {
+        squares.add_square(x);
+        halves.add(x * x);
+        halves.add(std::fma(x, x, -(x * x)));
+      }
+      double a[4], b[4];
+      squares.expansion(a);
+      halves.expansion(b);
+      for (int i = 0; i < 4; ++i) EXPECT_EQ(bits(a[i]), bits(b[i])) << range[0] << ".." << range[1] << " part " << i;
+    }
+}
+
+TEST(reproducible_sum, add_square_of_special_and_out_of_range_values) {
+  reproducible_sum s;
+  s.add_square(-inf);
+  EXPECT_EQ(s.result(), inf);
+  s.add_square(std::nan(""));
+  EXPECT_TRUE(std::isnan(s.result()));
+  reproducible_sum zero;
+  zero.add_square(-0.0);
+  zero.add_square(0.0);
+  EXPECT_EQ(bits(zero.result()), bits(0.0));
+  reproducible_sum tiny;
+  tiny.add_square(1e-160);  // below 2^-1074 once squared
+  tiny.add_square(3.0);
+  EXPECT_EQ(tiny.result(), 9.0);
+  reproducible_sum huge;
+  huge.add_square(1e200);
+  EXPECT_EQ(huge.result(), inf);
+}
+
 // ---- special values ----
 
 TEST(reproducible_sum, no_value_and_zeros_give_positive_zero) {

@@ -7,17 +7,16 @@
 //   for (double x : values) m.add(x);
 //   std::optional<double> v = m.variance(/*sample=*/true);   // null below two values
 
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <yieldpipe/query/reproducible_sum.hpp>
 
 namespace yieldpipe::query {
 
-/// The count, Σx and Σx² of the values, the sums exact (two `reproducible_sum`s; x² is split exactly
-/// into x*x + fma(x, x, -x*x) and both halves are added), so that every result is a function of the
-/// multiset of values only: bit for bit the same for any order and any split into states merged in any
-/// order.
+/// The count, Σx and Σx² of the values, the sums exact (two `reproducible_sum`s; each x² is added
+/// exactly, as the 106-bit integer it is: `reproducible_sum::add_square`), so that every result is a
+/// function of the multiset of values only: bit for bit the same for any order and any split into states
+/// merged in any order.
 ///
 /// Results, computed when asked from the exact sums:
 /// - `total()`: Σx correctly rounded (see reproducible_sum); `mean()`: Σx / n from Σx as a double-double,
@@ -33,11 +32,11 @@ namespace yieldpipe::query {
 /// - Sample results need 2 values, population ones 1, sums and means 1: below, null (SQL's var_samp,
 ///   var_pop, sum, avg).
 /// - Special values: a NaN or an infinity gives NaN variances; total and mean follow reproducible_sum (a
-///   NaN or +inf and -inf: NaN; +inf alone: +inf). x*x overflows for |x| > ~1.34e154: the variances are
-///   then NaN (out of this method's range). For |x| < ~2^-458 the low half of x² may round (an absolute
-///   error below 2^-1074 per value).
+///   NaN or +inf and -inf: NaN; +inf alone: +inf). x² is beyond the double range for |x| >= 2^512
+///   (1.34e154): the variances are then NaN (out of this method's range). For |x| < 2^-485 (1e-146) the
+///   square may lose its bits below 2^-1074.
 ///
-/// Cost: `add` is inline, three `reproducible_sum::add`s and an fma (a few ns each; docs/query.md has
+/// Cost: `add` is inline, a `reproducible_sum::add` and an `add_square` (a few ns each; docs/query.md has
 /// the measured figures); `merge` O(1); the results a few hundred word operations each. Memory: 136 bytes
 /// (`sizeof`: the count and two 64-byte sums), no allocation unless the values span more than ~2^64 in
 /// magnitude (see reproducible_sum's spill). Counts up to 2^53 keep every result exact as described.
@@ -47,9 +46,7 @@ class reproducible_moments {
   void add(double x) {
     ++n_;
     sum_.add(x);
-    const double square = x * x;
-    squares_.add(square);
-    squares_.add(std::fma(x, x, -square));
+    squares_.add_square(x);
   }
 
   /// Adds the values `other` has seen, as if they had been added here. Exact.
