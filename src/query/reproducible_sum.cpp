@@ -123,15 +123,9 @@ void reproducible_sum::to_words(std::uint64_t* out) const noexcept {
   std::copy(n.begin(), n.end(), out);
 }
 
-void reproducible_sum::add_outside(wide value, std::int32_t field) {
-  const auto high = static_cast<wide>(static_cast<std::int64_t>(static_cast<std::uint64_t>(value >> 64)));
-  const wide low = static_cast<std::uint64_t>(value);
-  if (field > top_) {  // a new largest magnitude: the window moves up, its lowest bins go to the spill
-    raise_top(field);
-    deposit(0, value);
-    return;
-  }
-  add_field(field, high);  // the window's lowest bin (slot 2) or the spill
+void reproducible_sum::add_outside(std::uint64_t high, std::uint64_t low, std::int32_t field) {
+  if (field > top_) raise_top(field);  // a new largest magnitude: the window moves up, its lowest bins spill
+  add_field(field, static_cast<wide>(static_cast<std::int64_t>(high)));  // in the window, or the spill
   add_field(field - 1, low);
 }
 

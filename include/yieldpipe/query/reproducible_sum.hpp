@@ -66,15 +66,21 @@ class reproducible_sum {
     const std::uint32_t normal = biased != 0 ? 1 : 0;
     const std::uint64_t mantissa = (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{normal} << 52);
     const std::uint32_t position = biased - normal;
-    const wide sign = wide{0} - wide{bits >> 63};  // all ones for a negative value
-    const wide value = ((wide{mantissa} << (position & 63)) ^ sign) - sign;
-    const std::int32_t field = static_cast<std::int32_t>(position >> 6) + 1;  // where value's high word goes
+    // The 128-bit two's complement of ±mantissa × 2^shift, as two words.
+    const unsigned shift = position & 63;
+    const std::uint64_t sign = 0 - (bits >> 63);  // all ones for a negative value
+    const std::uint64_t magnitude_low = mantissa << shift;
+    const std::uint64_t low = (magnitude_low ^ sign) - sign;
+    const std::uint64_t high = (((mantissa >> 1) >> (63 - shift)) ^ sign) + (sign & (magnitude_low == 0 ? 1 : 0));
+    const std::int32_t field = static_cast<std::int32_t>(position >> 6) + 1;  // where the high word goes
     const std::int32_t slot = top_ - field;
     if (static_cast<std::uint32_t>(slot) > 1) [[unlikely]] {  // above the window, or partly below it
-      add_outside(value, field);
+      add_outside(high, low, field);
       return;
     }
-    deposit(slot, value);
+    // The high word sign-extended into its field's bin, the low word zero-extended into the next one.
+    add_to(bins_[slot], high, static_cast<std::uint64_t>(static_cast<std::int64_t>(high) >> 63));
+    add_to(bins_[slot + 1], low, 0);
   }
 
   /// Adds x², exactly: the square of a double is a 106-bit integer times a power of two, added as such
@@ -102,9 +108,9 @@ class reproducible_sum {
       add_square_outside(high, low, field);
       return;
     }
-    add_to(bins_[0], high);
-    add_to(bins_[1], static_cast<std::uint64_t>(low >> 64));
-    add_to(bins_[2], static_cast<std::uint64_t>(low));
+    add_to(bins_[0], high, 0);
+    add_to(bins_[1], static_cast<std::uint64_t>(low >> 64), 0);
+    add_to(bins_[2], static_cast<std::uint64_t>(low), 0);
   }
 
   /// Adds the values `other` has seen, as if they had been added here. Exact: any tree of merges over
@@ -139,12 +145,11 @@ class reproducible_sum {
 
   static constexpr std::uint32_t saw_nan = 1, saw_plus_inf = 2, saw_minus_inf = 4;
 
-  // Adds value (a signed 128-bit integer spanning fields top_ - slot and the one below) to bins_[slot]
-  // (its high word, sign-extended) and bins_[slot + 1] (its low word): slot is 0 or 1.
-  void deposit(std::int32_t slot, wide value) noexcept {
-    const auto high = static_cast<wide>(static_cast<std::int64_t>(static_cast<std::uint64_t>(value >> 64)));
-    add_to(bins_[slot], high);
-    add_to(bins_[slot + 1], static_cast<std::uint64_t>(value));
+  // b += the 128-bit number (upper, low): word by word (GCC 12 keeps a 128-bit temporary on the stack).
+  static void add_to(bin& b, std::uint64_t low, std::uint64_t upper) noexcept {
+    const std::uint64_t sum = b.low + low;
+    b.high += upper + (sum < low ? 1 : 0);
+    b.low = sum;
   }
   static void add_to(bin& b, wide v) noexcept {
     const wide sum = ((wide{b.high} << 64) | b.low) + v;
@@ -158,7 +163,7 @@ class reproducible_sum {
   };
 
   void add_special(std::uint64_t bits) noexcept;
-  void add_outside(wide value, std::int32_t field);
+  void add_outside(std::uint64_t high, std::uint64_t low, std::int32_t field);
   void add_square_outside(double x);
   void add_square_outside(std::uint64_t high, wide low, std::int32_t field);
   void raise_top(std::int32_t top);
