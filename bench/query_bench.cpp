@@ -6,8 +6,9 @@
 // Two layouts of the adds: `one_state` (every value into one state: the add's latency chain, the worst
 // case) and `ten_groups` (each value into one of ten states picked by a precomputed random group id, as the
 // group-by of the T1 task does, whose chains overlap). Three data sets: `uniform` (0..1000, T1's value
-// column), `near_1e9` (1e9 ± 2) and `wide` (magnitudes 2^-80..2^80, both signs: the window moves and some
-// values fall below it, the spill's path). The values (1 Mi, 8 MiB) are generated once, untimed.
+// column), `near_1e9` (1e9 ± 2), `spread` (10^(6u): 1 to 1e6, log-uniform, as prices or latencies) and `wide`
+// (magnitudes 2^-80..2^80, both signs: the window moves and some values fall below it, the spill's path). The values (1
+// Mi, 8 MiB) are generated once, untimed.
 //
 // Every benchmark reports `per_element` (time per value added, bench/report.py's counter); run with
 // `build/rel/bench/yieldpipe_query_bench --benchmark_filter=...`. Timings in docs/query.md.
@@ -81,7 +82,7 @@ struct moments {
 constexpr std::size_t values_count = std::size_t{1} << 20;
 constexpr std::size_t groups = 10;
 
-enum class data { uniform, near_1e9, wide };
+enum class data { uniform, near_1e9, spread, wide };
 
 const std::vector<double>& values(data kind) {
   static const auto make = [](data k) {
@@ -92,12 +93,14 @@ const std::vector<double>& values(data kind) {
       switch (k) {
         case data::uniform: x = 1000 * unit(random); break;
         case data::near_1e9: x = 1e9 + 4 * unit(random) - 2; break;
+        case data::spread: x = std::pow(10.0, 6 * unit(random)); break;
         case data::wide: x = std::ldexp(unit(random) - 0.5, static_cast<int>(random() % 161) - 80); break;
       }
     }
     return xs;
   };
-  static const std::vector<double> sets[] = {make(data::uniform), make(data::near_1e9), make(data::wide)};
+  static const std::vector<double> sets[] = {make(data::uniform), make(data::near_1e9), make(data::spread),
+                                             make(data::wide)};
   return sets[static_cast<int>(kind)];
 }
 
@@ -156,6 +159,7 @@ void ten_groups(benchmark::State& state) {
 
 YIELDPIPE_ADD_BENCHMARKS(uniform);
 YIELDPIPE_ADD_BENCHMARKS(near_1e9);
+YIELDPIPE_ADD_BENCHMARKS(spread);
 YIELDPIPE_ADD_BENCHMARKS(wide);
 
 // --- reading the results once (per group at the end of `stats`) and merging (per piece and group) ---

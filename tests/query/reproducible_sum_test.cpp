@@ -98,7 +98,8 @@ double merged_in_random_order(std::vector<reproducible_sum> states, std::mt19937
   return states.front().result();
 }
 
-// The data sets of the bitwise tests: typical, cancelling, spanning the whole double range (the spill).
+// The data sets of the bitwise tests: typical, cancelling, spanning the whole double range, and small values
+// that only the spill holds under cancelling large ones.
 std::vector<std::vector<double>> data_sets() {
   std::vector<std::vector<double>> sets;
   sets.push_back(random_values(2000, -10, 10, 1));
@@ -110,6 +111,11 @@ std::vector<std::vector<double>> data_sets() {
   wide.push_back(5e-324);
   wide.push_back(-2.5e-310);
   sets.push_back(wide);
+  // Large values that cancel exactly, and small ones far below them (in the spill) that make the sum.
+  std::vector<double> spilled = random_values(1000, 300, 330, 5);
+  for (std::size_t i = 0; i < 1000; ++i) spilled.push_back(-spilled[i]);
+  for (double x : random_values(1000, -5, 5, 6)) spilled.push_back(x);
+  sets.push_back(spilled);
   std::vector<double> tenths(3000, 0.1);
   tenths.push_back(1e8);
   sets.push_back(tenths);
@@ -153,6 +159,18 @@ TEST(reproducible_sum, pieces_of_a_shuffled_input_merged_in_any_order_give_the_s
   }
 }
 
+TEST(reproducible_sum, merging_keeps_what_each_state_spilled) {
+  reproducible_sum a, b;
+  a.add(1e100);
+  a.add(1.0);
+  b.add(2.0);
+  b.add(-1e100);
+  b.add(-1e200);  // moves b's window: 2 and -1e100 leave it for the spill
+  a.merge(b);
+  a.add(1e200);
+  EXPECT_EQ(a.result(), 3.0);
+}
+
 TEST(reproducible_sum, a_copy_carries_the_spill_and_stays_independent) {
   reproducible_sum a;
   a.add(1e100);
@@ -193,6 +211,10 @@ TEST(reproducible_sum, ten_million_tenths_after_1e8_are_exact_where_a_plain_sum_
   // The exact sum of the doubles is 101000000.0000000000555..., which rounds to 101000000.
   EXPECT_EQ(s.result(), 101000000.0);
   EXPECT_GT(std::abs(naive - 101000000.0), 0.01) << "the test would not show anything";
+}
+
+TEST(reproducible_sum, every_data_set_sums_to_the_correctly_rounded_exact_sum) {
+  for (const std::vector<double>& xs : data_sets()) EXPECT_EQ(bits(sum_of(xs)), bits(exact_sum(xs))) << xs.size();
 }
 
 TEST(reproducible_sum, random_sums_equal_the_correctly_rounded_exact_sum) {
