@@ -12,63 +12,79 @@ namespace yieldpipe::query {
 
 namespace {
 
-// The sum as one two's complement integer in units of 2^-1074, little-endian words: field j's bin at word
-// j. A bin holds less than 2^63 pieces of less than 2^64 each (|bin| < 2^127), so the highest field (32)
-// reaches bit 64 × 32 + 127 = 2175 and a sign: 35 words, and one of headroom.
-using number = std::array<std::uint64_t, 36>;  // reproducible_sum::number_words
+// The sum as one two's complement integer: `size` little-endian words, bit 0 weighing 2^(64 first - 1074)
+// (reproducible_sum::to_words). A bin holds less than 2^63 pieces of less than 2^64 each (|bin| < 2^127):
+// the top field's bin (at most field 32) and the carries of the 33 below reach bit 64 × 34 + 6 with a sign,
+// so 35 words always suffice; 36 are kept.
+struct number {
+  std::array<std::uint64_t, 36> words;
+  std::size_t size;
+  std::int32_t first;
 
-void add_words(number& n, std::size_t at, std::uint64_t low, std::uint64_t high) noexcept {
-  const std::uint64_t extension = static_cast<std::uint64_t>(static_cast<std::int64_t>(high) >> 63);
-  unsigned carry = 0;
-  for (std::size_t i = at; i < n.size(); ++i) {
-    const std::uint64_t word = i == at ? low : i == at + 1 ? high : extension;
-    const std::uint64_t sum = n[i] + word;
-    const unsigned carry_out = (sum < word ? 1u : 0u);
-    n[i] = sum + carry;
-    carry = carry_out | (n[i] < sum ? 1u : 0u);
+  [[nodiscard]] bool negative() const noexcept { return (words[size - 1] >> 63) != 0; }
+
+  void negate() noexcept {
+    unsigned carry = 1;
+    for (std::size_t i = 0; i < size; ++i) {
+      words[i] = ~words[i] + carry;
+      carry = (carry != 0 && words[i] == 0) ? 1u : 0u;
+    }
   }
-}
 
-bool negative(const number& n) noexcept { return (n.back() >> 63) != 0; }
-
-void negate(number& n) noexcept {
-  unsigned carry = 1;
-  for (std::uint64_t& word : n) {
-    word = ~word + carry;
-    carry = (carry != 0 && word == 0) ? 1u : 0u;
+  [[nodiscard]] bool is_zero() const noexcept {
+    for (std::size_t i = 0; i < size; ++i)
+      if (words[i] != 0) return false;
+    return true;
   }
-}
 
-bool is_zero(const number& n) noexcept {
-  for (std::uint64_t word : n)
-    if (word != 0) return false;
-  return true;
-}
+  // The index of the highest set bit of a nonzero magnitude.
+  [[nodiscard]] int leading_bit() const noexcept {
+    for (std::size_t i = size; i-- > 0;)
+      if (words[i] != 0) return static_cast<int>(i * 64) + 63 - std::countl_zero(words[i]);
+    return -1;
+  }
 
-// The index of the highest set bit of a nonzero magnitude.
-int leading_bit(const number& n) noexcept {
-  for (std::size_t i = n.size(); i-- > 0;)
-    if (n[i] != 0) return static_cast<int>(i * 64) + 63 - std::countl_zero(n[i]);
-  return -1;
-}
+  // The 64 bits starting at bit `from` (0 beyond the top).
+  [[nodiscard]] std::uint64_t bits_at(int from) const noexcept {
+    const auto word = static_cast<std::size_t>(from / 64);
+    const int offset = from % 64;
+    std::uint64_t out = word < size ? words[word] >> offset : 0;
+    if (offset != 0 && word + 1 < size) out |= words[word + 1] << (64 - offset);
+    return out;
+  }
 
-// The 64 bits of n starting at bit `from` (0 beyond the top).
-std::uint64_t bits_at(const number& n, int from) noexcept {
-  const auto word = static_cast<std::size_t>(from / 64);
-  const int offset = from % 64;
-  std::uint64_t out = word < n.size() ? n[word] >> offset : 0;
-  if (offset != 0 && word + 1 < n.size()) out |= n[word + 1] << (64 - offset);
-  return out;
-}
+  // Whether any bit below bit `below` is set.
+  [[nodiscard]] bool any_below(int below) const noexcept {
+    const auto word = static_cast<std::size_t>(below / 64);
+    for (std::size_t i = 0; i < word; ++i)
+      if (words[i] != 0) return true;
+    const int offset = below % 64;
+    return offset != 0 && (words[word] & ((std::uint64_t{1} << offset) - 1)) != 0;
+  }
 
-// Whether any bit of n below bit `below` is set.
-bool any_below(const number& n, int below) noexcept {
-  const auto word = static_cast<std::size_t>(below / 64);
-  for (std::size_t i = 0; i < word; ++i)
-    if (n[i] != 0) return true;
-  const int offset = below % 64;
-  return offset != 0 && (n[word] & ((std::uint64_t{1} << offset) - 1)) != 0;
-}
+  // Adds ±m × 2^shift (m < 2^54).
+  void add_shifted(std::uint64_t m, int shift, bool minus) noexcept {
+    const auto word = static_cast<std::size_t>(shift / 64);
+    const int offset = shift % 64;
+    const std::uint64_t low = m << offset;
+    const std::uint64_t high = offset == 0 ? 0 : m >> (64 - offset);
+    const std::uint64_t fill = minus ? ~std::uint64_t{0} : 0;
+    // The words of ±m × 2^shift: 0 below `word`; for a negative, the two's complement (~x + 1, where the +1
+    // lands on the lowest word of m × 2^shift, all zero words below it staying zero).
+    unsigned carry = 0;
+    unsigned plus_one = minus ? 1u : 0u;
+    for (std::size_t i = word; i < size; ++i) {
+      std::uint64_t x = i == word ? low : i == word + 1 ? high : 0;
+      x ^= fill;
+      const std::uint64_t y = x + plus_one;
+      plus_one = (plus_one != 0 && y == 0) ? 1u : 0u;
+      const std::uint64_t sum = words[i] + y;
+      const unsigned carry_out = sum < y ? 1u : 0u;
+      words[i] = sum + carry;
+      carry = carry_out | (words[i] < sum ? 1u : 0u);
+    }
+  }
+};
 
 }  // namespace
 
@@ -114,13 +130,31 @@ void reproducible_sum::raise_top(std::int32_t top) {
     if (old_top - i >= 0) add_field(old_top - i, (wide{dropped[i].high} << 64) | dropped[i].low);
 }
 
-void reproducible_sum::to_words(std::uint64_t* out) const noexcept {
-  number n{};
-  for (std::int32_t i = 0; i < 3; ++i)
-    if (top_ - i >= 0) add_words(n, static_cast<std::size_t>(top_ - i), bins_[i].low, bins_[i].high);
+std::int32_t reproducible_sum::to_words(std::uint64_t* out, std::size_t& size) const noexcept {
+  // Every field's bin (spill and window together: they never share a field), then one carrying pass: word
+  // w is field first + w's low word + the high word (signed) of the field below + the carry.
+  const std::int32_t first = spill_ ? 0 : std::max(top_ - 2, 0);
+  size = static_cast<std::size_t>(top_ + 3 - first);
+  bin all[fields] = {};
   if (spill_)
-    for (std::size_t j = 0; j < fields; ++j) add_words(n, j, spill_->field[j].low, spill_->field[j].high);
-  std::copy(n.begin(), n.end(), out);
+    for (std::size_t j = 0; j < fields; ++j) all[j] = spill_->field[j];
+  for (std::int32_t i = 0; i < 3; ++i)
+    if (top_ - i >= 0) {
+      bin& b = all[top_ - i];
+      const wide sum = ((wide{b.high} << 64) | b.low) + ((wide{bins_[i].high} << 64) | bins_[i].low);
+      b = {static_cast<std::uint64_t>(sum), static_cast<std::uint64_t>(sum >> 64)};
+    }
+  __extension__ typedef __int128 signed_wide;
+  signed_wide carry = 0;
+  for (std::size_t w = 0; w < size; ++w) {
+    const std::size_t field = static_cast<std::size_t>(first) + w;
+    signed_wide t = carry;
+    if (field < fields) t += all[field].low;
+    if (w >= 1 && field - 1 < fields) t += static_cast<std::int64_t>(all[field - 1].high);
+    out[w] = static_cast<std::uint64_t>(t);
+    carry = t >> 64;  // arithmetic: GCC and Clang
+  }
+  return first;
 }
 
 void reproducible_sum::add_outside(std::uint64_t high, std::uint64_t low, std::int32_t field) {
@@ -165,38 +199,23 @@ void reproducible_sum::expansion(std::span<double> parts, int scale) const noexc
     return;
   }
   number n;
-  to_words(n.data());
-  const int base = -1074 + scale;  // the weight of bit 0 of n is 2^base
+  n.first = to_words(n.words.data(), n.size);
+  const int base = 64 * n.first - 1074 + scale;  // the weight of bit 0 of n is 2^base
   for (double& part : parts) {
-    if (is_zero(n)) return;
-    const bool minus = negative(n);
+    if (n.is_zero()) return;
+    const bool minus = n.negative();
     number magnitude = n;
-    if (minus) negate(magnitude);
-    const int lead = leading_bit(magnitude);
+    if (minus) magnitude.negate();
+    const int lead = magnitude.leading_bit();
     // Round the magnitude to 53 bits, to nearest with ties to even: m × 2^shift.
     const int shift = lead > 52 ? lead - 52 : 0;
-    std::uint64_t m = bits_at(magnitude, shift) & ((std::uint64_t{1} << 53) - 1);
-    if (shift > 0 && ((bits_at(magnitude, shift - 1) & 1) != 0) && (any_below(magnitude, shift - 1) || (m & 1) != 0))
-      ++m;
+    std::uint64_t m = magnitude.bits_at(shift) & ((std::uint64_t{1} << 53) - 1);
+    if (shift > 0 && (magnitude.bits_at(shift - 1) & 1) != 0 && (magnitude.any_below(shift - 1) || (m & 1) != 0)) ++m;
     // Exact: m has at most 54 bits; subnormal results of a sum of doubles are exact (every bit weighs at
     // least 2^-1074), so only a scaled expansion can round twice here.
     part = std::ldexp(minus ? -static_cast<double>(m) : static_cast<double>(m), base + shift);
     if (!std::isfinite(part)) return;
-    // n -= ±m × 2^shift: what is left for the next part.
-    const auto word = static_cast<std::size_t>(shift / 64);
-    const int offset = shift % 64;
-    const std::uint64_t low = m << offset;
-    const std::uint64_t high = offset == 0 ? 0 : m >> (64 - offset);
-    number rounded{};
-    add_words(rounded, word, low, high);  // high < 2^63: no sign extension
-    if (!minus) negate(rounded);
-    unsigned carry = 0;
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const std::uint64_t sum = n[i] + rounded[i];
-      const unsigned carry_out = sum < rounded[i] ? 1u : 0u;
-      n[i] = sum + carry;
-      carry = carry_out | (n[i] < sum ? 1u : 0u);
-    }
+    n.add_shifted(m, shift, !minus);  // n -= ±m × 2^shift: what is left for the next part
   }
 }
 
@@ -214,10 +233,10 @@ double reproducible_sum::result() const noexcept {
 
 int reproducible_sum::exponent() const noexcept {
   number n;
-  to_words(n.data());
-  if (is_zero(n)) return std::numeric_limits<int>::min();
-  if (negative(n)) negate(n);
-  return leading_bit(n) - 1074;
+  n.first = to_words(n.words.data(), n.size);
+  if (n.is_zero()) return std::numeric_limits<int>::min();
+  if (n.negative()) n.negate();
+  return n.leading_bit() + 64 * n.first - 1074;
 }
 
 }  // namespace yieldpipe::query

@@ -332,6 +332,12 @@ TEST(reproducible_sum, an_expansion_carries_the_exact_sum_beyond_a_double) {
   EXPECT_EQ(parts[1], std::ldexp(1.0, -60));
   EXPECT_EQ(parts[2], std::ldexp(1.0, -130));
   EXPECT_EQ(parts[3], 0.0);
+  reproducible_sum up;  // rounds up: the remainder is negative
+  for (double x : {1.0, std::ldexp(1.0, -53), std::ldexp(1.0, -60)}) up.add(-x);
+  up.expansion(parts);
+  EXPECT_EQ(parts[0], -1.0000000000000002);
+  EXPECT_EQ(parts[1], std::ldexp(1.0, -53) - std::ldexp(1.0, -60));
+  EXPECT_EQ(parts[2], 0.0);
   s.add(1e308);
   s.add(1e308);
   s.expansion(parts, -10);

@@ -168,9 +168,9 @@ class reproducible_sum {
   void add_square_outside(std::uint64_t high, wide low, std::int32_t field);
   void raise_top(std::int32_t top);
   void add_field(std::int32_t field, wide value);
-  // The sum as a two's complement integer in units of 2^-1074: number_words little-endian words.
-  static constexpr std::size_t number_words = 36;
-  void to_words(std::uint64_t* out) const noexcept;
+  // The sum as a two's complement integer: writes `size` little-endian words to `out` (room for 36) and
+  // returns the field of the first (its bit 0 weighs 2^(64 × field - 1074)).
+  std::int32_t to_words(std::uint64_t* out, std::size_t& size) const noexcept;
 
   // The sum is Σ field j × 2^(64j - 1074) over the window's three bins and the spill's.
   bin bins_[3];           // the fields top_, top_ - 1, top_ - 2 (two's complement integers)
