@@ -6,7 +6,7 @@
 // Two layouts of the adds: `one_state` (every value into one state: the add's latency chain, the worst
 // case) and `ten_groups` (each value into one of ten states picked by a precomputed random group id, as the
 // group-by of the T1 task does, whose chains overlap). Three data sets: `uniform` (0..1000, T1's value
-// column), `near_1e9` (1e9 ± 2), `spread` (10^(6u): 1 to 1e6, log-uniform, as prices or latencies) and `wide`
+// column), `near_1e9` (1e9 ± 2), `spread` (10^(3+6u): 1e3 to 1e9, log-uniform, as prices or sizes) and `wide`
 // (magnitudes 2^-80..2^80, both signs: the window moves and some values fall below it, the spill's path). The values (1
 // Mi, 8 MiB) are generated once, untimed.
 //
@@ -93,7 +93,7 @@ const std::vector<double>& values(data kind) {
       switch (k) {
         case data::uniform: x = 1000 * unit(random); break;
         case data::near_1e9: x = 1e9 + 4 * unit(random) - 2; break;
-        case data::spread: x = std::pow(10.0, 6 * unit(random)); break;
+        case data::spread: x = std::pow(10.0, 3 + 6 * unit(random)); break;
         case data::wide: x = std::ldexp(unit(random) - 0.5, static_cast<int>(random() % 161) - 80); break;
       }
     }

@@ -25,7 +25,7 @@ std::optional<double> reproducible_moments::mean() const noexcept {
   return std::ldexp(q + r, e);
 }
 
-std::optional<double> reproducible_moments::variance(bool sample) const noexcept {
+std::optional<double> reproducible_moments::variance(bool sample) const {
   if (n_ < (sample ? 2u : 1u)) return std::nullopt;
   if (sum_.has_non_finite() || squares_.has_non_finite()) return std::numeric_limits<double>::quiet_NaN();
   const int e2 = squares_.exponent();
@@ -63,7 +63,7 @@ std::optional<double> reproducible_moments::variance(bool sample) const noexcept
   return std::ldexp(q + r, 2 * s);
 }
 
-std::optional<double> reproducible_moments::deviation(bool sample) const noexcept {
+std::optional<double> reproducible_moments::deviation(bool sample) const {
   if (auto v = variance(sample)) return std::sqrt(*v);
   return std::nullopt;
 }

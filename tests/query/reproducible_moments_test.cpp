@@ -168,6 +168,14 @@ TEST(reproducible_moments, the_mean_of_values_whose_sum_overflows_is_still_finit
   EXPECT_TRUE(std::isnan(*m.variance(true)));  // 1e308² overflows: out of the method's range
 }
 
+TEST(reproducible_moments, a_variance_whose_sum_of_squares_is_beyond_the_double_range_is_still_right) {
+  // Σx² = 4.04e308 > DBL_MAX; the values come from python3's Fraction, as above.
+  const reproducible_moments m = moments_of({0.9e154, 1.1e154, 0.9e154, 1.1e154});
+  EXPECT_LE(ulps(*m.variance(true), 1.3333333333333338e306), 1u) << *m.variance(true);
+  EXPECT_LE(ulps(*m.variance(false), 1.0000000000000003e306), 1u) << *m.variance(false);
+  EXPECT_LE(ulps(*m.mean(), 1e154), 1u) << *m.mean();
+}
+
 // ---- counts and special values ----
 
 TEST(reproducible_moments, sample_results_need_two_values_population_and_sums_one) {
