@@ -173,12 +173,13 @@ void reproducible_sum::add_square_outside(double x) {
   if (std::isfinite(square)) add(std::fma(x, x, -square));  // (not inf - inf)
 }
 
-void reproducible_sum::add_square_outside(std::uint64_t high, wide low, std::int32_t first) {
+void reproducible_sum::add_square_outside(std::uint64_t high, std::uint64_t middle, std::uint64_t low,
+                                          std::int32_t first) {
   const std::int32_t top = first + (high != 0 ? 2 : 1);  // as add_square: the highest field with a word
   if (top > top_) raise_top(top);
   add_field(first + 2, high);  // nothing when 0 (then first + 2 may be above the window)
-  add_field(first + 1, static_cast<std::uint64_t>(low >> 64));
-  add_field(first, static_cast<std::uint64_t>(low));
+  add_field(first + 1, middle);
+  add_field(first, low);
 }
 
 void reproducible_sum::merge(const reproducible_sum& other) {

@@ -101,22 +101,27 @@ class reproducible_sum {
       return;
     }
     const wide square = wide{mantissa} * mantissa;  // < 2^106
+    const auto square_low = static_cast<std::uint64_t>(square);
+    const auto square_high = static_cast<std::uint64_t>(square >> 64);
+    // square × 2^shift in three words, by 64-bit shifts (a 128-bit shift costs GCC a test and two cmovs).
     const unsigned shift = static_cast<unsigned>(at) & 63;
-    const wide low = square << shift;  // the low two words; the top word is what shifts out
-    const auto high = static_cast<std::uint64_t>((square >> 1) >> (127 - shift));
+    const std::uint64_t low = square_low << shift;
+    const std::uint64_t middle = (square_high << shift) | ((square_low >> 1) >> (63 - shift));
+    const std::uint64_t high = (square_high >> 1) >> (63 - shift);
     // The words go to fields first, first + 1 and first + 2; the square's highest field is the last one
     // whose word is not 0 (the top word is 0 for shifts below 23).
     const std::int32_t first = at >> 6;
     const std::int32_t slot = top_ - first;  // the low word's bin
-    if (static_cast<std::uint32_t>(slot - 1) > 1 || first + (high != 0 ? 2 : 1) > top_) [[unlikely]] {
-      add_square_outside(high, low, first);
+    const std::int32_t highest = first + 1 + (high != 0 ? 1 : 0);
+    if ((static_cast<std::uint32_t>(slot - 1) > 1) | (highest > top_)) [[unlikely]] {
+      add_square_outside(high, middle, low, first);
       return;
     }
     // slot 2: the three words into bins 0, 1, 2. slot 1: the top word is 0 (adding it to bin 0 changes
     // nothing), the others into bins 0 and 1.
     add_to(bins_[0], high, 0);
-    add_to(bins_[slot - 1], static_cast<std::uint64_t>(low >> 64), 0);
-    add_to(bins_[slot], static_cast<std::uint64_t>(low), 0);
+    add_to(bins_[slot - 1], middle, 0);
+    add_to(bins_[slot], low, 0);
   }
 
   /// Adds the values `other` has seen, as if they had been added here. Exact: any tree of merges over
@@ -171,7 +176,7 @@ class reproducible_sum {
   void add_special(std::uint64_t bits) noexcept;
   void add_outside(std::uint64_t high, std::uint64_t low, std::int32_t field);
   void add_square_outside(double x);
-  void add_square_outside(std::uint64_t high, wide low, std::int32_t first);
+  void add_square_outside(std::uint64_t high, std::uint64_t middle, std::uint64_t low, std::int32_t first);
   void raise_top(std::int32_t top);
   void add_field(std::int32_t field, wide value);
   // The sum as a two's complement integer: writes `size` little-endian words to `out` (room for 36) and
