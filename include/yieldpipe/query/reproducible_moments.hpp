@@ -36,8 +36,8 @@ namespace yieldpipe::query {
 ///   (1.34e154): the variances are then NaN (out of this method's range). For |x| < 2^-485 (1e-146) the
 ///   square may lose its bits below 2^-1074.
 ///
-/// Cost: `add` is inline, a `reproducible_sum::add` and an `add_square`: 7 to 9 ns per value where
-/// shifted Welford takes 2 to 5 (docs/query.md has the measured figures); `merge` O(1), ~50 ns; `mean()`
+/// Cost: `add` is inline, a `reproducible_sum::add` and an `add_square`: 6 to 9 ns per value where
+/// shifted Welford takes 2 to 6 (docs/query.md has the measured figures); `merge` O(1), ~50 ns; `mean()`
 /// ~0.1 µs and `variance()` ~0.4 µs (exact arithmetic on a few hundred words: once per group, at the end).
 /// Memory: 136 bytes (`sizeof`: the count and two 64-byte sums), no allocation unless the values span
 /// more than ~2^64 in magnitude (see reproducible_sum's spill). Counts up to 2^53 keep every result as
