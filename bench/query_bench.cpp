@@ -1,6 +1,6 @@
 // Benchmarks of the reproducible sums (query/reproducible_sum.hpp, query/reproducible_moments.hpp) against
 // the accumulators `stats` uses today: ns per value added for a plain double sum, Neumaier's compensated sum
-// (cli's compensated_sum), shifted Welford (cli's variance_state), reproducible_sum and reproducible_moments,
+// (the former sum state), shifted Welford (the former variance state), reproducible_sum and reproducible_moments,
 // and the cost of reading a result once (per group, at the end).
 //
 // Two layouts of the adds: `one_state` (every value into one state: the add's latency chain, the worst

@@ -3,11 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
 #include <iostream>
 #include <streambuf>
+#include <thread>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/iter/memory.hpp>
@@ -43,9 +45,9 @@ void add_common_options(CLI::App& cmd, common_options& o) {
 }
 
 void add_threads_option(CLI::App& cmd, common_options& o) {
-  cmd.add_option("--threads", o.threads,
-                 "Threads to read a plain file with, in pieces (1: this thread only; standard input and compressed "
-                 "files are read on one)")
+  // As DuckDB and Polars do: every core unless told otherwise.
+  o.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  cmd.add_option("--threads", o.threads, "Threads to work with (default: the number of cores; 1: this thread only)")
       ->check(whole_number(1))
       ->capture_default_str();
 }

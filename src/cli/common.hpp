@@ -40,7 +40,7 @@ struct common_options {
   std::optional<bool> progress{};  ///< --progress/--no-progress; default: when stderr is a terminal
   bool flush_each = false;         ///< --flush-each: write every result line as soon as it is known
   std::string max_memory{};        ///< --max-memory SIZE (empty: no limit)
-  int threads = 1;                 ///< --threads N
+  int threads = 1;                 ///< --threads N (add_threads_option sets the default: the cores)
   bool memory = false;             ///< --memory: print the peak memory at the end
 };
 

@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/file_follower.hpp>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/lines.hpp>
 #include <yieldpipe/io/log_record.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include <yieldpipe/io/file_follower.hpp>
 #include "stop_signals.hpp"
 
 namespace yieldpipe::cli {

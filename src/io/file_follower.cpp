@@ -1,5 +1,3 @@
-#include <yieldpipe/io/file_follower.hpp>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +6,7 @@
 #include <cstring>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/file_follower.hpp>
 
 namespace yieldpipe::io {
 namespace {

@@ -1,6 +1,4 @@
 // Following a growing file as `tail -F` does: complete lines only, rotation, truncation, errors.
-#include <yieldpipe/io/file_follower.hpp>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/file_follower.hpp>
 
 #include "support/temp_dir.hpp"
 
