@@ -80,7 +80,9 @@ bench_entry() {
 # WORK/NAME.REP.err, under `/usr/bin/time -v -o WORK/NAME.REP.time` (user and system CPU time, peak RSS: for a
 # pipeline, its largest process), its wall time taken around it from $EPOCHREALTIME. Appends one line per run to
 # RUNS: the manifest line's fields (without the command), the repetition, the wall seconds, the stdout file and
-# the time file, tab-separated. A command that fails stops the script with its stderr.
+# the time file, tab-separated. A command that fails stops the script with its stderr. When the calling script
+# defines a function bench_after_run, it is called after each run that succeeded, outside the timing, as
+# `bench_after_run NAME REP STDOUT_FILE` (bench/cli/run.sh reads and deletes the file a command wrote there).
 bench_rounds() {
   local prefix=$1 repetitions=$2 manifest=$3 runs=$4 work=$5
   local n_entries rep i line name fields command out timef t0 t1 wall status
@@ -96,7 +98,7 @@ bench_rounds() {
       eval "cmd=($command)"
       out=$work/$name.$rep.out
       timef=$work/$name.$rep.time
-      printf '%s: round %d/%d, %2d/%d %-24s' "$prefix" "$rep" "$repetitions" "$i" "$n_entries" "$name"
+      printf '%s: round %d/%d, %2d/%d %-28s' "$prefix" "$rep" "$repetitions" "$i" "$n_entries" "$name"
       t0=$EPOCHREALTIME
       status=0
       /usr/bin/time -v -o "$timef" "${cmd[@]}" >"$out" 2>"$work/$name.$rep.err" </dev/null || status=$?
@@ -108,6 +110,7 @@ bench_rounds() {
         cat "$work/$name.$rep.err" >&2
         exit 1
       fi
+      if declare -F bench_after_run >/dev/null; then bench_after_run "$name" "$rep" "$out" </dev/null; fi
       printf '%s\t%s\t%s\t%s\t%s\n' "$fields" "$rep" "$wall" "$out" "$timef" >>"$runs"
     done <"$manifest"
   done

@@ -13,6 +13,7 @@ import datetime
 import json
 import pathlib
 import platform
+import re
 import shlex
 import statistics
 import subprocess
@@ -558,23 +559,29 @@ def write_io(w, args):
     w("")
 
 
-# --- the command: T1-T3 (bench/cli/run.sh, bench/results/cli.json) ------------------------------------------
+# --- the command: T1-T3 and T5 (bench/cli/run.sh, bench/results/cli.json) ------------------------------------
 
 BAR_CLI_VS_CPYTHON = 50.0
 BAR_CLI_RSS_BYTES = 64e6
+BAR_CLI_SPEEDUP = 1.8  # yieldpipe at its default thread count over its own one-thread run, T1-T3 (wall time)
+BAR_CLI_VS_PEERS_DEFAULT = 3.0  # yieldpipe at its default over the fastest peer at its default, T1-T3 (wall time)
+BAR_CLI_T5_VS_PEERS_DEFAULT = 2.0  # the same on T5, against the faster of DuckDB and Polars
+BAR_CLI_RSS_DEFAULT_BYTES = 96e6  # yieldpipe at its default thread count, T1-T3
+BAR_TASKS = ("t1", "t2", "t3")  # the tasks the one-core, CPython and thread bars are about
 
-CLI_TOOLS = [  # (name prefix of the runs, label)
-    ("yieldpipe", "**yieldpipe**"),
-    ("python", "CPython, the guide's generators"),
-    ("pandas", "pandas, chunked `read_csv`"),
-    ("duckdb", "DuckDB, `threads=1`"),
-    ("polars", "Polars, in-memory engine, 1 thread"),
-    ("polars-streaming", "Polars, streaming engine, 1 thread"),
-    ("mlr", "Miller"),
-    ("mawk", "mawk"),
-    ("grep", "`grep -o` \\| `cut` \\| `sort` \\| `uniq -c`"),
-    ("rg", "`rg -o -r` \\| `sort` \\| `uniq -c`"),
+CLI_TOOLS = [  # (name prefix of the runs, label, has a default-threads run: TOOL-default-TASK)
+    ("yieldpipe", "**yieldpipe**", True),
+    ("python", "CPython, the guide's generators", False),
+    ("pandas", "pandas, chunked `read_csv`", False),
+    ("duckdb", "DuckDB", True),
+    ("polars", "Polars, in-memory engine", True),
+    ("polars-streaming", "Polars, streaming engine", True),
+    ("mlr", "Miller", False),
+    ("mawk", "mawk", False),
+    ("grep", "`grep -o` \\| `cut` \\| `sort` \\| `uniq -c`", False),
+    ("rg", "`rg -j1 -o -r` \\| `sort` \\| `uniq -c`", False),
 ]
+CLI_LABELS = {tool: label for tool, label, _ in CLI_TOOLS}
 
 CLI_TASKS = [
     ("t1", "T1: filter, then count, mean, min, max of value by category",
@@ -587,6 +594,11 @@ CLI_TASKS = [
      "per sensor, the z-score |value − mean| / std of each value against the sensor's last 100 values (the new one "
      "included, population standard deviation; none before 11 values, none when the deviation is 0), an anomaly "
      "above 2.5; the rows with a value and the anomalies counted by category"),
+    ("t5", "T5: filter + computed column written out",
+     "the readings with value > 50, written as CSV to a file with the columns id, sensor, value and temp_f = "
+     "temperature × 1.8 + 32 (empty where temperature is); each file is read after its run, outside the timing, and "
+     "deleted: its header, its rows and a checksum of the rows (every number rewritten to 12 significant digits, "
+     "so that 64.50 and 64.5 are one number) must equal yieldpipe's"),
 ]
 
 
@@ -612,8 +624,9 @@ def fmt_s(value):
 
 def cli_command(command, data):
     """A command of bench/cli/run.sh's manifest (shell-quoted by printf %q) as one would type it: the data files
-    as FILE and FILES, yieldpipe by its name."""
+    as FILE and FILES, T5's output as OUT, yieldpipe by its name."""
     logs = {f["path"] for f in data["logs"]}
+    out_dir = data.get("t5_out")
     words = []
     for word in shlex.split(command):
         if word == data["sensors"]["path"]:
@@ -621,72 +634,23 @@ def cli_command(command, data):
         elif word in logs:
             if words[-1:] != ["FILES"]:
                 words.append("FILES")
+        elif out_dir and word.startswith(out_dir + "/"):
+            words.append("OUT")
         elif word.endswith("/yieldpipe"):
             words.append("yieldpipe")
         else:
             words.append(word)
-    return " ".join(w if w in ("FILE", "FILES") else shlex.quote(w) for w in words)
+    return " ".join(w if w in ("FILE", "FILES", "OUT") else shlex.quote(w) for w in words)
 
 
-def threads_of(command):
-    """The N of `--threads N` in a shell-quoted command, or None."""
-    words = shlex.split(command)
-    return words[words.index("--threads") + 1] if "--threads" in words[:-1] else None
-
-
-def write_cli_threads(w, cli, threaded, run):
-    """yieldpipe's runs with --threads N beside its one-thread run of the same task: informational, apart from the
-    one-core comparisons the issue's bars are about."""
-    cpus = cli["machine"]["cpus"]
-    w("### yieldpipe with `--threads` (informational)")
-    w("")
-    w("The issue's bars compare the tools on one core, and every table and ratio above and every bar below is "
-      "yieldpipe on one thread. These rows show what `stats --threads N` (the file read in N pieces, one thread "
-      "each, the pieces' tables merged: docs/cli.md, stats) does on the same input, in the same rounds. They are "
-      "not a comparison with DuckDB or Polars, which ran here with one thread. This machine has "
-      f"{cpus} cores, shared with other work (load average above): the second thread's wall-time gain depends on "
-      "what else ran at the time, and is a noisier figure than the CPU time.")
-    w("")
-    w("| task | yieldpipe | wall s | CPU s (÷ wall) | MB/s | MB per CPU s | peak RSS | wall ÷ one thread "
-      "| CPU ÷ one thread |")
-    w("|" + " --- |" * 9)
-    for task in sorted({r["task"] for r in threaded}):
-        one = run(task, "yieldpipe")
-        rows = ([("one thread", one)] if one else []) + [
-            (f"`--threads {threads_of(r['command'])}`", r) for r in threaded if r["task"] == task]
-        for label, r in rows:
-            cells = [task.upper(), label, fmt_s(r["wall_s"]), f"{fmt_s(r['cpu_s'])} ({r['cpu_over_wall']:.2f}×)",
-                     fmt_mbs(r["mb_per_s"]), fmt_mbs(r["mb_per_cpu_s"]), fmt_mib(r["peak_rss_kib"])]
-            if one and r is not one:
-                cells += [f"{r['wall_s'] / one['wall_s']:.2f}", f"{r['cpu_s'] / one['cpu_s']:.2f}"]
-            else:
-                cells += ["–", "–"]
-            w("| " + " | ".join(cells) + " |")
-    w("")
-    for r in threaded:
-        one = run(r["task"], "yieldpipe")
-        if not one:
-            continue
-        speedup = one["wall_s"] / r["wall_s"]
-        w(f"{r['task'].upper()} with `--threads {threads_of(r['command'])}`: "
-          + (f"{speedup:.2f} times as fast as one thread in wall time" if speedup >= 1 else
-             f"slower than one thread in wall time ({fmt_ratio(1 / speedup)} its time)")
-          + f", for {r['cpu_s'] / one['cpu_s']:.2f} times its CPU time"
-          + ("; its answer equalled the one-thread answer in every repetition. "
-             if not any(x.startswith(r["name"] + ":") for x in cli["problems"])
-             else "; **its answer differed** (see the disagreements listed above). ")
-          # CPU time over wall time says how many cores the run had on average, whatever it asked for.
-          + (f"Its CPU time was {r['cpu_over_wall']:.2f}× its wall time: it had about one core's worth of time, the "
-             "other core being busy with other work (load average above), so this run does not show what a second "
-             "free core gives."
-             if r["cpu_over_wall"] < 1.25 else
-             f"Its CPU time was {r['cpu_over_wall']:.2f}× its wall time: on average it had that many cores."))
-        w("")
+def cli_cells(r):
+    """Wall, CPU (÷ wall) and peak RSS of a run, as table cells."""
+    return [fmt_s(r["wall_s"]), f"{fmt_s(r['cpu_s'])} ({r['cpu_over_wall']:.2f}×)", fmt_mib(r["peak_rss_kib"])]
 
 
 def write_cli(w, args):
     path = args.results / "cli.json"
-    w("## The command: T1–T3")
+    w("## The command: T1–T3 and T5")
     w("")
     if not path.exists():
         w("Not measured: `bench/results/cli.json` is missing (`bash bench/cli/run.sh` writes it).")
@@ -694,24 +658,46 @@ def write_cli(w, args):
         return
     cli = json.loads(path.read_text())
     runs, data = cli["runs"], cli["data"]
+    cores = cli["machine"].get("nproc") or cli["machine"]["cpus"]
+    flags = data.get("yieldpipe_threads_flag", {})
 
-    def run(task, tool):
+    def run(task, tool, default=False):
+        """TOOL-TASK (one thread), or with default TOOL-default-TASK (its default thread count; for a tool without
+        threads, its one run)."""
+        threaded = next((t for name, _, t in CLI_TOOLS if name == tool), False)
+        if default and threaded:
+            return runs.get(f"{tool}-default-{task}")
         return runs.get(f"{tool}-{task}")
 
-    def best_polars(task):
-        found = [r for r in (run(task, "polars"), run(task, "polars-streaming")) if r]
-        return min(found, key=lambda r: r["cpu_s"]) if found else None
+    def best_polars(task, default=False):
+        found = [r for r in (run(task, "polars", default), run(task, "polars-streaming", default)) if r]
+        return min(found, key=lambda r: r["wall_s"] if default else r["cpu_s"]) if found else None
+
+    def fastest_peer(task, default, tools=None):
+        """The peer with the least wall time on the task, at one thread or at its default; (tool, run)."""
+        found = [(tool, run(task, tool, default)) for tool, _, _ in CLI_TOOLS[1:] if tools is None or tool in tools]
+        found = [(tool, r) for tool, r in found if r]
+        return min(found, key=lambda x: x[1]["wall_s"]) if found else (None, None)
+
+    def default_threads(task):
+        """What yieldpipe's --help says of --threads for the task's command, as a parenthesis."""
+        command = {"t1": "stats", "t2": "logs", "t3": "anomalies", "t5": "filter"}[task]
+        line = data.get("yieldpipe_threads_help", {}).get(command)
+        if line:  # the option and its type, whose last "=N" is the default: "--threads INT:N>=1=1"
+            return f" (`{command} --help`: `{' '.join(line.split(' ')[:2])}`)"
+        return f" (`{command}` has no `--threads`)" if flags.get(command) is False else ""
 
     sensors, logs = data["sensors"], data["logs"]
-    w(f"The `yieldpipe` command on the three tasks of issue 5, against its peers, every tool given the same files "
+    w(f"The `yieldpipe` command on the tasks of issues 5 and 11, against its peers, every tool given the same files "
       f"in the same run (bench/cli/run.sh): {fmt_bytes_mb(sensors['bytes'])} of sensor readings "
-      f"(`{sensors['generator']}`, {fmt_count(sensors.get('lines', 1) - 1)} rows) for T1 and T3; "
+      f"(`{sensors['generator']}`, {fmt_count(sensors.get('lines', 1) - 1)} rows) for T1, T3 and T5; "
       f"{len(logs)} log files of {fmt_bytes_mb(logs[0]['bytes'])} (`{data['logs_generator']}`, "
       f"{fmt_bytes_mb(data['log_bytes'])}, {fmt_count(data.get('log_lines', 0))} lines) for T2. Every tool prints "
       "its answer — yieldpipe its usual CSV, the Python and Node peers and mawk a line of JSON, Miller the same CSV "
-      "as yieldpipe, the grep and rg pipelines `uniq -c` lines — and bench/cli/collect.py checks that each equals "
-      "yieldpipe's in every repetition (counts exactly, means, minima and maxima to 10⁻⁹ relative), or the run "
-      "fails.")
+      "as yieldpipe, the grep and rg pipelines `uniq -c` lines; on T5 each writes a CSV file — and "
+      "bench/cli/collect.py checks that each equals yieldpipe's one-thread answer in every repetition (counts "
+      "exactly, means, minima and maxima to 10⁻⁹ relative; T5's files the same header, rows and checksum), or the "
+      "run fails.")
     w("")
     if cli["answers_agree"]:
         w("**Every answer equalled yieldpipe's.**")
@@ -731,32 +717,38 @@ def write_cli(w, args):
                 for k in ("duckdb-csv", "polars-csv") if k in startup]
     startup_walls = [f"{IO_STARTUP_LABELS.get(k, k)} {r['wall_s']:.2f} s" for k, r in startup.items()
                      if k != "yieldpipe-csv"]
+    without_flag = sorted(cmd for cmd, has in flags.items() if not has)
     w(f"Method: {cli['repetitions']} repetitions of every command, interleaved (round 1 runs each command once, "
-      "then round 2, ...). **Wall** is the best wall time of the repetitions, **CPU** the least user + system time "
-      "(for a shell pipeline, of all its processes; its ratio to the best wall time in brackets: about 1× for one "
-      "thread, below 1 when the process waited for a core, above 1 when it ran on both). **MB/s** are 10⁶ bytes of "
-      "input per second of wall time, **MB per CPU s** per second of CPU time — the steadier figure on a loaded "
-      "machine, on which the comparisons below rest. \"÷ yieldpipe\" is the tool's time divided by yieldpipe's (above "
-      "1: yieldpipe is faster). Peak RSS is the largest of the repetitions, whole process (for a pipeline its largest "
-      "process; for Node, the interpreter and the native module too"
+      "then round 2, ...). Two thread columns: yieldpipe, DuckDB and Polars run each task twice, on **1 thread** "
+      "(`--threads 1`; `threads=1`; `POLARS_MAX_THREADS=1`) and at their **default threads** (no `--threads`; no "
+      "`SET threads`; no `POLARS_MAX_THREADS`: each takes the cores it sees, "
+      f"{cores} here by `nproc`)"
+      + (f"; yieldpipe's {', '.join(f'`{c}`' for c in without_flag)} did not take `--threads` yet, and ran without "
+         "it in both columns" if without_flag else "")
+      + ". The other peers are single-threaded (rg with `-j1`) and ran once: their one run counts in both columns. "
+      "**Wall** is the best wall time of the repetitions, **CPU** the least user + system time (for a shell "
+      "pipeline, of all its processes; its ratio to the best wall time in brackets: about 1× for one busy thread, "
+      "below 1 when the process waited for a core or for the disk, above 1 when it ran on several). Peak RSS is the "
+      "largest of the repetitions, whole process (for a pipeline its largest process; for Node, the interpreter and "
+      "the native module too"
       + (f": {' and '.join(node_rss)} before any data, see the io section" if node_rss else "")
-      + "); pages of a memory-mapped input count in it. DuckDB and Polars run with one thread "
-      f"(`threads=1`; `POLARS_MAX_THREADS=1`), from Node {cli['versions']['node']}; rg with `-j1`; Miller (Go) "
-      "reads, processes and writes on separate goroutines, so its CPU time may pass its wall time. Every tool ran "
-      "on the full inputs (no prefix, not even for the slowest, CPython and Miller on T3). Start-up is "
-      "included in every figure"
+      + "); pages of a memory-mapped input count in it. DuckDB and Polars from Node "
+      f"{cli['versions']['node']}; Miller (Go) reads, processes and writes on separate goroutines, so its CPU time "
+      "may pass its wall time. Every tool ran on the full inputs (no prefix, not even for the slowest, CPython and "
+      "Miller on T3). Start-up is included in every figure"
       + (f" ({', '.join(startup_walls)} on a file of one row: see the io section)" if startup_walls else "")
       + f". Started {cli['started']}, load average {', '.join(f'{x:.2f}' for x in load)} at the start and "
       f"{', '.join(f'{x:.2f}' for x in cli['machine']['load_average_end'])} at the end"
       + (f", at most {load_max:.2f} during the runs (1-minute, sampled every 10 s; the benchmark itself accounts "
-         "for about 1, or 2 while a command runs on two threads)" if load_max is not None else "")
-      + f", on {cli['machine']['cpus']} cores **shared with other developers: the timings are noisy**.")
+         "for about 1, or as many as the threads of a command at its default)" if load_max is not None else "")
+      + f", on {cores} cores **shared with other developers: the timings are noisy**.")
     w("")
     hows = []
     for tool in ("python", "pandas", "duckdb", "polars"):
         r = next((run(t, tool) for t, _, _ in CLI_TASKS if run(t, tool)), None)
         if r and r.get("how"):
-            hows.append(r["how"].split(":", 1)[0])
+            hows.append(r["how"].split(":", 1)[0].replace(", threads=1", "").replace(", POLARS_MAX_THREADS=1", "")
+                        .replace(", engine in-memory", ""))
     v = cli["versions"]
     w("Versions: " + "; ".join(hows + [v["mlr"], v["mawk"].split(",")[0], v["grep"], v["rg"], v["sort"]]) + ".")
     w("")
@@ -767,34 +759,54 @@ def write_cli(w, args):
 
     slower = []
     for task, title, work in CLI_TASKS:
-        yp = run(task, "yieldpipe")
+        yp, ypd = run(task, "yieldpipe"), run(task, "yieldpipe", True)
+        if not any(run(task, tool) for tool, _, _ in CLI_TOOLS):
+            continue
         w(f"### {title}")
         w("")
         w(f"Work: {work}.")
         if yp:
             w(f"yieldpipe: `{cli_command(yp['command'], data)}`.")
         w("")
-        head = ("| tool | wall s | CPU s (÷ wall) | MB/s | MB per CPU s | peak RSS | wall ÷ yieldpipe "
-                "| CPU ÷ yieldpipe |")
-        w(head)
-        w("|" + " --- |" * (head.count("|") - 1))
-        for tool, label in CLI_TOOLS:
-            r = run(task, tool)
-            if r is None:
+        w("| tool | 1 thread: wall s | CPU s (÷ wall) | peak RSS | default threads: wall s | CPU s (÷ wall) "
+          "| peak RSS |")
+        w("|" + " --- |" * 7)
+        for tool, label, threaded in CLI_TOOLS:
+            one, default = run(task, tool), run(task, tool, True)
+            if one is None and default is None:
                 continue
-            cells = [label, fmt_s(r["wall_s"]), f"{fmt_s(r['cpu_s'])} ({r['cpu_over_wall']:.2f}×)",
-                     fmt_mbs(r["mb_per_s"]), fmt_mbs(r["mb_per_cpu_s"]) if r["mb_per_cpu_s"] else "–",
-                     fmt_mib(r["peak_rss_kib"])]
-            if yp and r is not yp:
-                cells += [fmt_ratio(r["wall_s"] / yp["wall_s"]), fmt_ratio(r["cpu_s"] / yp["cpu_s"])]
-                if r["cpu_s"] < yp["cpu_s"] or r["wall_s"] < yp["wall_s"]:
-                    slower.append((task, label, r, yp))
+            cells = [label] + (cli_cells(one) if one else ["–"] * 3)
+            if threaded:
+                cells += cli_cells(default) if default else ["–"] * 3
             else:
-                cells += ["–", "–"]
+                cells += ["as 1 thread", "", ""]
             w("| " + " | ".join(cells) + " |")
         w("")
-        mapped = [(r["name"], r["rss_at_end"]) for r in (run(task, t) for t in ("duckdb", "polars", "polars-streaming"))
-                  if r and r.get("rss_at_end")]
+        for default, column in ((False, "1 thread"), (True, "default threads")):
+            me = ypd if default else yp
+            tool, peer = fastest_peer(task, default)
+            if not (me and peer):
+                continue
+            w(f"{column.capitalize()}: the fastest peer in wall time is {CLI_LABELS[tool]}, "
+              f"{fmt_s(peer['wall_s'])} s wall and {fmt_s(peer['cpu_s'])} s CPU against yieldpipe's "
+              f"{fmt_s(me['wall_s'])} s and {fmt_s(me['cpu_s'])} s: it takes {fmt_ratio(peer['wall_s'] / me['wall_s'])} "
+              f"yieldpipe's wall time and {fmt_ratio(peer['cpu_s'] / me['cpu_s'])} its CPU time (above 1×: "
+              "yieldpipe is faster).")
+            w("")
+            for t, _, _ in CLI_TOOLS[1:]:
+                r = run(task, t, default)
+                if r and (r["wall_s"] < me["wall_s"] or (not default and r["cpu_s"] < me["cpu_s"])):
+                    slower.append((task, column, CLI_LABELS[t], r, me, default))
+        if yp and ypd:
+            speedup = yp["wall_s"] / ypd["wall_s"]
+            w(f"yieldpipe at its default{default_threads(task)} against its one thread: {speedup:.2f}× the speed in "
+              f"wall time, for {ypd['cpu_s'] / yp['cpu_s']:.2f} times the CPU time (CPU ÷ wall "
+              f"{ypd['cpu_over_wall']:.2f}× at its default, {yp['cpu_over_wall']:.2f}× on one thread"
+              + (": on average it kept about that many cores busy)." if ypd["cpu_over_wall"] >= 1.25 else
+                 ": no more than one core's worth of time)."))
+            w("")
+        mapped = [(r["name"], r["rss_at_end"]) for r in (run(task, t, d) for t in ("duckdb", "polars", "polars-streaming")
+                                                         for d in (False, True)) if r and r.get("rss_at_end")]
         if mapped:
             w("Resident memory of the Node processes at the end of the query, file pages (Node, the native module, a "
               "memory-mapped input) and anonymous memory: "
@@ -816,14 +828,27 @@ def write_cli(w, args):
         elif task == "t3" and answer:
             w("Answer: " + "; ".join(f"{k}: {fmt_count(g['anomalies'])} anomalies in {fmt_count(g['rows'])} rows"
                                      for k, g in sorted(answer.items())) + ".")
+        elif task == "t5" and answer:
+            total = sensors.get("lines", 1) - 1
+            reordered = [x for x in cli.get("warnings", []) if "-t5: the same rows" in x]
+            w(f"Answer: {fmt_count(answer['rows'])} rows of the {fmt_count(total)} "
+              f"({100 * answer['rows'] / max(total, 1):.1f}%), columns {','.join(answer['header'])}, checksum "
+              f"{answer['checksum']}; "
+              + ("every file held them in the file's order." if not reordered else
+                 f"{len(reordered)} file(s) held them in another order (see the warnings)."))
         w("")
         w("How each peer does it:")
         w("")
-        for tool, label in CLI_TOOLS[1:]:
-            r = run(task, tool)
+        for tool, label, threaded in CLI_TOOLS[1:]:
+            r = run(task, tool) or run(task, tool, True)
             if r is None:
                 continue
             how = r.get("how") or f"`{cli_command(r['command'], data)}`"
+            d = run(task, tool, True) if threaded else None
+            if d and d.get("how"):
+                pool = sum(n for name, n in d.get("process_threads", {}).items() if re.fullmatch(r"polars-\d+", name))
+                how += (" (default threads: " + d["how"].split(":", 1)[0].split(", ")[1]
+                        + (f", {pool} polars-N threads in the process" if pool else "") + ")")
             w(f"- {label}: {how}")
         w("")
 
@@ -833,14 +858,15 @@ def write_cli(w, args):
         w("### T1 on a ten times larger input")
         w("")
         w(f"`{data['large_generator']} | yieldpipe stats - ...` (the same `--where`, `--by` and `--agg`): "
-          f"{fmt_bytes_mb(large['input_bytes'])} streamed through a pipe, no file. Measured: `yieldpipe stats` "
-          "alone (the generator runs beside it on the other core, and bounds the wall time).")
+          f"{fmt_bytes_mb(large['input_bytes'])} streamed through a pipe, no file (standard input is read on one "
+          "thread). Measured: `yieldpipe stats` alone (the generator runs beside it on another core, and bounds the "
+          "wall time).")
         w("")
         w("| input | CPU s | MB per CPU s | peak RSS |")
         w("| --- | --- | --- | --- |")
         if yp1:
-            w(f"| {fmt_bytes_mb(yp1['input_bytes'])} file | {fmt_s(yp1['cpu_s'])} | {fmt_mbs(yp1['mb_per_cpu_s'])} | "
-              f"{fmt_mib(yp1['peak_rss_kib'])} |")
+            w(f"| {fmt_bytes_mb(yp1['input_bytes'])} file, 1 thread | {fmt_s(yp1['cpu_s'])} | "
+              f"{fmt_mbs(yp1['mb_per_cpu_s'])} | {fmt_mib(yp1['peak_rss_kib'])} |")
         w(f"| {fmt_bytes_mb(large['input_bytes'])} from a pipe | {fmt_s(large['cpu_s'])} | "
           f"{fmt_mbs(large['mb_per_cpu_s'])} | {fmt_mib(large['peak_rss_kib'])} |")
         w("")
@@ -849,17 +875,12 @@ def write_cli(w, args):
               "(checked: within 5% of the ratio of the sizes).")
             w("")
 
-    threaded = sorted((r for r in runs.values() if r["name"].startswith("yieldpipe-threads")),
-                      key=lambda r: (r["task"], r["name"]))
-    if threaded:
-        write_cli_threads(w, cli, threaded, run)
-
     # Bars.
     w("### The issue's bars for the command")
     w("")
     w("| bar | measured | |")
     w("| --- | --- | --- |")
-    for task, title, _ in CLI_TASKS:
+    for task in BAR_TASKS:
         yp, duck, polars = run(task, "yieldpipe"), run(task, "duckdb"), best_polars(task)
         if not (yp and duck and polars):
             w(f"| {task.upper()}: beats DuckDB and Polars on one core | – | **not measured** |")
@@ -873,7 +894,7 @@ def write_cli(w, args):
           f"{fmt_s(duck['cpu_s'])} s ({fmt_ratio(duck['cpu_s'] / yp['cpu_s'])}) and {polars_label} "
           f"{fmt_s(polars['cpu_s'])} s ({fmt_ratio(polars['cpu_s'] / yp['cpu_s'])}); wall {fmt_s(yp['wall_s'])} s "
           f"against {fmt_s(duck['wall_s'])} and {fmt_s(polars['wall_s'])} s | {verdict} |")
-    for task, title, _ in CLI_TASKS:
+    for task in BAR_TASKS:
         yp, py = run(task, "yieldpipe"), run(task, "python")
         if not (yp and py):
             w(f"| {task.upper()}: ≥ {BAR_CLI_VS_CPYTHON:g}× faster than CPython | – | **not measured** |")
@@ -882,22 +903,75 @@ def write_cli(w, args):
         w(f"| {task.upper()}: ≥ {BAR_CLI_VS_CPYTHON:g}× faster than CPython | {fmt_ratio(ratio)} in CPU time "
           f"({fmt_s(py['cpu_s'])} s against {fmt_s(yp['cpu_s'])} s), {fmt_ratio(py['wall_s'] / yp['wall_s'])} in "
           f"wall time | {met(ratio >= BAR_CLI_VS_CPYTHON)} |")
-    rss = [(task.upper(), run(task, "yieldpipe")) for task, _, _ in CLI_TASKS if run(task, "yieldpipe")]
+    for task in BAR_TASKS:
+        yp, ypd = run(task, "yieldpipe"), run(task, "yieldpipe", True)
+        bar = f"{task.upper()}: yieldpipe at its default ≥ {BAR_CLI_SPEEDUP:g}× its one thread"
+        if not (yp and ypd):
+            w(f"| {bar} | – | **not measured** |")
+            continue
+        speedup = yp["wall_s"] / ypd["wall_s"]
+        w(f"| {bar} | {speedup:.2f}× in wall time ({fmt_s(ypd['wall_s'])} s against {fmt_s(yp['wall_s'])} s; CPU ÷ "
+          f"wall {ypd['cpu_over_wall']:.2f}× at its default, on {cores} cores) | {met(speedup >= BAR_CLI_SPEEDUP)} |")
+    for task in BAR_TASKS:
+        ypd = run(task, "yieldpipe", True)
+        tool, peer = fastest_peer(task, True)
+        bar = f"{task.upper()}: yieldpipe at its default ≥ {BAR_CLI_VS_PEERS_DEFAULT:g}× the fastest peer at its default"
+        if not (ypd and peer):
+            w(f"| {bar} | – | **not measured** |")
+            continue
+        ratio = peer["wall_s"] / ypd["wall_s"]
+        w(f"| {bar} | {fmt_ratio(ratio)} in wall time against {CLI_LABELS[tool]} ({fmt_s(peer['wall_s'])} s against "
+          f"{fmt_s(ypd['wall_s'])} s) | {met(ratio >= BAR_CLI_VS_PEERS_DEFAULT)} |")
+    ypd = run("t5", "yieldpipe", True)
+    tool, peer = fastest_peer("t5", True, ("duckdb", "polars", "polars-streaming"))
+    bar = (f"T5: yieldpipe at its default ≥ {BAR_CLI_T5_VS_PEERS_DEFAULT:g}× the faster of DuckDB and Polars at their "
+           "default")
+    if ypd and peer:
+        ratio = peer["wall_s"] / ypd["wall_s"]
+        w(f"| {bar} | {fmt_ratio(ratio)} in wall time against {CLI_LABELS[tool]} ({fmt_s(peer['wall_s'])} s against "
+          f"{fmt_s(ypd['wall_s'])} s) | {met(ratio >= BAR_CLI_T5_VS_PEERS_DEFAULT)} |")
+    else:
+        w(f"| {bar} | – | **not measured** |")
+    rss = [(task.upper(), run(task, "yieldpipe")) for task in BAR_TASKS if run(task, "yieldpipe")]
     if rss:
         worst = max(r["peak_rss_kib"] for _, r in rss) * 1024
-        w("| peak RSS ≤ 64 MB on T1–T3 | " + ", ".join(f"{t} {fmt_mib(r['peak_rss_kib'])}" for t, r in rss)
+        w(f"| peak RSS ≤ {BAR_CLI_RSS_BYTES / 1e6:g} MB on T1–T3, 1 thread | "
+          + ", ".join(f"{t} {fmt_mib(r['peak_rss_kib'])}" for t, r in rss)
           + f" | {met(worst <= BAR_CLI_RSS_BYTES)} |")
+    else:
+        w(f"| peak RSS ≤ {BAR_CLI_RSS_BYTES / 1e6:g} MB on T1–T3, 1 thread | – | **not measured** |")
     if large:
         w(f"| the same on a ten times larger input | T1 on {fmt_bytes_mb(large['input_bytes'])}: "
           f"{fmt_mib(large['peak_rss_kib'])} | {met(large['peak_rss_kib'] * 1024 <= BAR_CLI_RSS_BYTES)} |")
     else:
         w("| the same on a ten times larger input | – | **not measured** |")
+    rss = [(task.upper(), run(task, "yieldpipe", True)) for task in BAR_TASKS if run(task, "yieldpipe", True)]
+    if rss:
+        worst = max(r["peak_rss_kib"] for _, r in rss) * 1024
+        w(f"| peak RSS ≤ {BAR_CLI_RSS_DEFAULT_BYTES / 1e6:g} MB on T1–T3, default threads | "
+          + ", ".join(f"{t} {fmt_mib(r['peak_rss_kib'])}" for t, r in rss)
+          + f" | {met(worst <= BAR_CLI_RSS_DEFAULT_BYTES)} |")
+    else:
+        w(f"| peak RSS ≤ {BAR_CLI_RSS_DEFAULT_BYTES / 1e6:g} MB on T1–T3, default threads | – | **not measured** |")
     w("")
+    one_core = [t.upper() for t in BAR_TASKS if run(t, "yieldpipe", True)
+                and run(t, "yieldpipe", True)["cpu_over_wall"] < 1.25]
+    if cores > 1 and one_core:
+        w(f"On {', '.join(one_core)}, yieldpipe at its default had no more than one core's worth of time (CPU ÷ wall "
+          "below 1.25×), so these runs do not show what more cores give: "
+          + (f"{', '.join(f'`{c}`' for c in late)} did not take `--threads` yet and ran on one thread; "
+             if (late := [c for c in without_flag if c in ("stats", "logs", "anomalies")]) else "")
+          + "a command with the flag may have defaulted to one thread (its `--help` above), or found the other cores "
+          "busy with other work (load average above).")
+        w("")
+    if cores < BAR_CLI_SPEEDUP:
+        w(f"This machine has {cores} core(s): the {BAR_CLI_SPEEDUP:g}× speed-up bar cannot be met on it.")
+        w("")
     limit = None
     cat = io.get("runs", {}).get("cat-csv")
     if cat and cat["cpu_s"] > 0:
         limit = cat["basis_bytes"] / 1e6 / cat["cpu_s"]
-    measured = [(task, run(task, "yieldpipe"), run(task, "python")) for task, _, _ in CLI_TASKS
+    measured = [(task, run(task, "yieldpipe"), run(task, "python")) for task in BAR_TASKS
                 if run(task, "yieldpipe") and run(task, "python")]
     if measured:
         w(f"The CPython bar (≥ {BAR_CLI_VS_CPYTHON:g}×, in CPU time, yieldpipe on one thread), task by task:")
@@ -931,20 +1005,21 @@ def write_cli(w, args):
     if measured:
         w("")
     if slower:
-        w("Where a peer is faster than yieldpipe:")
+        w("Where a peer is faster than yieldpipe at the same thread count (1 thread: in CPU or wall time; default "
+          "threads: in wall time):")
         w("")
-        for task, label, r, yp in slower:
+        for task, column, label, r, yp, default in slower:
             parts = []
-            if r["cpu_s"] < yp["cpu_s"]:
+            if r["cpu_s"] < yp["cpu_s"] and not default:
                 parts.append(f"CPU time {fmt_s(r['cpu_s'])} s against yieldpipe's {fmt_s(yp['cpu_s'])} s "
                              f"(yieldpipe takes {fmt_ratio(yp['cpu_s'] / r['cpu_s'])})")
             if r["wall_s"] < yp["wall_s"]:
                 parts.append(f"wall time {fmt_s(r['wall_s'])} s against {fmt_s(yp['wall_s'])} s "
                              f"(yieldpipe takes {fmt_ratio(yp['wall_s'] / r['wall_s'])})")
-            w(f"- {task.upper()}, {label}: " + "; ".join(parts) + ".")
+            w(f"- {task.upper()}, {column}, {label}: " + "; ".join(parts) + ".")
         w("")
     else:
-        w("No peer was faster than yieldpipe on any task, in CPU time or in wall time.")
+        w("No peer was faster than yieldpipe on any task at the same thread count, in CPU time or in wall time.")
         w("")
     w("Reproduce: `bash bench/cli/run.sh` (environment: `SIZE`, `LOG_SIZE`, `LARGE_SIZE`, `REPETITIONS`, `TASKS`, "
       "`PEERS`; see the script), then `python3 bench/report.py`.")

@@ -1,14 +1,15 @@
 // The guide, "7. Chained Generators (Pipeline Pattern)" › "Parallel Pipeline Processing".
 //
-// SEQUENTIAL FOR NOW. The guide cuts the stream into chunks of 1,000 items, runs every pipeline
-// stage over each chunk in a process pool and yields the results chunk by chunk, in submission
-// order. yieldpipe's exec layer (oneTBB) is what will run the chunks on all cores; it does not exist
-// yet, so this program keeps the guide's structure — chunks, a process_chunk that applies
-// parse → validate → enrich → transform, results in chunk order — and runs the chunks one after
-// the other on one core. The output will not change when the exec layer replaces the sequential
-// map: results come out in the same order either way. (The guide's own code cannot run as written:
-// ProcessPoolExecutor must pickle process_chunk, a nested function, so there is no Python
-// counterpart to compare with.)
+// The guide cuts the stream into chunks of 1,000 items, runs every pipeline stage over each chunk in a
+// process pool of `num_processes` workers and yields the results chunk by chunk, in submission order.
+// Here the chunks go through yieldpipe's exec::parallel_map on `num_processes` threads (oneTBB): the
+// generator is read on the consuming thread, a chunk is handed to a worker as soon as it is cut, the
+// workers apply process_chunk (parse → validate → enrich → transform) and the results come back in
+// chunk order, so the output is the same for any thread count. Unlike the guide, which submits every
+// chunk before it yields the first result (all of the input in memory at once), the stage keeps at
+// most 4 × num_processes chunks in flight. (The guide's own code cannot run as written:
+// ProcessPoolExecutor must pickle process_chunk, a nested function, so there is no Python counterpart
+// to compare with.)
 //
 // The data: 4,321 raw click events `user,amount,kind` generated with a seeded xorshift64, some of
 // them invalid (a negative amount), dropped by validate_data.
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <vector>
 #include <yieldpipe/core.hpp>
+#include <yieldpipe/exec/parallel_map.hpp>
 #include <yieldpipe/iter.hpp>
 
 #include "example.hpp"
@@ -98,26 +100,27 @@ std::vector<event> process_chunk(const std::vector<std::string>& chunk) {
   return results;
 }
 
-/// Process data pipeline in chunks. `num_processes` is where the exec layer's thread count will go;
-/// today the chunks run one after the other.
+/// Process data pipeline in parallel: chunks of `chunk_size` items, each processed whole on one of
+/// `num_processes` threads, their results yielded one by one in chunk order (the guide's
+/// `for future in futures: for result in future.result(): yield result`).
 template <class Source>
-auto parallel_pipeline_processor(Source data_source, [[maybe_unused]] int num_processes = 4) {
+auto parallel_pipeline_processor(Source data_source, int num_processes = 4) {
   // Create chunks for parallel processing
   constexpr long long chunk_size = 1000;
-  // Chunks in order, each processed whole, then its results yielded one by one (the guide's
-  // `for future in futures: for result in future.result(): yield result`).
-  return std::move(data_source) | yieldpipe::batched(chunk_size) | yieldpipe::map(process_chunk) |
+  return std::move(data_source) | yieldpipe::batched(chunk_size) |
+         yieldpipe::exec::parallel_map(process_chunk, {.threads = num_processes, .ordered = true}) |
          yieldpipe::chain_from();
 }
 
 }  // namespace
 
 YIELDPIPE_EXAMPLE(221, parallel_pipeline, "Parallel Pipeline Processing") {
-  std::puts("(sequential: the chunks run on all cores once the exec layer exists)");
+  constexpr int num_processes = 4;
+  std::printf("(the chunks run on %d threads; results in chunk order)\n", num_processes);
   long long results = 0;
   std::map<std::string, double> revenue_by_tier;
   std::map<std::string, long long> count_by_kind;
-  for (const event& e : parallel_pipeline_processor(data_source())) {
+  for (const event& e : parallel_pipeline_processor(data_source(), num_processes)) {
     if (results < 3)
       std::printf("result %lld: %s %s %.2f (%s)\n", results + 1, e.user.c_str(), e.kind.c_str(), e.amount,
                   e.tier.c_str());

@@ -28,65 +28,14 @@
 #include <yieldpipe/iter.hpp>
 
 #include "example.hpp"
+#include "sensor_csv.hpp"
 
 namespace {
 
-// xorshift64 (13, 7, 17), written identically in the Python counterpart.
-class xorshift {
- public:
-  explicit xorshift(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    state_ ^= state_ << 13;
-    state_ ^= state_ >> 7;
-    state_ ^= state_ << 17;
-    return state_;
-  }
-  long long below(long long n) { return static_cast<long long>(next() % static_cast<std::uint64_t>(n)); }
-
- private:
-  std::uint64_t state_;
-};
-
-constexpr int rows = 3500;
-constexpr std::array<const char*, 4> categories{"indoor", "outdoor", "industrial", "lab"};
-constexpr std::string_view header = "id,timestamp,sensor,category,value,temperature,humidity,status,quality_score";
-
-std::string timestamp(long long seconds_since_2024) {
-  using namespace std::chrono;
-  const sys_seconds t = sys_days{year{2024} / January / 1} + seconds{seconds_since_2024};
-  const year_month_day date{floor<days>(t)};
-  const hh_mm_ss time{t - floor<days>(t)};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return buf;
-}
-
-// Writes the generated CSV (the guide's 'massive_data.csv', in miniature).
-void write_sensor_csv(const std::filesystem::path& path) {
-  std::ofstream out(path);
-  out << header << '\n';
-  xorshift rng(20240101);
-  for (int i = 0; i < rows; ++i) {
-    const std::string sensor = "sensor-" + std::to_string(100 + rng.below(16)).substr(1);
-    const char* category = categories[static_cast<std::size_t>(rng.below(4))];
-    const double value = static_cast<double>(rng.below(100000)) / 100;
-    const double temperature = static_cast<double>(rng.below(18000) - 6000) / 100;
-    const double humidity = static_cast<double>(rng.below(11500) - 500) / 100;
-    const long long s = rng.below(10);
-    const char* status = s < 8 ? "active" : s == 8 ? "inactive" : "maintenance";
-    const double quality = static_cast<double>(rng.below(101)) / 100;
-    char numbers[96];
-    std::snprintf(numbers, sizeof numbers, "%.2f,%.2f,%.2f", value, temperature, humidity);
-    char quality_text[16];
-    std::snprintf(quality_text, sizeof quality_text, "%.2f", quality);
-    out << i + 1 << ',' << timestamp(i * 37LL) << ',' << sensor << ',' << category << ',' << numbers << ',' << status
-        << ',' << quality_text << '\n';
-  }
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
-}
+using yieldpipe::examples::categories;
+using yieldpipe::examples::rows;
+using yieldpipe::examples::temp_file;
+using yieldpipe::examples::write_sensor_csv;
 
 // One CSV row, typed: what csv.DictReader's dict holds, as strings there. A field that is not a
 // number is an io_error naming the file, line, column and text.
@@ -146,15 +95,6 @@ void save_to_database(database& db, const std::vector<processed_record>& batch) 
   std::printf("Saved batch %d: %zu records (ids %lld-%lld), %lld active, mean value %.2f, mean temperature %.2f F\n",
               db.batches, batch.size(), batch.front().id, batch.back().id, active, value_sum / n, temperature_sum / n);
 }
-
-// Removes the temporary file however the example ends.
-struct temp_file {
-  std::filesystem::path path;
-  ~temp_file() {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-  }
-};
 
 }  // namespace
 

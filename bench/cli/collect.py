@@ -5,21 +5,29 @@ Called by bench/cli/run.sh, not by hand. Reads the manifest (one line per comman
 input bytes, inputs, shell-quoted command) and the runs (one line per repetition: the same fields but the command,
 then repetition, wall seconds, stdout file, /usr/bin/time -v file), and the one run of yieldpipe on the larger
 input. Every output is read into the answer of its task, whatever its format:
-    json    the last line is JSON with an "answer" (the peers: see bench/cli/peer_python.py for the answers' keys)
-    csv     CSV with a header, as yieldpipe writes it: t1 category,count,mean_value,min_value,max_value;
-            t2 hour,level,count; t3 category,rows,anomalies (Miller's commands are written to give the same)
-    uniq-c  `sort | uniq -c` lines of "COUNT DATE HH LEVEL" (the grep and rg pipelines of t2)
-Then every answer of a task must equal yieldpipe's (yieldpipe-TASK, its one-thread run: yieldpipe's other runs of
-the task, such as T1 with --threads 2, are checked against it like the peers), in every repetition: the same keys,
-counts exactly, means, minima and maxima to 1e-9 relative. Exits 1, after writing cli.json with "answers_agree":
-false and the disagreements under "problems", when one does not.
+    json      the last line is JSON with an "answer" (the peers: see bench/cli/peer_python.py for the answers' keys)
+    csv       CSV with a header, as yieldpipe writes it: t1 category,count,mean_value,min_value,max_value;
+              t2 hour,level,count; t3 category,rows,anomalies (Miller's commands are written to give the same)
+    uniq-c    `sort | uniq -c` lines of "COUNT DATE HH LEVEL" (the grep and rg pipelines of t2)
+    csv-file  the command wrote CSV to a file (t5), which run.sh digested right after the run with
+              `collect.py --digest FILE` and deleted: the last line of the stdout is that digest, {"answer": {header,
+              rows, checksum, ordered_checksum}}; a JSON line before it (the Node peers') gives the details.
+Then every answer of a task must equal yieldpipe's (yieldpipe-TASK, its one-thread run: yieldpipe-default-TASK, its
+run at its default thread count, is checked against it like the peers), in every repetition: the same keys, counts
+exactly, means, minima and maxima to 1e-9 relative; for t5 the same header, rows and checksum (the rows in another
+order only warn). Exits 1, after writing cli.json with "answers_agree": false and the disagreements under
+"problems", when one does not.
+
+    collect.py --digest FILE   prints the digest of a CSV file, as one line of JSON (see digest()).
 """
 
 import argparse
 import csv
 import datetime
+import hashlib
 import io
 import json
+import math
 import pathlib
 import platform
 import subprocess
@@ -33,7 +41,9 @@ TASKS = {
     "t1": "filter, then count, mean, min and max of value by category",
     "t2": "ERROR and CRITICAL lines per hour and level",
     "t3": "rolling z-score anomalies per sensor (window 100, threshold 2.5), counted by category",
+    "t5": "the readings with value > 50 written to a CSV file: id, sensor, value, temp_f = temperature * 1.8 + 32",
 }
+T5_KEYS = ("header", "rows", "checksum")
 
 
 def number(text):
@@ -56,6 +66,39 @@ def answer_from_csv(task, text):
     return {r["category"]: {k: int(r[k]) for k in ("rows", "anomalies")} for r in records}
 
 
+def canonical(field):
+    """A CSV field in one form whichever tool wrote it: a number as 12 significant digits (64.50, 64.5 and
+    64.50000000000001 are one number; the data's numbers have two decimals, so a float's last-digit error cannot
+    cross a rounding boundary at 12 digits), -0 as 0, empty (null) as empty, other text as it is."""
+    if field == "":
+        return ""
+    try:
+        x = float(field)
+    except ValueError:
+        return field
+    if not math.isfinite(x):
+        return repr(x)
+    return "0" if x == 0 else format(x, ".12g")
+
+
+def digest(path):
+    """A CSV file's header, its rows (header excluded), and two checksums of the rows, each field canonical():
+    checksum, the sum of the rows' 64-bit BLAKE2b hashes mod 2^64 (whatever their order), and ordered_checksum, one
+    BLAKE2b over the rows in the file's order."""
+    rows, total = 0, 0
+    ordered = hashlib.blake2b(digest_size=8)
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        for record in reader:
+            line = "\x1f".join(map(canonical, record)).encode() + b"\n"
+            total += int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
+            ordered.update(line)
+            rows += 1
+    return {"header": header, "rows": rows, "checksum": f"{total % (1 << 64):016x}",
+            "ordered_checksum": ordered.hexdigest()}
+
+
 def answer_from_uniq_c(text):
     answer = {}
     for line in text.splitlines():
@@ -74,12 +117,19 @@ def parse_output(task, fmt, path):
         return answer_from_csv(task, text), {}
     if fmt == "uniq-c":
         return answer_from_uniq_c(text), {}
+    if fmt == "csv-file":
+        lines = text.strip().splitlines()
+        details = json.loads(lines[-2]) if len(lines) >= 2 and lines[-2].startswith("{") else {}
+        details.pop("answer", None)
+        return json.loads(lines[-1])["answer"], details
     raise ValueError(f"{path}: unknown output format {fmt!r}")
 
 
 def differences(task, reference, answer):
     """How `answer` differs from `reference` (empty when equal)."""
     out = []
+    if task == "t5":
+        return [f"{k}: {answer.get(k)!r}, expected {reference[k]!r}" for k in T5_KEYS if answer.get(k) != reference[k]]
     if set(answer) != set(reference):
         missing, extra = sorted(set(reference) - set(answer)), sorted(set(answer) - set(reference))
         out.append(f"keys differ: missing {missing[:5]}{'...' if len(missing) > 5 else ''}, extra "
@@ -99,6 +149,11 @@ def differences(task, reference, answer):
 
 
 def main():
+    if sys.argv[1:2] == ["--digest"]:
+        if len(sys.argv) != 3:
+            sys.exit("usage: collect.py --digest FILE.csv")
+        print(json.dumps({"answer": digest(sys.argv[2])}))
+        return
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--manifest", required=True)
     p.add_argument("--runs", required=True)
@@ -110,7 +165,9 @@ def main():
     p.add_argument("--load-start", required=True)
     p.add_argument("--load-end", required=True)
     p.add_argument("--load-max", type=float, help="the largest 1-minute load average sampled during the runs")
+    p.add_argument("--nproc", type=int, help="the cores this process may use (nproc): the default thread counts")
     args = p.parse_args()
+    data = json.loads(args.data)
 
     commands = {}
     for line in pathlib.Path(args.manifest).read_text().splitlines():
@@ -185,10 +242,19 @@ def main():
                 problems.append(f"{large['name']}: {ratio:.3f} times the rows kept on the smaller input, for "
                                 f"{expected:.3f} times the bytes: not the whole stream?")
 
-    # One thread each for DuckDB and Polars: a process that got much more CPU time than wall time used more.
+    # One thread each for DuckDB and Polars in their one-thread runs: a process that got much more CPU time than wall
+    # time used more.
     warnings = [f"{r['name']}: CPU time {r['cpu_s']:.2f} s over {r['wall_s']:.2f} s of wall time: more than one "
                 "thread at work" for r in runs.values()
-                if r["cpu_over_wall"] and r["cpu_over_wall"] > 1.25 and r["name"].startswith(("duckdb", "polars"))]
+                if r["cpu_over_wall"] and r["cpu_over_wall"] > 1.25 and r["name"].startswith(("duckdb", "polars"))
+                and "-default-" not in r["name"]]
+    warnings += [f"yieldpipe {cmd} does not take --threads: its one-thread run ran without the flag, at its default"
+                 for cmd, has in sorted(data.get("yieldpipe_threads_flag", {}).items()) if not has]
+    # T5: the same rows in another order is the same data, but worth saying.
+    ref5 = reference.get("t5")
+    warnings += [f"{r['name']}: the same rows as {ref5['name']}, in another order" for r in runs.values()
+                 if ref5 and r["task"] == "t5" and r is not ref5 and not differences("t5", ref5["answer"], r["answer"])
+                 and r["answer"].get("ordered_checksum") != ref5["answer"].get("ordered_checksum")]
     for w in warnings:
         print(f"cli: warning: {w}", file=sys.stderr)
 
@@ -196,7 +262,8 @@ def main():
     result = {
         "started": args.started,
         "written": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": {**machine(args.load_start, args.load_end), "load_average_max": args.load_max},
+        "machine": {**machine(args.load_start, args.load_end), "load_average_max": args.load_max,
+                    "nproc": args.nproc},
         "versions": {
             "python": platform.python_version(),
             "node": node,
@@ -207,7 +274,7 @@ def main():
             "sort": first_line("sort", "--version"),
         },
         "repetitions": args.repetitions,
-        "data": json.loads(args.data),
+        "data": data,
         "tasks": TASKS,
         "runs": runs,
         "answers": {task: ref["answer"] for task, ref in reference.items()},

@@ -1,9 +1,11 @@
-// The command benchmark's DuckDB peer (bench/cli/run.sh), through @duckdb/node-api (bench/node/package.json), one
-// thread (threads=1), an in-memory database.
+// The command benchmark's DuckDB peer (bench/cli/run.sh), through @duckdb/node-api (bench/node/package.json), an
+// in-memory database, with one thread (threads=1, the default of this script) or DuckDB's default (threads=default:
+// no SET threads, DuckDB takes the cores it sees).
 //
-//   node bench/cli/peer_duckdb.mjs t1 SENSORS.csv
-//   node bench/cli/peer_duckdb.mjs t2 APP.log...
-//   node bench/cli/peer_duckdb.mjs t3 SENSORS.csv
+//   node bench/cli/peer_duckdb.mjs t1 SENSORS.csv [threads=1|threads=default]
+//   node bench/cli/peer_duckdb.mjs t2 APP.log... [threads=...]
+//   node bench/cli/peer_duckdb.mjs t3 SENSORS.csv [threads=...]
+//   node bench/cli/peer_duckdb.mjs t5 SENSORS.csv OUT.csv [threads=...]
 //
 // t1: read_csv with the columns and their types given (names from the header line), WHERE the filter of the task,
 //     GROUP BY category: count(*), avg(value), min(value), max(value).
@@ -14,17 +16,24 @@
 //     (ROWS BETWEEN 99 PRECEDING AND CURRENT ROW: the new value included): avg, stddev_pop, and the row's rank in
 //     its sensor; an anomaly when the rank is above 10, the deviation above 0 and |value - avg| / deviation above
 //     2.5; GROUP BY category: count(*), count of anomalies.
+// t5: COPY (SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM read_csv(...) WHERE value > 50) TO OUT.csv
+//     (HEADER, DELIMITER ','): the rows written to a file (a null written as an empty field), in the file's order
+//     (preserve_insertion_order, DuckDB's default).
 //
 // Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
-// (see peer_python.py).
-import { firstLine, num, openDuckDB, processThreads, rssAtEnd, sqlString } from "../node/common.mjs";
+// (see peer_python.py); for t5 the answer is null: bench/cli/run.sh reads OUT.csv.
+import { firstLine, num, openDuckDB, processThreads, rssAtEnd, sqlString, takeThreads } from "../node/common.mjs";
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
-const TASKS = ["t1", "t2", "t3"];
+const TASKS = ["t1", "t2", "t3", "t5"];
 
-const [task, ...files] = process.argv.slice(2);
-if (!TASKS.includes(task) || files.length === 0 || (task !== "t2" && files.length !== 1)) {
-  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log...");
+const args = process.argv.slice(2);
+const threadsWanted = takeThreads(args);
+const [task, ...files] = args;
+if (!TASKS.includes(task) || files.length === 0 || (task === "t5" ? files.length !== 2 :
+  task !== "t2" && files.length !== 1)) {
+  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log... | t5 SENSORS.csv OUT.csv" +
+    " [threads=1|threads=default]");
   process.exit(2);
 }
 
@@ -58,13 +67,17 @@ const QUERIES = {
     SELECT category, count(*) AS rows,
       count(*) FILTER (WHERE seen > 10 AND sd > 0 AND abs(value - mean) / sd > 2.5) AS anomalies
     FROM scored GROUP BY category`,
+  t5: (file, out) => `COPY (
+      SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM ${sensors(file)} WHERE value > 50)
+    TO ${sqlString(out)} (HEADER, DELIMITER ',')`,
 };
 
-const { connection, version, threads } = await openDuckDB();
+const { connection, version, threads } = await openDuckDB({ threads: threadsWanted });
 const rows = (await connection.runAndReadAll(QUERIES[task](...files))).getRowObjectsJS();
 
-const answer = {};
-for (const r of rows) {
+// t5 wrote OUT.csv, which bench/cli/run.sh reads: no answer here.
+const answer = task === "t5" ? null : {};
+for (const r of task === "t5" ? [] : rows) {
   if (task === "t1") {
     answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
       max_value: r.max_value };
@@ -80,12 +93,15 @@ const HOW = {
     "('ERROR', 'CRITICAL') GROUP BY hour, level",
   t3: "avg and stddev_pop OVER (PARTITION BY sensor ORDER BY row_number ROWS BETWEEN 99 PRECEDING AND CURRENT ROW)" +
     ", row_number() per sensor, count(*) FILTER (...) GROUP BY category",
+  t5: "COPY (SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM read_csv(FILE, auto_detect=false, " +
+    "columns={...}) WHERE value > 50) TO OUT (HEADER, DELIMITER ',')",
 };
 console.log(JSON.stringify({
   tool: "duckdb",
   task,
   answer,
-  how: `DuckDB ${version} (@duckdb/node-api), threads=${threads}, Node ${process.version}: ${HOW[task]}`,
+  how: `DuckDB ${version} (@duckdb/node-api), threads=${threads}${threadsWanted === "default" ? " (its default)" : ""}, ` +
+    `Node ${process.version}: ${HOW[task]}`,
   duckdb_threads: threads,
   process_threads: processThreads(),
   rss_at_end: rssAtEnd(),

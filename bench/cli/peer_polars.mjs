@@ -1,9 +1,12 @@
-// The command benchmark's Polars peer (bench/cli/run.sh), through nodejs-polars (bench/node/package.json), one
-// thread (POLARS_MAX_THREADS=1, set before nodejs-polars is loaded: see bench/node/common.mjs).
+// The command benchmark's Polars peer (bench/cli/run.sh), through nodejs-polars (bench/node/package.json), with one
+// thread (threads=1, the default of this script: POLARS_MAX_THREADS=1) or Polars' default thread pool
+// (threads=default: POLARS_MAX_THREADS removed, one thread per core Polars sees), set before nodejs-polars is
+// loaded: see bench/node/common.mjs.
 //
-//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t1 SENSORS.csv [ENGINE]
-//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t2 APP.log... [ENGINE]
-//   POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs t3 SENSORS.csv [ENGINE]
+//   node bench/cli/peer_polars.mjs t1 SENSORS.csv [ENGINE] [threads=1|threads=default]
+//   node bench/cli/peer_polars.mjs t2 APP.log... [ENGINE] [threads=...]
+//   node bench/cli/peer_polars.mjs t3 SENSORS.csv [ENGINE] [threads=...]
+//   node bench/cli/peer_polars.mjs t5 SENSORS.csv OUT.csv [ENGINE] [threads=...]
 //
 // ENGINE: in-memory (the default; what collect() uses) or streaming (Polars' streaming engine, which bounds memory
 // where the query allows it).
@@ -17,26 +20,31 @@
 //     included, fewer at the start), and cumCount (the row's rank in its sensor); an anomaly when the rank is above
 //     10, the deviation above 0 and |value - mean| / deviation above 2.5; .groupBy("category").agg(len, sum of
 //     anomalies).
+// t5: .filter(value > 50).select(id, sensor, value, temperature * 1.8 + 32 as temp_f), written to OUT.csv (a null
+//     written as an empty field, the rows in the file's order): in-memory, collectSync({engine}) then
+//     writeCSV(OUT); streaming, sinkCSV(OUT) run by the streaming engine.
 //
 // Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
-// (see peer_python.py).
-import { firstLine, loadPolars, num, processThreads, rssAtEnd } from "../node/common.mjs";
-
-const { pl, version, maxThreads } = await loadPolars();
+// (see peer_python.py); for t5 the answer is null: bench/cli/run.sh reads OUT.csv.
+import { firstLine, loadPolars, num, processThreads, rssAtEnd, takeThreads } from "../node/common.mjs";
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
-const TASKS = ["t1", "t2", "t3"];
+const TASKS = ["t1", "t2", "t3", "t5"];
 const ENGINES = ["in-memory", "streaming"];
 
 const args = process.argv.slice(2);
+const threadsWanted = takeThreads(args);
 const task = args.shift();
 const engine = ENGINES.includes(args.at(-1)) ? args.pop() : "in-memory";
 const files = args;
-if (!TASKS.includes(task) || files.length === 0 || (task !== "t2" && files.length !== 1)) {
-  console.error("usage: POLARS_MAX_THREADS=1 node bench/cli/peer_polars.mjs {t1|t3} SENSORS.csv [in-memory|streaming]" +
-    " | t2 APP.log... [in-memory|streaming]");
+if (!TASKS.includes(task) || files.length === 0 || (task === "t5" ? files.length !== 2 :
+  task !== "t2" && files.length !== 1)) {
+  console.error("usage: node bench/cli/peer_polars.mjs {t1|t3} SENSORS.csv | t2 APP.log... | t5 SENSORS.csv OUT.csv" +
+    " [in-memory|streaming] [threads=1|threads=default]");
   process.exit(2);
 }
+
+const { pl, version, maxThreads } = await loadPolars({ threads: threadsWanted });
 
 const sensors = (file) => {
   const names = firstLine(file).split(",");
@@ -81,11 +89,24 @@ const QUERIES = {
     .agg(pl.len().alias("rows"),
       pl.col("seen").gt(10).and(pl.col("sd").gt(0)).and(value.minus(pl.col("mean")).abs().divideBy(pl.col("sd"))
         .gt(2.5)).sum().alias("anomalies")),
+  t5: (file) => sensors(file)
+    .filter(value.gt(50))
+    .select("id", "sensor", "value", pl.col("temperature").mul(1.8).plus(32).alias("temp_f")),
 };
 
-const rows = QUERIES[task](...files).collectSync({ engine }).toRecords();
+let rows = [];
+if (task === "t5") {
+  // The rows are written to OUT.csv, which bench/cli/run.sh reads: no answer here.
+  const [file, out] = files;
+  // nodejs-polars 0.24.1's sinkCSV returns the native lazy frame unwrapped, whose collectSync takes the engine as a
+  // plain string (given none: "Failed to convert JavaScript value `Undefined` into rust type `String`").
+  if (engine === "streaming") QUERIES.t5(file).sinkCSV(out).collectSync("streaming");
+  else QUERIES.t5(file).collectSync({ engine }).writeCSV(out);
+} else {
+  rows = QUERIES[task](...files).collectSync({ engine }).toRecords();
+}
 
-const answer = {};
+const answer = task === "t5" ? null : {};
 for (const r of rows) {
   if (task === "t1") {
     answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
@@ -102,13 +123,16 @@ const HOW = {
     ".filter(level in [ERROR, CRITICAL]).groupBy([hour, level]).agg(len)",
   t3: "rollingMean / rollingVar({windowSize: 100, minPeriods: 1}).over('sensor') (population variance: x (k-1)/k), " +
     "cumCount().over('sensor'), .groupBy('category').agg(len, sum(anomaly))",
+  t5: `scanCSV(FILE, {schema}).filter(value > 50).select(id, sensor, value, temperature * 1.8 + 32 as temp_f)` +
+    (engine === "streaming" ? ".sinkCSV(OUT)" : ".collectSync().writeCSV(OUT)"),
 };
 console.log(JSON.stringify({
   tool: `polars${engine === "streaming" ? "-streaming" : ""}`,
   task,
   answer,
-  how: `nodejs-polars ${version}, POLARS_MAX_THREADS=${maxThreads}, engine ${engine}, Node ${process.version}: ` +
-    HOW[task],
+  how: `nodejs-polars ${version}, ` +
+    (maxThreads === "default" ? "POLARS_MAX_THREADS unset (its default)" : `POLARS_MAX_THREADS=${maxThreads}`) +
+    `, engine ${engine}, Node ${process.version}: ${HOW[task]}`,
   polars_max_threads: maxThreads,
   process_threads: processThreads(),
   rss_at_end: rssAtEnd(),

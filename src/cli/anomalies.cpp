@@ -36,8 +36,8 @@ struct text_hash {
 };
 
 void run_anomalies(const anomalies_settings& s, const common_options& common) {
-  if (s.rolling.window < detail::zscore_min_history)
-    throw usage_error("--window: at least " + std::to_string(detail::zscore_min_history) +
+  if (s.rolling.window < zscore_min_history)
+    throw usage_error("--window: at least " + std::to_string(zscore_min_history) +
                       " (a z-score is reported once more than 10 values are known), got " +
                       std::to_string(s.rolling.window));
   if (std::isnan(s.threshold)) throw usage_error("--threshold: not a number");
@@ -47,15 +47,15 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   options.on_reject = rejected.handler();
   io::csv_reader reader(s.rolling.file, options);
   command_progress progress(common, "anomalies", reader.input());
-  const std::size_t value = rolling_column(reader, s.rolling.column, "--column");
+  const std::size_t value = query::column_index(reader.header(), s.rolling.column, "--column");
   // Column positions; npos when not asked for (not std::optional: GCC 12's -Wmaybe-uninitialized
   // misfires on optional<size_t> read in the loop).
   constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.rolling.key.empty() ? none : rolling_column(reader, s.rolling.key, "--key");
-  const std::size_t by = s.by.empty() ? none : rolling_column(reader, s.by, "--by");
+  const std::size_t key = s.rolling.key.empty() ? none : query::column_index(reader.header(), s.rolling.key, "--key");
+  const std::size_t by = s.by.empty() ? none : query::column_index(reader.header(), s.by, "--by");
   const std::optional<std::uint64_t> max_memory = max_memory_of(common);
 
-  keyed_windows windows(
+  query::keyed_windows windows(
       s.rolling.window, max_memory,
       "anomalies (" + (s.rolling.key.empty() ? std::string("the window") : "the windows per " + s.rolling.key) + ")",
       reader.input().path());
@@ -82,7 +82,7 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
     rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
     window.push(*x);
     // The guide's test: more than 10 values known, a standard deviation above 0, z above the threshold.
-    const std::optional<double> z = detail::zscore_of_newest(window, *x);
+    const std::optional<double> z = zscore_of_newest(window, *x);
     const bool anomaly = z && *z > s.threshold;
     if (by != none) {
       const std::string_view group = (*row)[by];
@@ -115,9 +115,7 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
     out.emplace(common, std::vector<std::string>{s.by, "rows", "anomalies"});
     for (const auto& [group, n] : sorted) out->write_row({group, n.rows, n.anomalies});
   }
-  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
-  out->commit();
-  rejected.finish("anomalies");
+  finish_command("anomalies", progress, rejected, *out);
 }
 
 }  // namespace

@@ -3,14 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
 #include <iostream>
 #include <streambuf>
+#include <thread>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/iter/memory.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
 namespace yieldpipe::cli {
 
@@ -42,19 +45,26 @@ void add_common_options(CLI::App& cmd, common_options& o) {
 }
 
 void add_threads_option(CLI::App& cmd, common_options& o) {
-  cmd.add_option("--threads", o.threads,
-                 "Threads to read a plain file with, in pieces (1: this thread only; standard input and compressed "
-                 "files are read on one)")
+  // As DuckDB and Polars do: every core unless told otherwise.
+  o.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  cmd.add_option("--threads", o.threads, "Threads to work with (default: the number of cores; 1: this thread only)")
       ->check(whole_number(1))
       ->capture_default_str();
 }
 
 void run_command(std::string_view name, const std::function<void()>& body) {
+  const stop_signals signals(true);
   try {
     body();
+  } catch (const interrupted& e) {
+    std::cerr << "yieldpipe " << name << ": interrupted\n";
+    throw CLI::RuntimeError(128 + e.signal());
   } catch (const io::broken_pipe&) {
     // `| head` closed standard output: the reader has what it wanted.
   } catch (const usage_error& e) {
+    std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
+    throw CLI::RuntimeError(2);
+  } catch (const query::query_error& e) {
     std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
     throw CLI::RuntimeError(2);
   } catch (const io::io_error& e) {
@@ -429,6 +439,13 @@ void result_output::commit() {
   }
   writer_->finish();
   out_.commit();
+}
+
+void finish_command(std::string_view name, command_progress& progress, rejects& bad, result_output& out) {
+  progress.finish();
+  bad.flush();
+  out.commit();
+  bad.finish(name);
 }
 
 }  // namespace yieldpipe::cli

@@ -21,6 +21,8 @@
 #include <yieldpipe/io/writers.hpp>
 #include <yieldpipe/iter/progress.hpp>
 
+#include "stop_signals.hpp"
+
 namespace yieldpipe::cli {
 
 /// A command line that cannot work (a bad expression, an unknown column, two options that exclude
@@ -38,7 +40,7 @@ struct common_options {
   std::optional<bool> progress{};  ///< --progress/--no-progress; default: when stderr is a terminal
   bool flush_each = false;         ///< --flush-each: write every result line as soon as it is known
   std::string max_memory{};        ///< --max-memory SIZE (empty: no limit)
-  int threads = 1;                 ///< --threads N
+  int threads = 1;                 ///< --threads N (add_threads_option sets the default: the cores)
   bool memory = false;             ///< --memory: print the peak memory at the end
 };
 
@@ -49,9 +51,24 @@ void add_common_options(CLI::App& cmd, common_options& options);
 /// Adds --threads, for the commands that use it (those whose state merges: stats).
 void add_threads_option(CLI::App& cmd, common_options& options);
 
+/// A data command's loop saw SIGINT or SIGTERM (`command_progress::tick`).
+class interrupted : public std::runtime_error {
+ public:
+  explicit interrupted(int signal) : std::runtime_error("interrupted"), signal_(signal) {}
+  int signal() const noexcept { return signal_; }
+
+ private:
+  int signal_;
+};
+
 /// Runs a command's body with the exit codes of SPEC.md §4: a closed standard output ends it quietly
-/// (0); an io_error (bad data, failed I/O) prints `yieldpipe NAME: what` and exits 1; a usage_error
-/// prints the same and exits 2. Exits through CLI::RuntimeError, which main() turns into the code.
+/// (0); an io_error (bad data, failed I/O) prints `yieldpipe NAME: what` and exits 1; a usage_error or
+/// a query_error (a bad expression, an unknown column) prints the same and exits 2. While the body
+/// runs, SIGINT and SIGTERM are caught (stop_signals): the body's loop stops at its next row with
+/// `interrupted`, its outputs are cleaned up on the way out (standard output keeps the whole rows
+/// written so far; a file output, written to a temporary file, is removed), and the command exits
+/// 128 + the signal (130 for SIGINT) after `yieldpipe NAME: interrupted`. Exits through
+/// CLI::RuntimeError, which main() turns into the code.
 void run_command(std::string_view name, const std::function<void()>& body);
 /// The same, and with --memory `yieldpipe NAME: peak memory 6.1 MiB` on stderr at the end (after the
 /// error message, if the run failed).
@@ -106,8 +123,13 @@ class command_progress {
   };
   [[nodiscard]] reading_scope reading(const io::input& in) noexcept;
 
-  /// One more row (or entry, or line).
-  void tick() { meter_.tick(); }
+  /// One more row (or entry, or line). Throws `interrupted` once SIGINT or SIGTERM has arrived (see
+  /// run_command): every data command's loop ticks, so every one stops within a row.
+  void tick() {
+    if (stop_signal) [[unlikely]]
+      throw interrupted(stop_signal);
+    meter_.tick();
+  }
   /// Erases the bar, or prints the final log line (`yieldpipe stats: done, 1000 items (45.2 KiB/45.2
   /// KiB, 100.0%) in 0:00, ...`). Later calls do nothing.
   void finish();
@@ -189,5 +211,11 @@ class result_output {
   bool flush_each_;
   bool to_terminal_;  // standard output is a terminal: a progress bar may be on it
 };
+
+/// The end every data command shares, in the order that keeps the promise of no partial result: the
+/// progress finished (before any result reaches the terminal), the dead-letter records handed to the
+/// system (a dead-letter file that cannot be written fails the run here, before the result exists),
+/// the result committed, then the reject summary `yieldpipe NAME: 3 records rejected: ...`.
+void finish_command(std::string_view name, command_progress& progress, rejects& bad, result_output& out);
 
 }  // namespace yieldpipe::cli

@@ -173,6 +173,7 @@ double run_shown(console& out, const std::vector<std::string>& args) {
   const auto start = steady::now();
   const int code = run_cli(args);
   const double seconds = seconds_since(start);
+  stop_if_signalled();  // the step stopped for the demo's own signal: not a failed step
   if (code != 0) {
     std::cerr << "yieldpipe demo: `" << command_line(args) << "` failed with exit code " << code << '\n';
     throw demo_stopped{code};

@@ -11,10 +11,11 @@
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/query/expression.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "expression.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -31,7 +32,7 @@ struct filter_settings {
 struct output_column {
   std::string name;
   std::size_t column = 0;
-  std::optional<expression> computed;
+  std::optional<query::expression> computed;
 };
 
 std::string_view trim(std::string_view s) {
@@ -101,8 +102,8 @@ std::vector<output_column> plan_columns(const std::string& select, const io::csv
     std::string_view name = item, text = item;
     if (const auto assignment = split_assignment(item)) std::tie(name, text) = *assignment;
     try {
-      columns.push_back({std::string(name), 0, expression::compile(trim(text), header)});
-    } catch (const usage_error& e) {
+      columns.push_back({std::string(name), 0, query::expression::compile(trim(text), header)});
+    } catch (const query::query_error& e) {
       throw usage_error(std::string("--select: ") + e.what());
     }
   }
@@ -110,16 +111,16 @@ std::vector<output_column> plan_columns(const std::string& select, const io::csv
 }
 
 // A computed value as an output field: whole numbers as integers (`len(name)` is 5, not 5.0).
-io::field to_field(const value& v) {
+io::field to_field(const query::value& v) {
   switch (v.type) {
-    case value::kind::number:
+    case query::value::kind::number:
       if (std::abs(v.number) < 9007199254740992.0 && v.number == std::trunc(v.number) &&
           !(v.number == 0 && std::signbit(v.number)))
         return static_cast<std::int64_t>(v.number);
       return v.number;
-    case value::kind::string: return v.string;
-    case value::kind::boolean: return v.boolean;
-    case value::kind::null: break;
+    case query::value::kind::string: return v.string;
+    case query::value::kind::boolean: return v.boolean;
+    case query::value::kind::null: break;
   }
   return {};
 }
@@ -132,11 +133,11 @@ void run_filter(const filter_settings& settings) {
   command_progress progress(settings.common, "filter", rows.reader().input());
   const io::csv_header& header = *rows.header();
 
-  std::optional<expression> where;
+  std::optional<query::expression> where;
   if (!settings.where.empty()) {
     try {
-      where = expression::compile_condition(settings.where, header);
-    } catch (const usage_error& e) {
+      where = query::expression::compile_condition(settings.where, header);
+    } catch (const query::query_error& e) {
       throw usage_error(std::string("--where: ") + e.what());
     }
   }
@@ -168,10 +169,7 @@ void run_filter(const filter_settings& settings) {
       if (++written == head) break;  // the input closes when `rows` goes out of scope
     }
   }
-  bad.flush();  // first: a dead-letter file that cannot be written leaves no result
-  progress.finish();
-  out.commit();
-  bad.finish("filter");
+  finish_command("filter", progress, bad, out);
 }
 
 }  // namespace

@@ -68,16 +68,13 @@ void run_gen(const gen_settings& settings) {
   } else if (!settings.rows.empty()) {
     options.rows = *parse_count(settings.rows);
   }
-  try {
+  // run_command: a closed pipe (`yieldpipe gen ... | head`) is a normal end, a failed write exit 1,
+  // SIGINT leaves no partial file.
+  run_command("gen", [&] {
     io::output out(settings.output);
     generate(*parse_dataset(settings.kind), out, options);
     out.commit();
-  } catch (const io::broken_pipe&) {
-    // The reader has all it wanted (`yieldpipe gen ... | head`): a normal end.
-  } catch (const io::io_error& e) {
-    std::cerr << "yieldpipe gen: " << e.what() << '\n';
-    throw CLI::RuntimeError(1);
-  }
+  });
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <vector>
 #include <yieldpipe/io/writers.hpp>
 
+#include "common.hpp"
+
 namespace yieldpipe::cli {
 namespace {
 
@@ -144,7 +146,11 @@ constexpr std::chrono::sys_seconds start_of(std::chrono::year_month_day date) {
   return std::chrono::sys_seconds{std::chrono::sys_days{date}};
 }
 
-bool more(const io::output& out, std::uint64_t written, const gen_options& options) noexcept {
+// Also where a run stops for SIGINT or SIGTERM (the command's stop_signals): the output is then not
+// committed, so no partial file is left.
+bool more(const io::output& out, std::uint64_t written, const gen_options& options) {
+  if (stop_signal) [[unlikely]]
+    throw interrupted(stop_signal);
   return written < options.rows && (options.bytes == 0 || out.bytes_written() < options.bytes);
 }
 

@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/file_follower.hpp>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/lines.hpp>
 #include <yieldpipe/io/log_record.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "follow.hpp"
 #include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
@@ -379,14 +379,14 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
   command_progress progress(common, "logs", run.files());
   const stop_signals signals(false);  // a sleeping --follow wakes up at once
 
-  std::vector<std::pair<std::size_t, file_follower>> followed;
+  std::vector<std::pair<std::size_t, io::file_follower>> followed;
   const auto& files = run.files();
   for (std::size_t i = 0; i < files.size() && !stop_signal; ++i) {
     const std::string& path = files[i];
     io::input in(path);
     if (s.follow && path != "-" && in.compression() == io::compression::none) {
       // Read by the follower from the start, so that it knows where the complete lines end.
-      followed.emplace_back(i, file_follower(path));
+      followed.emplace_back(i, io::file_follower(path));
       followed.back().second.poll([&](std::string_view text, std::uint64_t number, std::uint64_t offset) {
         run.line(text, i, path, [&] { return std::pair(number, offset); });
       });

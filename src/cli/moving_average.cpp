@@ -19,12 +19,12 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
   options.on_reject = rejected.handler();
   io::csv_reader reader(s.file, options);
   command_progress progress(common, "moving-average", reader.input());
-  const std::size_t value = rolling_column(reader, s.column, "--column");
+  const std::size_t value = query::column_index(reader.header(), s.column, "--column");
   // npos without --key (not std::optional: GCC 12's -Wmaybe-uninitialized misfires on it in the loop).
   constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.key.empty() ? none : rolling_column(reader, s.key, "--key");
+  const std::size_t key = s.key.empty() ? none : query::column_index(reader.header(), s.key, "--key");
 
-  keyed_windows windows(
+  query::keyed_windows windows(
       s.window, max_memory_of(common),
       "moving-average (" + (s.key.empty() ? std::string("the window") : "the windows per " + s.key) + ")",
       reader.input().path());
@@ -51,10 +51,7 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
     else
       out.write_row({(*row)[value], window.mean(), window.count()});
   }
-  progress.finish();
-  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
-  out.commit();
-  rejected.finish("moving-average");
+  finish_command("moving-average", progress, rejected, out);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// `yieldpipe stats FILE --by COLS --agg LIST`: a group-by over a CSV file in one pass (aggregates.hpp).
+// `yieldpipe stats FILE --by COLS --agg LIST`: a group-by over a CSV file in one pass (query/group_by.hpp).
 #include <memory>
 #include <optional>
 #include <string>
@@ -6,11 +6,13 @@
 #include <yieldpipe/exec/csv_pieces.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/query/column_index.hpp>
+#include <yieldpipe/query/expression.hpp>
+#include <yieldpipe/query/group_by.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
-#include "aggregates.hpp"
 #include "commands.hpp"
 #include "common.hpp"
-#include "expression.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -29,19 +31,13 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-std::size_t column_of(const io::csv_header* header, const std::string& name, std::string_view option) {
-  if (header)
-    if (auto at = header->find(name)) return *at;
-  std::string message(option);
-  message += ": no column named '" + name + "'";
-  if (!header || header->size() == 0) throw usage_error(message + " (the input has no header: it is empty)");
-  message += " (columns: ";
-  for (std::size_t i = 0; i < header->size(); ++i) message += (i ? ", " : "") + header->names()[i];
-  throw usage_error(message + ")");
-}
-
 void run_stats(const stats_settings& settings) {
-  const std::vector<aggregate_spec> specs = parse_aggregates(settings.agg.empty() ? "count" : joined(settings.agg));
+  std::vector<query::aggregate_spec> specs;
+  try {
+    specs = query::parse_aggregates(settings.agg.empty() ? "count" : joined(settings.agg));
+  } catch (const query::query_error& e) {
+    throw usage_error(std::string("--agg: ") + e.what());
+  }
   std::uint64_t max_memory = 0;
   if (!settings.common.max_memory.empty()) max_memory = parse_size(settings.common.max_memory).value_or(0);
 
@@ -52,33 +48,34 @@ void run_stats(const stats_settings& settings) {
   io::csv_reader reader(settings.input, options);
 
   std::vector<std::size_t> key_columns;
-  for (const std::string& name : settings.by) key_columns.push_back(column_of(reader.header(), name, "--by"));
+  for (const std::string& name : settings.by) key_columns.push_back(query::column_index(reader.header(), name, "--by"));
   std::vector<std::size_t> spec_columns;
-  for (const aggregate_spec& spec : specs)
-    spec_columns.push_back(spec.column.empty() ? 0 : column_of(reader.header(), spec.column, "--agg " + spec.text()));
+  for (const query::aggregate_spec& spec : specs)
+    spec_columns.push_back(
+        spec.column.empty() ? 0 : query::column_index(reader.header(), spec.column, "--agg " + spec.text()));
 
-  std::optional<expression> where;
+  std::optional<query::expression> where;
   if (!settings.where.empty()) {
     if (!reader.header()) throw usage_error("--where: the input has no header");
     try {
-      where = expression::compile_condition(settings.where, *reader.header());
-    } catch (const usage_error& e) {
+      where = query::expression::compile_condition(settings.where, *reader.header());
+    } catch (const query::query_error& e) {
       throw usage_error(std::string("--where: ") + e.what());  // as `filter` says which option is wrong
     }
   }
 
   const auto threads = static_cast<unsigned>(settings.common.threads);
   const auto fresh_table = [&](std::uint64_t budget) {
-    return group_by(settings.by, key_columns, specs, spec_columns, budget, settings.common.max_memory);
+    return query::group_by(settings.by, key_columns, specs, spec_columns, budget, settings.common.max_memory);
   };
   // One row into a table, or to --on-error when a field does not fit --where or is not a number for
   // an aggregate: the row goes whole (group_by::add changes nothing before it has read every number).
-  const auto add_row = [](const io::csv_row& row, group_by& table, const std::optional<expression>& condition,
-                          const io::reject_handler& on_reject) {
+  const auto add_row = [](const io::csv_row& row, query::group_by& table,
+                          const std::optional<query::expression>& condition, const io::reject_handler& on_reject) {
     try {
       if (condition && !condition->matches(row)) return;
       table.add(row);
-    } catch (const memory_limit_error&) {
+    } catch (const query::memory_limit_error&) {
       throw;
     } catch (const io::io_error& e) {
       const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
@@ -96,12 +93,12 @@ void run_stats(const stats_settings& settings) {
       settings.common, "stats", [&] { return pieces_bytes ? data_start + *pieces_bytes : reader.input().bytes_read(); },
       reader.input().total_bytes().value_or(0));
   std::uint64_t shown_rows = 0;
-  std::vector<std::optional<group_by>> pieces(threads);
+  std::vector<std::optional<query::group_by>> pieces(threads);
   const bool in_pieces = exec::read_csv_in_pieces(
       reader, options, threads, handler,
       [&](std::size_t k, exec::piece_rows& rows) {
-        group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
-        const std::optional<expression> condition = where;  // its own scratch buffers
+        query::group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
+        const std::optional<query::expression> condition = where;  // its own scratch buffers
         while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
       },
       exec::default_min_piece_bytes,
@@ -110,9 +107,9 @@ void run_stats(const stats_settings& settings) {
         for (; shown_rows < rows; ++shown_rows) progress.tick();
       });
   if (!in_pieces) pieces_bytes.reset();
-  group_by table = fresh_table(max_memory);
+  query::group_by table = fresh_table(max_memory);
   if (in_pieces) {
-    for (std::optional<group_by>& piece : pieces)
+    for (std::optional<query::group_by>& piece : pieces)
       if (piece) table.merge(*piece);
   } else {
     for (std::uint64_t rows = 0; const io::csv_row* row = reader.next();) {
@@ -125,9 +122,7 @@ void run_stats(const stats_settings& settings) {
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
   result_output out(settings.common, table.columns());
   table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
-  bad.flush();  // first: a dead-letter file that cannot be written leaves no result
-  out.commit();
-  bad.finish("stats");
+  finish_command("stats", progress, bad, out);
 }
 
 }  // namespace

@@ -8,10 +8,11 @@ volatile std::sig_atomic_t stop_signal = 0;
 
 namespace {
 extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
+int scopes = 0;  // stop_signals alive: only the outermost clears the flag (a signal before an inner one counts)
 }  // namespace
 
 stop_signals::stop_signals(bool restart_calls) {
-  stop_signal = 0;
+  if (scopes++ == 0) stop_signal = 0;
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sa.sa_flags = restart_calls ? SA_RESTART : 0;
@@ -23,6 +24,7 @@ stop_signals::stop_signals(bool restart_calls) {
 }
 
 stop_signals::~stop_signals() {
+  --scopes;
   ::sigaction(SIGINT, &old_int_, nullptr);
   ::sigaction(SIGTERM, &old_term_, nullptr);
 }

@@ -9,7 +9,7 @@ namespace yieldpipe::cli {
 /// The signal caught while a `stop_signals` lives (0: none yet). Cheap to read in a loop.
 extern volatile std::sig_atomic_t stop_signal;
 
-/// Catches SIGINT and SIGTERM into `stop_signal` while it lives (its constructor clears the flag), and
+/// Catches SIGINT and SIGTERM into `stop_signal` while it lives (the outermost one clears the flag), and
 /// puts the previous handlers back at the end, so that scopes nest (demo runs logs). A signal ignored
 /// on entry stays ignored: a shell starts background jobs with SIGINT ignored.
 class stop_signals {

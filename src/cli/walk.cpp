@@ -89,10 +89,7 @@ void run_walk(const walk_settings& s, const common_options& common) {
     const std::string_view type = e.type == entry_type::symlink ? "link" : to_string(e.type);
     out.write_row({path, type, static_cast<std::uint64_t>(e.size), static_cast<std::uint64_t>(e.depth)});
   }
-  rejected.flush();  // first: a dead-letter file that cannot be written leaves no result
-  progress.finish();
-  out.commit();
-  rejected.finish("walk");
+  finish_command("walk", progress, rejected, out);
 }
 
 }  // namespace

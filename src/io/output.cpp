@@ -108,6 +108,19 @@ int write_all(int fd, const char* data, std::size_t size, std::size_t& done) {
 
 }  // namespace
 
+output::output(to_memory_t, output_options options) : in_memory_(true) {
+  capacity_ = options.buffer_size < 64 ? 64 : options.buffer_size;
+  buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  pos_ = buffer_.get();
+  end_ = pos_ + capacity_;
+  path_ = "<memory>";
+}
+
+std::string output::take() {
+  flush();
+  return std::exchange(memory_, std::string());
+}
+
 output::output(std::string path, output_options options) : fsync_(options.fsync) {
   capacity_ = options.buffer_size < 64 ? 64 : options.buffer_size;
   buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
@@ -163,7 +176,7 @@ output::output(std::string path, output_options options) : fsync_(options.fsync)
 }
 
 output::~output() {
-  if (state_ == state::open && !atomic()) {
+  if (state_ == state::open && !atomic() && !in_memory_) {
     std::size_t done = 0;
     const auto size = static_cast<std::size_t>(pos_ - buffer_.get());
     if (pipe_like_) {
@@ -202,6 +215,11 @@ void output::fail(int err, std::string what) {
 }
 
 void output::drain(const char* data, std::size_t size) {
+  if (in_memory_) {
+    memory_.append(data, size);
+    flushed_ += size;
+    return;
+  }
   std::size_t done = 0;
   int err = 0;
   if (pipe_like_) {

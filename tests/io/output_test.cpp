@@ -16,6 +16,7 @@
 #include <vector>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/io/output.hpp>
+#include <yieldpipe/io/writers.hpp>
 
 namespace {
 
@@ -310,6 +311,24 @@ TEST_F(output_test, a_fifo_whose_reader_left_is_a_broken_pipe) {
     EXPECT_EQ(e.path(), fifo.string());
   }
   EXPECT_THROW(out.commit(), io::broken_pipe);  // the failure sticks, with its type
+}
+
+TEST(output_in_memory, keeps_every_byte_written_until_taken_then_starts_empty) {
+  io::output out(io::to_memory, {.buffer_size = 64});
+  std::string expected;
+  for (int i = 0; i < 100; ++i) {  // past the 64-byte buffer many times
+    const std::string piece = "row " + std::to_string(i) + "\n";
+    out.write(piece);
+    expected += piece;
+  }
+  out.put('!');
+  expected += '!';
+  EXPECT_EQ(out.bytes_written(), expected.size());
+  EXPECT_EQ(out.take(), expected);
+  EXPECT_EQ(out.take(), "");
+  io::csv_writer csv(out);
+  csv.write_row({"a,b", 1.5});
+  EXPECT_EQ(out.take(), "\"a,b\",1.5\r\n");
 }
 
 }  // namespace

@@ -33,7 +33,13 @@ struct output_options {
   bool fsync = false;
 };
 
-/// A buffered sink of bytes: a path, or `"-"` for standard output.
+/// `output(to_memory)`: an output that keeps its bytes (see `take`).
+struct to_memory_t {
+  explicit to_memory_t() = default;
+};
+inline constexpr to_memory_t to_memory{};
+
+/// A buffered sink of bytes: a path, or `"-"` for standard output, or memory.
 ///
 /// Atomicity. A regular file (or a path that does not exist yet) is written to a temporary file in
 /// the same directory, `.NAME.tmp.XXXXXX`, and renamed onto the path by `commit()`: readers see the
@@ -59,12 +65,17 @@ struct output_options {
 /// After a failure every later write, `flush` or `commit` throws again; a failed atomic output never
 /// renames.
 ///
+/// In memory (`output(to_memory)`): the writers format into it as into a file and `take()` hands the
+/// bytes over, so that threads can format their parts of a result for one thread to write in order.
+///
 /// Not thread-safe; not copyable or movable (writers keep a reference to it).
 class output {
  public:
   /// Opens `path` (`"-"`: standard output). Throws `io_error` if the temporary file (or the direct
   /// target) cannot be created or opened: a missing directory, no permission.
   explicit output(std::string path, output_options options = {});
+  /// An output to memory: nothing fails; `take()` returns what was written.
+  explicit output(to_memory_t, output_options options = {});
   /// Without `commit()`: removes the temporary file (atomic) or flushes what is buffered (direct).
   ~output();
 
@@ -110,6 +121,8 @@ class output {
 
   /// Hands the buffered bytes to the kernel (not `fsync`: the file may still be a temporary).
   void flush();
+  /// An output to memory: the bytes written since the last `take()`, which leaves it empty and open.
+  [[nodiscard]] std::string take();
   /// Flushes and finishes: for an atomic output, closes the temporary (after `fsync` if asked) and
   /// renames it onto the path; for a direct one, flushes. Later writes are a `std::logic_error`; a
   /// second `commit()` does nothing.
@@ -137,6 +150,8 @@ class output {
   bool owns_fd_ = false;
   bool pipe_like_ = false;  // EPIPE possible: write with SIGPIPE blocked
   bool fsync_ = false;
+  bool in_memory_ = false;
+  std::string memory_;  // an output to memory: what was flushed
   state state_ = state::open;
   std::string failure_;  // the what() of the failure, rethrown by later calls
   bool failure_was_pipe_ = false;

@@ -29,22 +29,23 @@ struct anomaly {
   double std_dev;
 };
 
-namespace detail {
-
-// The guide's detector speaks only once its history holds more than 10 values.
+/// The guide's detector speaks only once its history holds more than 10 values.
 inline constexpr std::size_t zscore_min_history = 11;
+
+/// The guide's test, after `x` was pushed into `history`: the z-score of `x` if the history has more
+/// than 10 values and a standard deviation above 0, nothing otherwise. What `zscore_anomalies` and
+/// `yieldpipe anomalies` report.
+inline std::optional<double> zscore_of_newest(const rolling_window_stats& history, double x) noexcept {
+  if (history.count() < zscore_min_history || !(history.stddev() > 0.0)) return std::nullopt;
+  return history.z_score(x);
+}
+
+namespace detail {
 
 inline void check_zscore_arguments(const char* who, std::size_t window, double threshold) {
   if (window < zscore_min_history)
     throw_bad_window(who, zscore_min_history, window, " (a z-score is reported once more than 10 values are known)");
   if (std::isnan(threshold)) throw std::invalid_argument(std::string(who) + ": threshold is NaN");
-}
-
-// The guide's test, after `x` was pushed: its z-score if the history has more than 10 values and a
-// standard deviation above 0, nothing otherwise.
-inline std::optional<double> zscore_of_newest(const rolling_window_stats& history, double x) noexcept {
-  if (history.count() < zscore_min_history || !(history.stddev() > 0.0)) return std::nullopt;
-  return history.z_score(x);
 }
 
 }  // namespace detail
@@ -90,7 +91,7 @@ class zscore_anomalies_view : public std::ranges::view_interface<zscore_anomalie
         decltype(auto) x = *current_;
         const double number = detail::project_number(*parent_->proj_, x);
         history.push(number);
-        const std::optional<double> z = detail::zscore_of_newest(history, number);
+        const std::optional<double> z = zscore_of_newest(history, number);
         if (z && *z > parent_->threshold_) {
           found_.emplace(make(std::forward<decltype(x)>(x), *z, history));
           return;

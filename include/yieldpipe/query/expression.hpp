@@ -1,7 +1,8 @@
 #pragma once
-// The expression language of `--where` and of computed `--select name=expr` columns.
+// The expression language: conditions over CSV rows (`--where`) and computed columns (`--select
+// name=expr`), compiled once against a header.
 //
-//   auto where = expression::compile_condition("status == 'active' and -50 <= temperature <= 100", header);
+//   auto where = query::expression::compile_condition("status == 'active' and -50 <= temperature <= 100", header);
 //   for (const io::csv_row& row : rows)
 //     if (where.matches(row)) ...
 //
@@ -43,80 +44,16 @@
 #include <string_view>
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
+#include <yieldpipe/query/detail/expression_program.hpp>
+#include <yieldpipe/query/value.hpp>
 
-namespace yieldpipe::cli {
-
-/// A value during evaluation. A string is a view into the row, the expression's text or the
-/// expression's scratch buffers: valid until the next `evaluate` on the same expression or until
-/// the row changes.
-struct value {
-  enum class kind : unsigned char { null, number, string, boolean } type = kind::null;
-  double number = 0;
-  std::string_view string{};
-  bool boolean = false;
-};
-
-namespace detail {
-/// One operation of a compiled expression (see expression.cpp).
-enum class expr_op : unsigned char {
-  constant,
-  column_text,
-  column_number,
-  column_boolean,  // leaves
-  negate,
-  add,
-  subtract,
-  multiply,
-  divide,
-  modulo,  // numbers
-  compare,
-  chain,
-  logical_and,
-  logical_or,
-  logical_not,
-  is_null,
-  is_not_null,  // conditions
-  in_list,
-  lower,
-  upper,
-  len,
-  contains,
-  starts_with,
-  ends_with,
-  abs,
-  // Fused by `optimise`: a column compared with a constant (the constant on the right), and a chain
-  // `low < x <= high` of constants around a numeric column.
-  column_compare_number,
-  column_compare_text,
-  column_between,
-};
-struct expr_node {
-  expr_op op = expr_op::constant;
-  value::kind type = value::kind::null;  // of the result
-  unsigned char compare = 0;             // compare: the comparison; chain: how many
-  std::uint32_t a = 0, b = 0;            // operands; chain, in_list: first and count in operands_/list_;
-                                         // column_number, column_compare_number: a is its slot in numbers_;
-                                         // column_compare_text: b is the constant's index in strings_
-  std::uint32_t index = 0;               // column, string literal (strings_) or scratch buffer
-  std::uint32_t pos = 0;                 // where it starts in the text
-  double number = 0;                     // constant; column_between: the low bound
-  double high = 0;                       // column_between: the high bound (compare: the two tests)
-  bool boolean = false;                  // constant
-};
-/// An element of an `in` list: a constant (strings by index into `strings_`, so copies stay valid).
-struct expr_literal {
-  value::kind type = value::kind::null;
-  double number = 0;
-  std::uint32_t string = 0;
-  bool boolean = false;
-};
-}  // namespace detail
+namespace yieldpipe::query {
 
 /// A compiled expression. Copyable; one object must not be evaluated by two threads at once (the
 /// lower()/upper() buffers are per object): give each thread its own copy.
 class expression {
  public:
-  /// Parses and types `text` against `header`. Throws `usage_error` for bad syntax, an unknown column
+  /// Parses and types `text` against `header`. Throws `query_error` for bad syntax, an unknown column
   /// or function, or operands of the wrong type: the message, then the text and a caret under the
   /// offending place:
   ///
@@ -125,7 +62,7 @@ class expression {
   ///       ^
   static expression compile(std::string_view text, const io::csv_header& header);
   /// As `compile`, for a condition (`--where`): a bare column is read as a boolean, and an expression
-  /// that is not true or false (`temperature + 1`) is a `usage_error` with a caret.
+  /// that is not true or false (`temperature + 1`) is a `query_error` with a caret.
   static expression compile_condition(std::string_view text, const io::csv_header& header);
 
   /// The value for one row. A field that does not fit the type the expression needs throws
@@ -140,7 +77,7 @@ class expression {
   std::string_view text() const noexcept { return text_; }
 
  private:
-  friend class expression_parser;
+  friend class detail::expression_parser;
   value eval(std::uint32_t at, const io::csv_row& row) const;
   // A column's number for this row, read once per evaluation however often the expression uses it.
   value column_number(const detail::expr_node& n, const io::csv_row& row) const;
@@ -167,4 +104,4 @@ class expression {
   std::uint32_t root_ = 0;
 };
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::query

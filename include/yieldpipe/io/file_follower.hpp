@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace yieldpipe::cli {
+namespace yieldpipe::io {
 
 /// Follows one plain (uncompressed) file by name.
 ///
@@ -58,4 +58,4 @@ class file_follower {
   std::string pending_;              // bytes read but not yet handed out (an unfinished line)
 };
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::io

@@ -1,6 +1,4 @@
 // The expression language of --where and --select: syntax, types, SQL's null rules, messages.
-#include "expression.hpp"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,14 +11,14 @@
 #include <string>
 #include <vector>
 #include <yieldpipe/io/error.hpp>
-
-#include "common.hpp"
+#include <yieldpipe/query/expression.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
 namespace {
 
 using namespace yieldpipe;
-using cli::expression;
-using cli::value;
+using query::expression;
+using query::value;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
@@ -73,12 +71,12 @@ class expression_test : public ::testing::Test {
     return out;
   }
 
-  // The usage_error message of compiling `text` against the header `columns`.
+  // The query_error message of compiling `text` against the header `columns`.
   static std::string error(const std::string& text, std::vector<std::string> columns = {"temperature", "status"}) {
     const io::csv_header header(std::move(columns));
     try {
       (void)expression::compile(text, header);
-    } catch (const cli::usage_error& e) {
+    } catch (const query::query_error& e) {
       return e.what();
     }
     return "(no error)";
@@ -366,8 +364,8 @@ TEST_F(expression_test, a_condition_must_be_true_or_false) {
   const io::csv_header header({"t"});
   try {
     (void)expression::compile_condition("t + 1", header);
-    FAIL() << "no usage_error";
-  } catch (const cli::usage_error& e) {
+    FAIL() << "no query_error";
+  } catch (const query::query_error& e) {
     EXPECT_STREQ(e.what(), "a condition must be true or false, not a number\n  t + 1\n  ^");
   }
 }

@@ -1,5 +1,3 @@
-#include "follow.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,8 +6,9 @@
 #include <cstring>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/file_follower.hpp>
 
-namespace yieldpipe::cli {
+namespace yieldpipe::io {
 namespace {
 
 constexpr std::size_t read_size = std::size_t{1} << 20;
@@ -128,4 +127,4 @@ bool file_follower::poll(const line_handler& on_line) {
   return read_available(on_line) || any;
 }
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::io

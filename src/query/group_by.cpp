@@ -1,150 +1,12 @@
-#include "aggregates.hpp"
-
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <utility>
+#include <yieldpipe/query/column_index.hpp>
+#include <yieldpipe/query/group_by.hpp>
 
-#include "common.hpp"
-
-namespace yieldpipe::cli {
-
-// --- the states -----------------------------------------------------------------------------------
-
-void variance_state::merge(const variance_state& other) noexcept {
-  if (other.n == 0) return;
-  if (n == 0) {
-    *this = other;
-    return;
-  }
-  const double na = static_cast<double>(n), nb = static_cast<double>(other.n), total = na + nb;
-  // The other's mean relative to this shift, minus this mean.
-  const double d = (other.shift - shift) + (other.mean - mean);
-  mean += d * (nb / total);
-  m2 += other.m2 + d * d * (na * nb / total);
-  n += other.n;
-}
-
-std::optional<double> variance_state::variance(bool sample) const noexcept {
-  if (n == 0 || (sample && n < 2)) return std::nullopt;
-  return m2 / static_cast<double>(sample ? n - 1 : n);
-}
-
-std::optional<double> variance_state::deviation(bool sample) const noexcept {
-  if (auto v = variance(sample)) return std::sqrt(*v);
-  return std::nullopt;
-}
-
-std::size_t distinct_state::merge(const distinct_state& other) {
-  std::size_t grown = 0;
-  for (const std::string& value : other.values) grown += add(value);
-  return grown;
-}
-
-// Not inlined: inlined into group_by::add, vector growth inside a std::variant trips GCC 12's
-// -Wfree-nonheap-object (a false positive: the pointer freed is the vector's own).
-[[gnu::noinline]] std::size_t quantile_state::add(double x) {
-  const std::size_t before = values.capacity();
-  values.push_back(x);
-  return (values.capacity() - before) * sizeof(double);
-}
-
-std::size_t quantile_state::merge(const quantile_state& other) {
-  const std::size_t before = values.capacity();
-  values.insert(values.end(), other.values.begin(), other.values.end());
-  return (values.capacity() - before) * sizeof(double);
-}
-
-std::optional<double> quantile_state::result(double q) {
-  if (values.empty()) return std::nullopt;
-  // Rank q/100 × (n - 1), between the values of ranks lo and lo + 1 (numpy's "linear").
-  const double rank = q / 100 * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(rank));
-  const double fraction = rank - static_cast<double>(lo);
-  const auto at = values.begin() + static_cast<std::ptrdiff_t>(lo);
-  std::nth_element(values.begin(), at, values.end());
-  const double low = *at;
-  if (fraction == 0 || lo + 1 >= values.size()) return low;
-  // nth_element leaves the larger values after `at`: the next rank is their minimum.
-  const double high = *std::min_element(at + 1, values.end());
-  return low + (high - low) * fraction;
-}
-
-// --- --agg ----------------------------------------------------------------------------------------
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-struct function_name {
-  std::string_view name;
-  aggregate_kind kind;
-};
-constexpr function_name function_names[] = {
-    {"count", aggregate_kind::count},     {"sum", aggregate_kind::sum},
-    {"mean", aggregate_kind::mean},       {"min", aggregate_kind::min},
-    {"max", aggregate_kind::max},         {"var", aggregate_kind::var},
-    {"std", aggregate_kind::std},         {"var_pop", aggregate_kind::var_pop},
-    {"std_pop", aggregate_kind::std_pop}, {"first", aggregate_kind::first},
-    {"last", aggregate_kind::last},       {"count_distinct", aggregate_kind::count_distinct},
-};
-
-constexpr std::string_view known_functions =
-    "count, sum, mean, min, max, var, std, var_pop, std_pop, first, last, count_distinct, pN (p50, p90, p99.9)";
-
-}  // namespace
-
-std::vector<aggregate_spec> parse_aggregates(std::string_view list) {
-  std::vector<aggregate_spec> specs;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = list.find(',', start);
-    const std::string_view item = trim(list.substr(start, comma - start));
-    if (item.empty()) throw usage_error("--agg: an empty item in '" + std::string(list) + "'");
-    const std::size_t colon = item.find(':');
-    aggregate_spec spec;
-    spec.function = std::string(trim(item.substr(0, colon)));
-    if (colon != std::string_view::npos) spec.column = std::string(trim(item.substr(colon + 1)));
-    bool known = false;
-    for (const auto& f : function_names)
-      if (f.name == spec.function) {
-        spec.kind = f.kind;
-        known = true;
-      }
-    if (!known && spec.function.size() > 1 && spec.function[0] == 'p') {
-      const char* first = spec.function.data() + 1;
-      const char* last = spec.function.data() + spec.function.size();
-      double q = -1;
-      const auto parsed = std::from_chars(first, last, q, std::chars_format::fixed);
-      if (parsed.ec == std::errc() && parsed.ptr == last && q >= 0 && q <= 100) {
-        spec.kind = aggregate_kind::percentile;
-        spec.percentile = q;
-        known = true;
-      }
-    }
-    if (!known)
-      throw usage_error("--agg: unknown function '" + spec.function + "' in '" + std::string(item) +
-                        "' (functions: " + std::string(known_functions) + ")");
-    if (colon != std::string_view::npos && spec.column.empty())
-      throw usage_error("--agg: '" + std::string(item) + "' names no column");
-    if (spec.column.empty() && spec.kind != aggregate_kind::count)
-      throw usage_error("--agg: " + spec.function + " needs a column: " + spec.function + ":COLUMN");
-    for (const aggregate_spec& other : specs)
-      if (other.output_name() == spec.output_name()) throw usage_error("--agg: '" + spec.text() + "' is given twice");
-    specs.push_back(std::move(spec));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return specs;
-}
-
-// --- group_by -------------------------------------------------------------------------------------
+namespace yieldpipe::query {
 
 namespace {
 
@@ -163,7 +25,25 @@ std::string with_thousands(std::uint64_t n) {
   return out;
 }
 
+std::vector<std::size_t> key_columns_of(const io::csv_header& header, const std::vector<std::string>& by) {
+  std::vector<std::size_t> columns;
+  for (const std::string& name : by) columns.push_back(column_index(&header, name, "group by"));
+  return columns;
+}
+
+std::vector<std::size_t> spec_columns_of(const io::csv_header& header, const std::vector<aggregate_spec>& specs) {
+  std::vector<std::size_t> columns;
+  for (const aggregate_spec& spec : specs)
+    columns.push_back(spec.column.empty() ? 0 : column_index(&header, spec.column, "aggregate " + spec.text()));
+  return columns;
+}
+
 }  // namespace
+
+group_by::group_by(const io::csv_header& header, std::vector<std::string> by, std::vector<aggregate_spec> specs,
+                   std::uint64_t max_memory, std::string max_memory_text)
+    : group_by(by, key_columns_of(header, by), specs, spec_columns_of(header, specs), max_memory,
+               std::move(max_memory_text)) {}
 
 group_by::group_by(std::vector<std::string> key_names, std::vector<std::size_t> key_columns,
                    std::vector<aggregate_spec> specs, std::vector<std::size_t> spec_columns, std::uint64_t max_memory,
@@ -433,4 +313,4 @@ void group_by::for_each_sorted(const std::function<void(std::span<const io::fiel
   }
 }
 
-}  // namespace yieldpipe::cli
+}  // namespace yieldpipe::query
