@@ -1,9 +1,13 @@
 // `yieldpipe stats FILE --by COLS --agg LIST`: a group-by over a CSV file in one pass (query/group_by.hpp).
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
-#include <yieldpipe/exec/csv_pieces.hpp>
+#include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/query/column_index.hpp>
@@ -13,6 +17,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -31,6 +36,80 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// What one piece of the input (or the whole input, on one thread) adds up: its groups, and how far
+// it read, for progress.
+class stats_piece {
+ public:
+  stats_piece(const stats_settings& settings, const std::vector<query::aggregate_spec>& specs,
+              const io::csv_header& header, std::uint64_t max_memory, const std::string& max_memory_text)
+      : table_(settings.by, columns_of(header, settings.by), specs, spec_columns_of(header, specs), max_memory,
+               max_memory_text) {
+    if (settings.where.empty()) return;
+    try {
+      where_ = query::expression::compile_condition(settings.where, header);
+    } catch (const query::query_error& e) {
+      throw usage_error(std::string("--where: ") + e.what());  // as `filter` says which option is wrong
+    }
+  }
+
+  // One row into the table, or to --on-error when a field does not fit --where or is not a number
+  // for an aggregate: the row goes whole (group_by::add changes nothing before it has read every
+  // number). Runs on a worker thread: a signal stops it within a row.
+  void add(const io::csv_row& row, const io::reject_handler& on_reject) {
+    if (stop_signal) [[unlikely]]
+      throw interrupted(stop_signal);
+    ++rows_;
+    end_ = row.offset() + row.text().size();
+    if (progress_when_ == when::added) progress_(1, end_);
+    try {
+      if (where_ && !where_->matches(row)) return;
+      table_.add(row);
+    } catch (const query::memory_limit_error&) {
+      throw;
+    } catch (const io::io_error& e) {
+      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
+      if (!on_reject || !on_reject(record, "type error", e.what())) throw;  // the reason `filter` gives too
+    }
+  }
+
+  // The piece after this one, in file order (on the calling thread).
+  void merge(stats_piece& later) {
+    table_.merge(later.table_);
+    if (progress_when_ == when::merged) progress_(later.rows_, later.end_);
+  }
+
+  /// Reports rows read and the offset reached to `hook`, on the thread that adds (one thread) or
+  /// that merges (pieces).
+  enum class when : std::uint8_t { never, added, merged };
+  void on_progress(when w, std::function<void(std::uint64_t rows, std::uint64_t end)> hook) {
+    progress_when_ = w;
+    progress_ = std::move(hook);
+  }
+  query::group_by& table() noexcept { return table_; }
+
+ private:
+  // Positions named after the option that gave them, for the message of a column that is not there.
+  static std::vector<std::size_t> columns_of(const io::csv_header& header, const std::vector<std::string>& names) {
+    std::vector<std::size_t> columns;
+    for (const std::string& name : names) columns.push_back(query::column_index(&header, name, "--by"));
+    return columns;
+  }
+  static std::vector<std::size_t> spec_columns_of(const io::csv_header& header,
+                                                  const std::vector<query::aggregate_spec>& specs) {
+    std::vector<std::size_t> columns;
+    for (const query::aggregate_spec& spec : specs)
+      columns.push_back(spec.column.empty() ? 0 : query::column_index(&header, spec.column, "--agg " + spec.text()));
+    return columns;
+  }
+
+  query::group_by table_;
+  std::optional<query::expression> where_;
+  std::uint64_t rows_ = 0;
+  std::uint64_t end_ = 0;
+  when progress_when_ = when::never;
+  std::function<void(std::uint64_t, std::uint64_t)> progress_;
+};
+
 void run_stats(const stats_settings& settings) {
   std::vector<query::aggregate_spec> specs;
   try {
@@ -42,84 +121,49 @@ void run_stats(const stats_settings& settings) {
   if (!settings.common.max_memory.empty()) max_memory = parse_size(settings.common.max_memory).value_or(0);
 
   rejects bad(settings.common.on_error);
-  const io::reject_handler handler = bad.handler();
-  io::csv_options options;
-  options.on_reject = handler;
-  io::csv_reader reader(settings.input, options);
-
-  std::vector<std::size_t> key_columns;
-  for (const std::string& name : settings.by) key_columns.push_back(query::column_index(reader.header(), name, "--by"));
-  std::vector<std::size_t> spec_columns;
-  for (const query::aggregate_spec& spec : specs)
-    spec_columns.push_back(
-        spec.column.empty() ? 0 : query::column_index(reader.header(), spec.column, "--agg " + spec.text()));
-
-  std::optional<query::expression> where;
-  if (!settings.where.empty()) {
-    if (!reader.header()) throw usage_error("--where: the input has no header");
-    try {
-      where = query::expression::compile_condition(settings.where, *reader.header());
-    } catch (const query::query_error& e) {
-      throw usage_error(std::string("--where: ") + e.what());  // as `filter` says which option is wrong
-    }
-  }
-
+  exec::csv_records csv;
+  csv.options.on_reject = bad.handler();
   const auto threads = static_cast<unsigned>(settings.common.threads);
-  const auto fresh_table = [&](std::uint64_t budget) {
-    return query::group_by(settings.by, key_columns, specs, spec_columns, budget, settings.common.max_memory);
-  };
-  // One row into a table, or to --on-error when a field does not fit --where or is not a number for
-  // an aggregate: the row goes whole (group_by::add changes nothing before it has read every number).
-  const auto add_row = [](const io::csv_row& row, query::group_by& table,
-                          const std::optional<query::expression>& condition, const io::reject_handler& on_reject) {
-    try {
-      if (condition && !condition->matches(row)) return;
-      table.add(row);
-    } catch (const query::memory_limit_error&) {
-      throw;
-    } catch (const io::io_error& e) {
-      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
-      if (!on_reject || !on_reject(record, "type error", e.what())) throw;  // the reason `filter` gives too
-    }
+
+  // Progress follows the pieces as they are merged, in file order, on this thread; on one thread,
+  // the rows as they are added. It counts decompressed bytes: a percentage only for a plain file.
+  std::uint64_t bytes_done = 0;
+  std::uint64_t total = 0;
+  if (settings.input != "-") {
+    const io::input probe(settings.input);
+    if (probe.compression() == io::compression::none) total = probe.total_bytes().value_or(0);
+  }
+  command_progress progress(
+      settings.common, "stats", [&] { return bytes_done; }, total);
+  const auto advance = [&](std::uint64_t rows, std::uint64_t end) {
+    for (std::uint64_t i = 0; i < rows; ++i) progress.tick();
+    bytes_done = end;
   };
 
-  // With --threads, the file in pieces, a table each (a share of --max-memory each), merged in file
-  // order; when it cannot be read so (see csv_pieces.hpp), on this thread. Progress counts the pieces'
-  // bytes and rows while they are read; rows it counted already are not counted again if the pieces
-  // give up and this thread reads the file.
-  const std::uint64_t data_start = reader.position().offset;
-  std::optional<std::uint64_t> pieces_bytes;
-  command_progress progress(
-      settings.common, "stats", [&] { return pieces_bytes ? data_start + *pieces_bytes : reader.input().bytes_read(); },
-      reader.input().total_bytes().value_or(0));
-  std::uint64_t shown_rows = 0;
-  std::vector<std::optional<query::group_by>> pieces(threads);
-  const bool in_pieces = exec::read_csv_in_pieces(
-      reader, options, threads, handler,
-      [&](std::size_t k, exec::piece_rows& rows) {
-        query::group_by& table = pieces[k].emplace(fresh_table(max_memory / threads));
-        const std::optional<query::expression> condition = where;  // its own scratch buffers
-        while (const io::csv_row* row = rows.next()) add_row(*row, table, condition, rows.handler());
+  // The first table made is the result (made on this thread before any piece's): it gets the whole
+  // of --max-memory, each piece a share.
+  bool result_made = false;
+  std::mutex made;
+  stats_piece groups = exec::parallel_reduce(
+      settings.input, csv,
+      [&](const io::csv_header& header) {
+        const std::scoped_lock lock(made);
+        const bool first = !std::exchange(result_made, true);
+        const bool whole = first || threads <= 1;
+        stats_piece piece(settings, specs, header, whole ? max_memory : max_memory / threads,
+                          whole ? settings.common.max_memory
+                                : settings.common.max_memory + " / " + std::to_string(threads) + " threads");
+        if (first) piece.on_progress(threads <= 1 ? stats_piece::when::added : stats_piece::when::merged, advance);
+        return piece;
       },
-      exec::default_min_piece_bytes,
-      [&](std::uint64_t bytes, std::uint64_t rows) {
-        pieces_bytes = bytes;
-        for (; shown_rows < rows; ++shown_rows) progress.tick();
-      });
-  if (!in_pieces) pieces_bytes.reset();
-  query::group_by table = fresh_table(max_memory);
-  if (in_pieces) {
-    for (std::optional<query::group_by>& piece : pieces)
-      if (piece) table.merge(*piece);
-  } else {
-    for (std::uint64_t rows = 0; const io::csv_row* row = reader.next();) {
-      if (++rows > shown_rows) progress.tick();
-      add_row(*row, table, where, handler);
-    }
-  }
+      [](stats_piece& piece, const io::csv_row& row, const io::reject_handler& on_reject) {
+        piece.add(row, on_reject);
+      },
+      {.threads = threads});
   progress.finish();
 
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
+  query::group_by& table = groups.table();
   result_output out(settings.common, table.columns());
   table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
   finish_command("stats", progress, bad, out);

@@ -4,7 +4,7 @@
 
 namespace yieldpipe::cli {
 
-volatile std::sig_atomic_t stop_signal = 0;
+std::atomic<int> stop_signal{0};
 
 namespace {
 extern "C" void on_stop_signal(int sig) { stop_signal = sig; }

@@ -2,12 +2,16 @@
 // SIGINT and SIGTERM as a flag that a command's loop checks, so that it can end cleanly: keep what it
 // wrote, remove what it must (logs, demo), and exit 128 + the signal.
 
+#include <atomic>
 #include <csignal>
 
 namespace yieldpipe::cli {
 
-/// The signal caught while a `stop_signals` lives (0: none yet). Cheap to read in a loop.
-extern volatile std::sig_atomic_t stop_signal;
+/// The signal caught while a `stop_signals` lives (0: none yet). Cheap to read in a loop, on any
+/// thread: a lock-free atomic (so async-signal-safe to set), which the worker threads of a command
+/// read too.
+extern std::atomic<int> stop_signal;
+static_assert(std::atomic<int>::is_always_lock_free);
 
 /// Catches SIGINT and SIGTERM into `stop_signal` while it lives (the outermost one clears the flag), and
 /// puts the previous handlers back at the end, so that scopes nest (demo runs logs). A signal ignored

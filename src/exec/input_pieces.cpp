@@ -106,12 +106,13 @@ class file_cutter final : public piece_cutter {
     }
     // Each piece of a plain file costs opening it three times (to find the cut, to count the line
     // breaks, to read), which at 8 MiB a piece took more time than the parsing (measured on a
-    // 2-core VM); their memory does not grow with their size. So: about four pieces a thread.
+    // 2-core VM); their memory does not grow with their size. So: about four pieces a thread, but
+    // at most 64 MiB, so that a huge file's progress and merges (and a stop) still come often.
     const std::uint64_t threads = std::max(options_.threads, 1u);
     step_ = options_.file_piece_bytes != 0
                 ? options_.file_piece_bytes
-                : std::max<std::uint64_t>(std::uint64_t{1} << 20,
-                                          (size_ - std::min(size_, at_) + 4 * threads - 1) / (4 * threads));
+                : std::clamp<std::uint64_t>((size_ - std::min(size_, at_) + 4 * threads - 1) / (4 * threads),
+                                            std::uint64_t{1} << 20, std::uint64_t{64} << 20);
   }
 
   std::optional<piece> next() override {
@@ -194,6 +195,13 @@ class stream_cutter final : public piece_cutter {
   }
   const std::string& path() const noexcept override { return in_.path(); }
   const std::string& file() const noexcept override { return in_.path(); }
+
+  void read_header() override {
+    if (!options_.csv) return;
+    while (!started_ && !start()) read_more();
+    // The stream failed before the header's end: the serial reader fails reading it.
+    if (failed_ && !emitted_ && pending_.size() == begin_) std::rethrow_exception(failed_);
+  }
 
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);

@@ -134,9 +134,13 @@ TEST_F(stats_test, too_many_groups_for_max_memory_exit_1_naming_the_operator_and
   std::string csv = "id,v\n";
   for (int i = 0; i < 20'000; ++i) csv += std::to_string(i) + ",1\n";
   const auto file = write("many.csv", csv);
-  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB"), 1);
+  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 1"), 1);
   EXPECT_NE(err().find("--by id"), std::string::npos) << err();
   EXPECT_NE(err().find("--max-memory 100kB (100,000 bytes)"), std::string::npos) << err();
+  EXPECT_EQ(out(), "");
+  // With threads, each piece's table has its share, and the message says so.
+  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 2"), 1);
+  EXPECT_NE(err().find("--max-memory 100kB / 2 threads (50,000 bytes)"), std::string::npos) << err();
   EXPECT_EQ(out(), "");
   ASSERT_EQ(stats(file.string() + " --agg p99:v --max-memory 100kB"), 1);
   EXPECT_NE(err().find("p99:v would pass --max-memory"), std::string::npos) << err();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <stdexcept>
@@ -166,6 +167,42 @@ TEST_F(parallel_reduce_test, an_exception_from_make_is_raised) {
                    path, csv(), []() -> total { throw std::length_error("no state"); },
                    [](total&, const io::csv_row&) {}, pieces(3)),
                std::length_error);
+}
+
+// A state that finds its column by name in the header it is made with.
+struct named_sum {
+  std::size_t column;
+  double sum = 0;
+  named_sum(const io::csv_header& header, std::string_view name) : column(header.find(name).value()) {}
+  void merge(const named_sum& later) { sum += later.sum; }
+};
+
+TEST_F(parallel_reduce_test, a_factory_that_takes_the_header_gets_the_inputs_header_on_every_thread) {
+  std::string text = "id,other,value\n";
+  for (int i = 0; i < 3000; ++i) text += std::to_string(i) + ",x," + std::to_string(i % 5) + "\n";
+  for (const std::string& path : {write(text, "h.csv"), write(test::gzip(text), "h.csv.gz")}) {
+    for (const unsigned threads : {1u, 2u, 3u}) {
+      const named_sum got = exec::parallel_reduce(
+          path, csv(), [](const io::csv_header& header) { return named_sum(header, "value"); },
+          [](named_sum& s, const io::csv_row& row) { s.sum += row.get<double>(s.column); }, pieces(threads));
+      EXPECT_EQ(got.column, 2u) << path;
+      EXPECT_EQ(got.sum, 6000.0) << path << " threads " << threads;
+    }
+  }
+}
+
+TEST_F(parallel_reduce_test, a_factory_that_refuses_the_header_fails_before_any_record_is_added) {
+  const std::string text = numbered_csv(3000);
+  for (const std::string& path : {write(text, "no_col.csv"), write(test::gzip(text), "no_col.csv.gz")}) {
+    for (const unsigned threads : {1u, 3u}) {
+      std::atomic<int> added{0};
+      EXPECT_THROW(exec::parallel_reduce(
+                       path, csv(), [](const io::csv_header& header) { return named_sum(header, "missing"); },
+                       [&](named_sum&, const io::csv_row&) { ++added; }, pieces(threads)),
+                   std::bad_optional_access);
+      EXPECT_EQ(added.load(), 0) << path << " threads " << threads;
+    }
+  }
 }
 
 TEST_F(parallel_reduce_test, standard_input_is_read_in_blocks) {

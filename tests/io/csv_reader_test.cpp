@@ -669,7 +669,9 @@ TEST(csv_reader_block, a_reader_of_a_block_in_memory_goes_on_with_the_whole_inpu
 }
 
 TEST(csv_reader_block, a_byte_order_mark_is_removed_only_at_offset_zero) {
-  const std::string bom = "\xEF\xBB\xBFa,b\n1,2\n";
+  const std::string bom =
+      "\xEF\xBB\xBF"
+      "a,b\n1,2\n";
   io::csv_reader at_start(io::input::from_memory(bom, "x"));
   EXPECT_EQ(at_start.header()->names()[0], "a");
   io::csv_reader later(io::input::from_memory(bom, "x", {.start_offset = 10}));

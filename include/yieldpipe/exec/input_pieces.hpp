@@ -104,7 +104,7 @@ struct pieces_options {
   /// happen everywhere): the memory of a block in flight.
   std::uint64_t piece_bytes = std::uint64_t{8} << 20;
   /// About how many bytes a piece of a plain file holds; 0: the file's size / (4 × threads), at
-  /// least 1 MiB. A piece opens the file three times (to find its cut, to count the line breaks
+  /// least 1 MiB and at most 64 MiB. A piece opens the file three times (to find its cut, to count the line breaks
   /// before the next, to read), and its memory does not grow with its size.
   std::uint64_t file_piece_bytes = 0;
   /// The bad records one piece may hold back before it stops and waits to be read again in turn.

@@ -58,6 +58,19 @@ cut_options cut_options_for(const Format& format, const pieces_options& options,
   return cut;
 }
 
+// make(header) for a factory that takes the CSV header (column indices, compiled expressions),
+// else make().
+template <class Make>
+auto make_state(Make& make, const io::csv_header& header) {
+  if constexpr (std::is_invocable_v<Make&, const io::csv_header&>)
+    return make(header);
+  else
+    return make();
+}
+
+template <class Make>
+using state_of = decltype(make_state(std::declval<Make&>(), std::declval<const io::csv_header&>()));
+
 // Calls add(state, record), or add(state, record, handler) when it takes the handler through which
 // it sets records aside itself.
 template <class Add, class State, class Record>
@@ -75,8 +88,8 @@ auto reduce_serially(io::input in, const Format& format, Make& make, Add& add) {
   // A worker's own rejects under `fail`: the handler refuses, and the worker throws.
   const io::reject_handler handler =
       policy ? policy : [](const io::rejected_record&, std::string_view, std::string_view) { return false; };
-  auto state = make();
-  reader r(std::move(in), format);
+  reader r(std::move(in), format);  // reads a CSV header first, as the serial reader does
+  auto state = make_state(make, r.header());
   while (const auto* record = r.next()) add_record(add, state, *record, handler);
   return state;
 }
@@ -85,15 +98,16 @@ template <class Format, class Make, class Add>
 auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Add& add, unsigned threads,
                       const pieces_options& options) {
   using reader = records_reader<Format>;
-  using state_type = std::invoke_result_t<Make&>;
+  using state_type = state_of<Make>;
   const std::size_t window = 2 * static_cast<std::size_t>(threads);
   std::vector<std::optional<state_type>> slots(window);
-  state_type result = make();
+  cutter.read_header();
+  state_type result = make_state(make, cutter.header());
   const io::input_options& input = reader::input_options(format);
   run_pieces(
       cutter, threads, window, reader::policy(format), options.max_held_bytes,
       [&](const piece& p, std::size_t slot, piece_reading& reading) {
-        state_type& state = slots[slot].emplace(make());
+        state_type& state = slots[slot].emplace(make_state(make, cutter.header()));
         reader r(open_piece(cutter, p, input), format, cutter.header(), reading.handler());
         while (const auto* record = r.next()) {
           if (reader::offset(*record) >= p.end) {
@@ -123,6 +137,10 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
 /// states are merged in file order into a state from `make()`: `result.merge(later)`, with `later`
 /// an lvalue that is discarded afterwards (merge may move from it). Returns the merged state.
 ///
+/// `make` may take the input's CSV header (`make(const io::csv_header&)`), read before any state is
+/// made: the place to find columns by name and compile expressions, whose errors then come before
+/// any record is read (for other formats, and CSV without a header, the header is empty).
+///
 /// `Format` is `csv_records`, `line_records`, `jsonl_records` or `log_records`; the record is
 /// `io::csv_row`, `line_record`, `io::json_record` or `log_line`, a view valid during the call. The
 /// format's `on_reject` is the error policy. An `add` that also takes `const io::reject_handler&`
@@ -141,7 +159,7 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
 /// input_pieces.hpp; at most 2 × threads + 1 states at a time.
 template <class Format, class Make, class Add>
 auto parallel_reduce(const std::string& path, const Format& format, Make make, Add add, pieces_options options = {})
-    -> std::invoke_result_t<Make&> {
+    -> detail::state_of<Make> {
   using reader = detail::records_reader<Format>;
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   io::input in(path, reader::input_options(format));
@@ -156,7 +174,7 @@ auto parallel_reduce(const std::string& path, const Format& format, Make make, A
 /// through `io::input::from_fd`): always read as a stream, in blocks.
 template <class Format, class Make, class Add>
 auto parallel_reduce(io::input in, const Format& format, Make make, Add add, pieces_options options = {})
-    -> std::invoke_result_t<Make&> {
+    -> detail::state_of<Make> {
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   if (threads > 1) {
     if (auto cutter = detail::make_cutter("-", in, detail::cut_options_for(format, options, threads)))

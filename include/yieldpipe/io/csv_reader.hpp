@@ -245,7 +245,7 @@ class csv_reader {
   /// Reads a plain file from `from`, which must be where a record starts (a `position()` of a reader
   /// of the same file, or a start that a reader of the preceding bytes confirms), with the columns of
   /// `header`, as a reader of the whole file would go on from there: offsets and lines are the
-  /// file's. For reading one file in pieces on several threads (exec/csv_pieces.hpp).
+  /// file's. For reading one file in pieces on several threads (exec/input_pieces.hpp).
   /// `options.header` must be true; a compressed file or standard input is an `io_error`.
   csv_reader(const std::string& path, const csv_header& header, csv_position from, csv_options options = {});
   /// Reads `in` from where it starts (`input::start_offset()` and `start_line()`, which must be where

@@ -54,6 +54,9 @@ class piece_cutter {
   virtual const std::string& path() const noexcept = 0;
   /// The plain file to open for a piece without a block.
   virtual const std::string& file() const noexcept = 0;
+  /// For CSV: reads the input's header now (a stream's cutter reads it before its first block
+  /// otherwise); its errors are the serial reader's.
+  virtual void read_header() {}
   /// For CSV: the input's header, read before the first piece.
   const io::csv_header& header() const noexcept { return header_; }
 

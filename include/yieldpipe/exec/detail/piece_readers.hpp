@@ -17,6 +17,12 @@
 
 namespace yieldpipe::exec::detail {
 
+// The header of an input without one (formats other than CSV, CSV read with `header` false).
+inline const io::csv_header& no_header() noexcept {
+  static const io::csv_header none;
+  return none;
+}
+
 template <class Format>
 class records_reader;
 
@@ -34,6 +40,7 @@ class records_reader<csv_records> {
       : reader_(std::move(in), header, with(f.options, std::move(hold))) {}
 
   const record* next() { return reader_.next(); }
+  const io::csv_header& header() const noexcept { return reader_.header() ? *reader_.header() : no_header(); }
   static std::uint64_t offset(const record& r) noexcept { return r.offset(); }
   static std::uint64_t line(const record& r) noexcept { return r.line(); }
   /// Where the record after the last one returned starts.
@@ -70,6 +77,7 @@ class records_reader<line_records> {
   static std::uint64_t offset(const record& r) noexcept { return r.offset; }
   static std::uint64_t line(const record& r) noexcept { return r.line; }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
+  static const io::csv_header& header() noexcept { return no_header(); }
 
  private:
   io::line_reader lines_;
@@ -91,6 +99,7 @@ class records_reader<jsonl_records> {
   static std::uint64_t offset(const record& r) noexcept { return r.offset(); }
   static std::uint64_t line(const record& r) noexcept { return r.line(); }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
+  static const io::csv_header& header() noexcept { return no_header(); }
 
  private:
   static io::jsonl_options with(io::jsonl_options o, io::reject_handler hold) {
@@ -129,6 +138,7 @@ class records_reader<log_records> {
   static std::uint64_t offset(const record& r) noexcept { return r.offset; }
   static std::uint64_t line(const record& r) noexcept { return r.line; }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
+  static const io::csv_header& header() noexcept { return no_header(); }
 
  private:
   // As `yieldpipe logs`: the parser's own message (path, line, column, reason, the line's start).
