@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/input.hpp>
 #include <yieldpipe/iter/memory.hpp>
 #include <yieldpipe/query/query_error.hpp>
 
@@ -42,6 +43,12 @@ void add_common_options(CLI::App& cmd, common_options& o) {
       ->check(
           CLI::Validator([](std::string& t) { return parse_size(t) ? std::string() : "not a size: " + t; }, "SIZE"));
   cmd.add_flag("--memory", o.memory, "Print the peak memory (resident set) of the run on stderr at the end");
+}
+
+std::uint64_t plain_file_size(const std::string& path) {
+  if (path == "-") return 0;
+  const io::input probe(path);
+  return probe.compression() == io::compression::none ? probe.total_bytes().value_or(0) : 0;
 }
 
 void add_threads_option(CLI::App& cmd, common_options& o) {
@@ -405,6 +412,14 @@ void result_output::write_row(std::initializer_list<io::field> row) {
 
 void result_output::write_row(std::span<const io::field> row) {
   writer_->write_row(row);
+  if (to_terminal_) [[unlikely]]
+    show_beside_bar();
+  else if (flush_each_)
+    out_.flush();
+}
+
+void result_output::write_formatted(std::string_view rows) {
+  out_.write(rows);
   if (to_terminal_) [[unlikely]]
     show_beside_bar();
   else if (flush_each_)

@@ -151,6 +151,10 @@ class command_progress {
 /// nullopt for anything else.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
+/// The size of `path` when it is a plain regular file read as it is (not standard input, not
+/// compressed), for progress over offsets in the data; 0 (unknown) otherwise.
+std::uint64_t plain_file_size(const std::string& path);
+
 /// A check for an option that takes a whole number of at least `min` (--window, --head, --threads),
 /// saying so when it fails: `--window: expected a whole number >= 1, got '0'` (CLI11's own number
 /// checks print a range up to 1.8e308 in full).
@@ -200,6 +204,9 @@ class result_output {
   io::record_writer& writer() noexcept { return *writer_; }
   void write_row(std::initializer_list<io::field> row);
   void write_row(std::span<const io::field> row);
+  /// Writes rows already formatted in this output's format (by a writer of the same columns over an
+  /// `io::output(io::to_memory)`, its header row taken away): the parts that threads formatted.
+  void write_formatted(std::string_view rows);
   /// Finishes the writer (the table's alignment) and commits the file.
   void commit();
 

@@ -1,21 +1,25 @@
 // `yieldpipe filter FILE|- [--where EXPR] [--select COLS|name=EXPR,...] [--head N]`: filtering and
 // projection of a CSV file as a stream, in constant memory.
-#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
+#include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/error.hpp>
+#include <yieldpipe/io/output.hpp>
+#include <yieldpipe/io/writers.hpp>
 #include <yieldpipe/query/expression.hpp>
+#include <yieldpipe/query/projection.hpp>
 #include <yieldpipe/query/query_error.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -28,111 +32,92 @@ struct filter_settings {
   common_options common;
 };
 
-// One output column: a column of the input copied as text, or a computed expression.
-struct output_column {
-  std::string name;
-  std::size_t column = 0;
-  std::optional<query::expression> computed;
-};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// The items of --select, split at the commas outside strings, `names`, (...) and [...].
-std::vector<std::string_view> split_select(std::string_view text) {
-  std::vector<std::string_view> items;
-  int depth = 0;
-  char quote = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote) {
-      if (c == '\\' && quote != '`')
-        ++i;
-      else if (c == quote)
-        quote = 0;
-    } else if (c == '"' || c == '\'' || c == '`') {
-      quote = c;
-    } else if (c == '(' || c == '[') {
-      ++depth;
-    } else if (c == ')' || c == ']') {
-      --depth;
-    } else if (c == ',' && depth <= 0) {
-      items.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  items.push_back(text.substr(start));
-  return items;
-}
-
-// `name=expr` (a plain name, then one '=' that is not part of '==', '<=', '>=' or '!='): its parts.
-std::optional<std::pair<std::string_view, std::string_view>> split_assignment(std::string_view item) {
-  const std::size_t eq = item.find('=');
-  if (eq == std::string_view::npos || (eq + 1 < item.size() && item[eq + 1] == '=')) return std::nullopt;
-  std::string_view name = trim(item.substr(0, eq));
-  if (name.size() >= 2 && name.front() == '`' && name.back() == '`') {
-    name = name.substr(1, name.size() - 2);
-  } else {
-    if (name.empty()) return std::nullopt;
-    for (const char c : name)
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-            static_cast<unsigned char>(c) >= 0x80))
-        return std::nullopt;
-  }
-  return std::pair{name, item.substr(eq + 1)};
-}
-
-std::vector<output_column> plan_columns(const std::string& select, const io::csv_header& header) {
-  std::vector<output_column> columns;
-  if (select.empty()) {
-    for (std::size_t i = 0; i < header.size(); ++i) columns.push_back({header.names()[i], i, std::nullopt});
-    return columns;
-  }
-  for (const std::string_view raw : split_select(select)) {
-    const std::string_view item = trim(raw);
-    if (item.empty()) throw usage_error("--select: an empty column name in '" + select + "'");
-    if (const auto at = header.find(item)) {
-      columns.push_back({std::string(item), *at, std::nullopt});
-      continue;
-    }
-    std::string_view name = item, text = item;
-    if (const auto assignment = split_assignment(item)) std::tie(name, text) = *assignment;
+// What one piece of the input (or the whole input, on one thread) writes: its rows formatted as the
+// output's format, in memory, for the merge to write in file order.
+class filter_piece {
+ public:
+  filter_piece(const filter_settings& settings, io::format format, const io::csv_header& header)
+      : select_(compile_select(settings.select, header)),
+        writer_(io::make_writer(format, formatted_, select_.names())) {
+    (void)formatted_.take();  // the header row, which the result has already
+    if (settings.where.empty()) return;
     try {
-      columns.push_back({std::string(name), 0, query::expression::compile(trim(text), header)});
+      where_ = query::expression::compile_condition(settings.where, header);
+    } catch (const query::query_error& e) {
+      throw usage_error(std::string("--where: ") + e.what());
+    }
+  }
+  // Not movable: the writer refers to the output in memory (parallel_reduce gets a `filter_state`).
+  filter_piece(const filter_piece&) = delete;
+  filter_piece& operator=(const filter_piece&) = delete;
+
+  const std::vector<std::string>& names() const noexcept { return select_.names(); }
+
+  // Runs on a worker thread: a signal stops it within a row.
+  void add(const io::csv_row& row, const io::reject_handler& on_reject) {
+    if (stop_signal) [[unlikely]]
+      throw interrupted(stop_signal);
+    ++rows_;
+    end_ = row.offset() + row.text().size();
+    try {
+      if (where_ && !where_->matches(row)) return;
+      select_.evaluate(row, fields_);
+    } catch (const io::io_error& e) {
+      // A value that does not fit the type the expression needs: the error policy decides.
+      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
+      if (!on_reject || !on_reject(record, "type error", e.what())) throw;
+      return;
+    }
+    writer_->write_row(fields_);
+  }
+
+  // The piece after this one, in file order (on the calling thread).
+  void merge(filter_piece& later) {
+    later.writer_->finish();
+    if (result_) result_(later.formatted_.take(), later.rows_, later.end_);
+  }
+  // The rows this piece formatted itself: those of the whole input when it was read on one thread.
+  void write_own() {
+    writer_->finish();
+    if (result_) result_(formatted_.take(), 0, end_);
+  }
+
+  using result_fn = std::function<void(std::string bytes, std::uint64_t rows, std::uint64_t end)>;
+  void on_merge(result_fn result) { result_ = std::move(result); }
+
+ private:
+  static query::projection compile_select(const std::string& select, const io::csv_header& header) {
+    try {
+      return query::projection(select, header);
     } catch (const query::query_error& e) {
       throw usage_error(std::string("--select: ") + e.what());
     }
   }
-  return columns;
-}
 
-// A computed value as an output field: whole numbers as integers (`len(name)` is 5, not 5.0).
-io::field to_field(const query::value& v) {
-  switch (v.type) {
-    case query::value::kind::number:
-      if (std::abs(v.number) < 9007199254740992.0 && v.number == std::trunc(v.number) &&
-          !(v.number == 0 && std::signbit(v.number)))
-        return static_cast<std::int64_t>(v.number);
-      return v.number;
-    case query::value::kind::string: return v.string;
-    case query::value::kind::boolean: return v.boolean;
-    case query::value::kind::null: break;
-  }
-  return {};
-}
+  query::projection select_;
+  std::optional<query::expression> where_;
+  io::output formatted_{io::to_memory};
+  std::unique_ptr<io::record_writer> writer_;
+  std::vector<io::field> fields_;
+  std::uint64_t rows_ = 0;
+  std::uint64_t end_ = 0;
+  result_fn result_;
+};
 
-void run_filter(const filter_settings& settings) {
-  rejects bad(settings.common.on_error);
+// A piece as parallel_reduce holds it: movable.
+struct filter_state {
+  std::unique_ptr<filter_piece> piece;
+  void merge(filter_state& later) { piece->merge(*later.piece); }
+};
+
+// On one thread: --head (stops reading once it has its rows), --format table (its widths need every
+// row), --threads 1.
+void filter_serially(const filter_settings& settings, rejects& bad) {
   io::csv_options options;
   options.on_reject = bad.handler();
   io::csv_range rows = io::read_csv(settings.input, options);
   command_progress progress(settings.common, "filter", rows.reader().input());
   const io::csv_header& header = *rows.header();
-
   std::optional<query::expression> where;
   if (!settings.where.empty()) {
     try {
@@ -141,14 +126,17 @@ void run_filter(const filter_settings& settings) {
       throw usage_error(std::string("--where: ") + e.what());
     }
   }
-  const std::vector<output_column> columns = plan_columns(settings.select, header);
-  std::vector<std::string> names;
-  names.reserve(columns.size());
-  for (const auto& c : columns) names.push_back(c.name);
+  query::projection select = [&] {
+    try {
+      return query::projection(settings.select, header);
+    } catch (const query::query_error& e) {
+      throw usage_error(std::string("--select: ") + e.what());
+    }
+  }();
 
-  result_output out(settings.common, std::move(names));
-  const io::reject_handler on_bad_value = bad.handler();
-  std::vector<io::field> fields(columns.size());
+  result_output out(settings.common, select.names());
+  const io::reject_handler& on_bad_value = options.on_reject;
+  std::vector<io::field> fields;
   std::uint64_t written = 0;
   const std::uint64_t head = settings.head.value_or(UINT64_MAX);
   if (head > 0) {
@@ -156,9 +144,7 @@ void run_filter(const filter_settings& settings) {
       progress.tick();
       try {
         if (where && !where->matches(row)) continue;
-        for (std::size_t i = 0; i < columns.size(); ++i)
-          fields[i] =
-              columns[i].computed ? to_field(columns[i].computed->evaluate(row)) : io::field(row[columns[i].column]);
+        select.evaluate(row, fields);
       } catch (const io::io_error& e) {
         // A value that does not fit the type the expression needs: the error policy decides.
         const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
@@ -170,6 +156,50 @@ void run_filter(const filter_settings& settings) {
     }
   }
   finish_command("filter", progress, bad, out);
+}
+
+void run_filter(const filter_settings& settings) {
+  rejects bad(settings.common.on_error);
+  const auto format = io::parse_format(settings.common.format);
+  const auto threads = static_cast<unsigned>(settings.common.threads);
+  if (threads <= 1 || settings.head || format == io::format::table || !format) return filter_serially(settings, bad);
+
+  // On threads: each piece formats its rows; the merges write them to the result in file order.
+  exec::csv_records csv;
+  csv.options.on_reject = bad.handler();
+  std::uint64_t bytes_done = 0;
+  command_progress progress(
+      settings.common, "filter", [&] { return bytes_done; }, plain_file_size(settings.input));
+  std::optional<result_output> out;
+  bool result_made = false;
+  std::mutex made;
+  const filter_piece::result_fn write = [&](std::string bytes, std::uint64_t rows, std::uint64_t end) {
+    out->write_formatted(bytes);
+    for (std::uint64_t i = 0; i < rows; ++i) progress.tick();
+    bytes_done = end;
+  };
+  filter_state result = exec::parallel_reduce(
+      settings.input, csv,
+      [&](const io::csv_header& header) {
+        filter_state state{std::make_unique<filter_piece>(settings, *format, header)};
+        const std::scoped_lock lock(made);
+        if (!std::exchange(result_made, true)) {
+          // The first state made is the result (on this thread, before any other): the output opens,
+          // with its header row, once the columns are known.
+          out.emplace(settings.common, state.piece->names());
+          state.piece->on_merge(write);
+        }
+        return state;
+      },
+      [](filter_state& state, const io::csv_row& row, const io::reject_handler& on_reject) {
+        state.piece->add(row, on_reject);
+      },
+      // Pieces of 8 MiB: each holds its formatted rows until its turn (up to 2 x threads of them),
+      // 64 MiB pieces took 120 MB on T5 at 2 threads, 8 MiB ones 46 MB in the same time.
+      {.threads = threads, .file_piece_bytes = std::uint64_t{8} << 20});
+  result.piece->write_own();
+  progress.finish();
+  finish_command("filter", progress, bad, *out);
 }
 
 }  // namespace
@@ -190,6 +220,7 @@ void add_filter_command(CLI::App& app) {
       ->type_name("N")
       ->check(whole_number(0));
   add_common_options(*cmd, settings->common);
+  add_threads_option(*cmd, settings->common);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe filter sensors.csv --where 'status == \"active\" and quality_score >= 0.8'\n"

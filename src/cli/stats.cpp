@@ -128,13 +128,8 @@ void run_stats(const stats_settings& settings) {
   // Progress follows the pieces as they are merged, in file order, on this thread; on one thread,
   // the rows as they are added. It counts decompressed bytes: a percentage only for a plain file.
   std::uint64_t bytes_done = 0;
-  std::uint64_t total = 0;
-  if (settings.input != "-") {
-    const io::input probe(settings.input);
-    if (probe.compression() == io::compression::none) total = probe.total_bytes().value_or(0);
-  }
   command_progress progress(
-      settings.common, "stats", [&] { return bytes_done; }, total);
+      settings.common, "stats", [&] { return bytes_done; }, plain_file_size(settings.input));
   const auto advance = [&](std::uint64_t rows, std::uint64_t end) {
     for (std::uint64_t i = 0; i < rows; ++i) progress.tick();
     bytes_done = end;

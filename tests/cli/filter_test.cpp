@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "support/cli_fixture.hpp"
+#include "support/compress.hpp"
 
 namespace {
 
@@ -208,6 +209,75 @@ TEST_F(filter_test, help_shows_examples) {
   ASSERT_EQ(filter("--help"), 0);
   EXPECT_THAT(out(), HasSubstr("Examples:"));
   EXPECT_THAT(out(), HasSubstr("--where"));
+}
+
+// --threads: pieces formatted on worker threads, written in file order: the bytes of one thread, the
+// same dead letters, the same error under fail.
+TEST_F(filter_test, any_thread_count_writes_the_bytes_and_the_dead_letters_of_one_thread) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 60000 --seed 9 -o gen.csv"), 0) << err();
+  std::string text = slurp(root_ / "gen.csv");
+  text.insert(text.find('\n', text.size() / 3) + 1, "1,2,3\n");  // a ragged row inside a piece
+  const std::string big = write("big.csv", text).string();
+  write("big.csv.gz", yieldpipe::test::gzip(text));
+  const std::string query = " --where 'value > 50' --select 'id,sensor,value,temp_f=temperature*1.8+32'";
+  for (const char* format : {"csv", "jsonl"}) {
+    SCOPED_TRACE(format);
+    const std::string args = query + " --format " + format;
+    ASSERT_EQ(filter(big + args + " --threads 1 --on-error dead-letter=one.csv"), 0) << err();
+    const std::string one = out();
+    EXPECT_GT(one.size(), std::size_t{1} << 20);
+    for (const char* threads : {"2", "3", "8", ""}) {  // "": the default, one per core
+      SCOPED_TRACE(std::string("--threads ") + threads);
+      const std::string t = *threads ? std::string(" --threads ") + threads : "";
+      ASSERT_EQ(filter(big + args + t + " --on-error dead-letter=many.csv"), 0) << err();
+      EXPECT_TRUE(out() == one);
+      EXPECT_EQ(slurp(root_ / "many.csv"), slurp(root_ / "one.csv"));
+      ASSERT_EQ(filter((root_ / "big.csv.gz").string() + args + t + " --on-error skip"), 0) << err();
+      EXPECT_TRUE(out() == one);
+      ASSERT_EQ(shell(std::string(YIELDPIPE_CLI) + " filter - " + args + t + " --on-error skip < '" + big + "' > '" +
+                      (root_ / "stdin.out").string() + "'"),
+                0);
+      EXPECT_TRUE(slurp(root_ / "stdin.out") == one);
+    }
+  }
+  // Under fail, the ragged row stops every run with the same message and no output file.
+  ASSERT_EQ(filter(big + query + " --threads 1 -o f1.csv"), 1);
+  const std::string fail_one = err();
+  EXPECT_THAT(fail_one, HasSubstr(big + ":"));
+  ASSERT_EQ(filter(big + query + " --threads 3 -o f3.csv"), 1);
+  EXPECT_EQ(err(), fail_one);
+  EXPECT_FALSE(fs::exists(root_ / "f3.csv"));
+}
+
+// Records built to put a quoted line break, a doubled quote, \r\r\n and a quote inside a value at every
+// possible cut: a file of several pieces filtered on threads is the file filtered on one.
+TEST_F(filter_test, adversarial_records_at_piece_cuts_give_the_bytes_of_one_thread) {
+  std::string text =
+      "\xEF\xBB\xBF"
+      "id,note,value\n";
+  for (int i = 0; text.size() < (std::size_t{5} << 20); ++i) {
+    switch (i % 5) {
+      case 0: text += std::to_string(i) + ",\"two\nlines\"," + std::to_string(i % 97) + "\n"; break;
+      case 1: text += std::to_string(i) + ",\"a \"\"quote\"\"\nand more\"," + std::to_string(i % 89) + "\r\n"; break;
+      case 2: text += std::to_string(i) + ",mid\"quote," + std::to_string(i % 83) + "\n"; break;
+      case 3: text += std::to_string(i) + ",\"\n\n\"," + std::to_string(i % 79) + "\r\r\n"; break;
+      default:
+        text += std::to_string(i) + ",\"" + std::string(static_cast<std::size_t>(i % 300), 'x') + "\"," +
+                std::to_string(i % 71) + "\n";
+    }
+  }
+  text += "last,no line break,60";
+  const std::string path = write("adversarial.csv", text).string();
+  for (const char* args : {" --where 'value > 40'", " --select 'note,id' --format jsonl", ""}) {
+    SCOPED_TRACE(args);
+    ASSERT_EQ(filter(path + args + " --threads 1 --on-error dead-letter=one.csv"), 0) << err();
+    const std::string one = out();
+    for (const char* threads : {"2", "3", "8"}) {
+      ASSERT_EQ(filter(path + args + " --threads " + threads + " --on-error dead-letter=many.csv"), 0) << err();
+      EXPECT_TRUE(out() == one) << "--threads " << threads;
+      EXPECT_EQ(slurp(root_ / "many.csv"), slurp(root_ / "one.csv"));
+    }
+  }
 }
 
 }  // namespace
