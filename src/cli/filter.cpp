@@ -110,8 +110,8 @@ struct filter_state {
   void merge(filter_state& later) { piece->merge(*later.piece); }
 };
 
-// On one thread: --head (stops reading once it has its rows), --format table (its widths need every
-// row), --threads 1.
+// On one thread: --head (stops reading once it has its rows), --flush-each (each row out as soon as
+// it is read), --format table (its widths need every row), --threads 1.
 void filter_serially(const filter_settings& settings, rejects& bad) {
   io::csv_options options;
   options.on_reject = bad.handler();
@@ -162,7 +162,8 @@ void run_filter(const filter_settings& settings) {
   rejects bad(settings.common.on_error);
   const auto format = io::parse_format(settings.common.format);
   const auto threads = static_cast<unsigned>(settings.common.threads);
-  if (threads <= 1 || settings.head || format == io::format::table || !format) return filter_serially(settings, bad);
+  if (threads <= 1 || settings.head || settings.common.flush_each || format == io::format::table || !format)
+    return filter_serially(settings, bad);
 
   // On threads: each piece formats its rows; the merges write them to the result in file order.
   exec::csv_records csv;
