@@ -32,26 +32,62 @@ struct filter_settings {
   common_options common;
 };
 
-// What one piece of the input (or the whole input, on one thread) writes: its rows formatted as the
-// output's format, in memory, for the merge to write in file order.
+// --where and --select, compiled against the header, applied to one row at a time.
+class row_filter {
+ public:
+  // --where first: its error is the one given when both are bad.
+  row_filter(const filter_settings& settings, const io::csv_header& header)
+      : where_(settings.where.empty()
+                   ? std::nullopt
+                   : std::optional(compiled(
+                         "--where: ", [&] { return query::expression::compile_condition(settings.where, header); }))),
+        select_(compiled("--select: ", [&] { return query::projection(settings.select, header); })) {}
+
+  const std::vector<std::string>& names() const noexcept { return select_.names(); }
+
+  // The row's output fields; null when --where drops the row, or when a value does not fit the type
+  // its expression needs and the error policy sets the row aside (else the error is thrown).
+  const std::vector<io::field>* apply(const io::csv_row& row, const io::reject_handler& on_reject) {
+    try {
+      if (where_ && !where_->matches(row)) return nullptr;
+      select_.evaluate(row, fields_);
+      return &fields_;
+    } catch (const io::io_error& e) {
+      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
+      if (!on_reject || !on_reject(record, "type error", e.what())) throw;
+      return nullptr;
+    }
+  }
+
+ private:
+  // A bad expression is bad usage, named after its option.
+  template <class Compile>
+  static auto compiled(const std::string& option, Compile compile) {
+    try {
+      return compile();
+    } catch (const query::query_error& e) {
+      throw usage_error(option + e.what());
+    }
+  }
+
+  std::optional<query::expression> where_;
+  query::projection select_;
+  std::vector<io::field> fields_;
+};
+
+// What one piece of the input (or the whole input, when parallel_reduce reads it on one thread)
+// writes: its rows formatted in the output's format, in memory, for the merge to write in file order.
 class filter_piece {
  public:
   filter_piece(const filter_settings& settings, io::format format, const io::csv_header& header)
-      : select_(compile_select(settings.select, header)),
-        writer_(io::make_writer(format, formatted_, select_.names())) {
+      : filter_(settings, header), writer_(io::make_writer(format, formatted_, filter_.names())) {
     (void)formatted_.take();  // the header row, which the result has already
-    if (settings.where.empty()) return;
-    try {
-      where_ = query::expression::compile_condition(settings.where, header);
-    } catch (const query::query_error& e) {
-      throw usage_error(std::string("--where: ") + e.what());
-    }
   }
   // Not movable: the writer refers to the output in memory (parallel_reduce gets a `filter_state`).
   filter_piece(const filter_piece&) = delete;
   filter_piece& operator=(const filter_piece&) = delete;
 
-  const std::vector<std::string>& names() const noexcept { return select_.names(); }
+  const std::vector<std::string>& names() const noexcept { return filter_.names(); }
 
   // Runs on a worker thread: a signal stops it within a row.
   void add(const io::csv_row& row, const io::reject_handler& on_reject) {
@@ -59,16 +95,7 @@ class filter_piece {
       throw interrupted(stop_signal);
     ++rows_;
     end_ = row.offset() + row.text().size();
-    try {
-      if (where_ && !where_->matches(row)) return;
-      select_.evaluate(row, fields_);
-    } catch (const io::io_error& e) {
-      // A value that does not fit the type the expression needs: the error policy decides.
-      const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
-      if (!on_reject || !on_reject(record, "type error", e.what())) throw;
-      return;
-    }
-    writer_->write_row(fields_);
+    if (const std::vector<io::field>* fields = filter_.apply(row, on_reject)) writer_->write_row(*fields);
   }
 
   // The piece after this one, in file order (on the calling thread).
@@ -86,19 +113,9 @@ class filter_piece {
   void on_merge(result_fn result) { result_ = std::move(result); }
 
  private:
-  static query::projection compile_select(const std::string& select, const io::csv_header& header) {
-    try {
-      return query::projection(select, header);
-    } catch (const query::query_error& e) {
-      throw usage_error(std::string("--select: ") + e.what());
-    }
-  }
-
-  query::projection select_;
-  std::optional<query::expression> where_;
+  row_filter filter_;
   io::output formatted_{io::to_memory};
   std::unique_ptr<io::record_writer> writer_;
-  std::vector<io::field> fields_;
   std::uint64_t rows_ = 0;
   std::uint64_t end_ = 0;
   result_fn result_;
@@ -117,41 +134,16 @@ void filter_serially(const filter_settings& settings, rejects& bad) {
   options.on_reject = bad.handler();
   io::csv_range rows = io::read_csv(settings.input, options);
   command_progress progress(settings.common, "filter", rows.reader().input());
-  const io::csv_header& header = *rows.header();
-  std::optional<query::expression> where;
-  if (!settings.where.empty()) {
-    try {
-      where = query::expression::compile_condition(settings.where, header);
-    } catch (const query::query_error& e) {
-      throw usage_error(std::string("--where: ") + e.what());
-    }
-  }
-  query::projection select = [&] {
-    try {
-      return query::projection(settings.select, header);
-    } catch (const query::query_error& e) {
-      throw usage_error(std::string("--select: ") + e.what());
-    }
-  }();
-
-  result_output out(settings.common, select.names());
-  const io::reject_handler& on_bad_value = options.on_reject;
-  std::vector<io::field> fields;
+  row_filter filter(settings, *rows.header());
+  result_output out(settings.common, filter.names());
   std::uint64_t written = 0;
   const std::uint64_t head = settings.head.value_or(UINT64_MAX);
   if (head > 0) {
     for (const io::csv_row& row : rows) {
       progress.tick();
-      try {
-        if (where && !where->matches(row)) continue;
-        select.evaluate(row, fields);
-      } catch (const io::io_error& e) {
-        // A value that does not fit the type the expression needs: the error policy decides.
-        const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
-        if (!on_bad_value || !on_bad_value(record, "type error", e.what())) throw;
-        continue;
-      }
-      out.write_row(fields);
+      const std::vector<io::field>* fields = filter.apply(row, options.on_reject);
+      if (!fields) continue;
+      out.write_row(*fields);
       if (++written == head) break;  // the input closes when `rows` goes out of scope
     }
   }

@@ -87,7 +87,8 @@ projection::projection(std::string_view select, const io::csv_header& header) {
 void projection::evaluate(const io::csv_row& row, std::vector<io::field>& fields) const {
   fields.resize(columns_.size());
   for (std::size_t i = 0; i < columns_.size(); ++i)
-    fields[i] = columns_[i].computed ? to_field(columns_[i].computed->evaluate(row)) : io::field(row[columns_[i].index]);
+    fields[i] =
+        columns_[i].computed ? to_field(columns_[i].computed->evaluate(row)) : io::field(row[columns_[i].index]);
 }
 
 io::field to_field(const value& v) {

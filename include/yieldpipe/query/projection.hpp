@@ -47,7 +47,7 @@ class projection {
 
  private:
   struct column {
-    std::size_t index = 0;                // the input column, when not computed
+    std::size_t index = 0;  // the input column, when not computed
     std::optional<expression> computed;
   };
   std::vector<std::string> names_;
