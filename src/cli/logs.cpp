@@ -2,6 +2,7 @@
 // parsed records as JSON lines or counts per hour, level, component..., and `--follow`.
 #include <glob.h>
 #include <poll.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -15,11 +16,15 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/io/file_follower.hpp>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/lines.hpp>
 #include <yieldpipe/io/log_record.hpp>
+#include <yieldpipe/query/log_counts.hpp>
+#include <yieldpipe/query/log_filter.hpp>
+#include <yieldpipe/query/query_error.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -42,91 +47,43 @@ struct logs_settings {
   bool follow = false;
 };
 
-enum class by_field : std::uint8_t { hour, day, level, component, file };
-
-constexpr std::array<std::string_view, 5> by_names = {"hour", "day", "level", "component", "file"};
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const auto at = text.find(sep);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) return parts;
-    text.remove_prefix(at + 1);
-  }
-}
-
-std::vector<by_field> parse_by(std::string_view text) {
-  std::vector<by_field> fields;
-  for (std::string_view name : split(text, ',')) {
-    const auto it = std::find(by_names.begin(), by_names.end(), name);
-    if (it == by_names.end())
-      throw usage_error("--by: expected hour, day, level, component or file, got '" + std::string(name) + "'");
-    const auto f = static_cast<by_field>(it - by_names.begin());
-    if (std::find(fields.begin(), fields.end(), f) != fields.end())
-      throw usage_error("--by: '" + std::string(name) + "' given twice");
-    fields.push_back(f);
-  }
-  return fields;
-}
-
-// Which levels pass: one name is that level and above; a list is exactly those levels.
-std::array<bool, 5> parse_levels(std::string_view text) {
-  std::array<bool, 5> pass{};
-  if (text.empty()) {
-    pass.fill(true);
-    return pass;
-  }
-  const auto names = split(text, ',');
-  for (std::string_view name : names) {
-    const auto level = io::parse_log_level(name);
-    if (!level)
-      throw usage_error("--level: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, got '" + std::string(name) + "'");
-    const auto i = static_cast<std::size_t>(*level);
-    if (names.size() == 1)
-      for (std::size_t k = i; k < pass.size(); ++k) pass[k] = true;
-    else
-      pass[i] = true;
-  }
-  return pass;
-}
-
-// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` instead of the space), as UTC.
-std::optional<sys_seconds> parse_time(std::string_view t) {
-  auto digits = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    if (at + n > t.size()) return std::nullopt;
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (t[i] < '0' || t[i] > '9') return std::nullopt;
-      v = v * 10 + (t[i] - '0');
-    }
-    return v;
-  };
-  if (t.size() != 10 && t.size() != 16 && t.size() != 19) return std::nullopt;
-  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
-  if (!y || !mo || !d || t[4] != '-' || t[7] != '-') return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
-                                         std::chrono::day(static_cast<unsigned>(*d))};
-  if (!date.ok()) return std::nullopt;
-  int h = 0, mi = 0, s = 0;
-  if (t.size() >= 16) {
-    const auto hh = digits(11, 2), mm = digits(14, 2);
-    if ((t[10] != ' ' && t[10] != 'T') || t[13] != ':' || !hh || !mm || *hh > 23 || *mm > 59) return std::nullopt;
-    h = *hh;
-    mi = *mm;
-  }
-  if (t.size() == 19) {
-    const auto ss = digits(17, 2);
-    if (t[16] != ':' || !ss || *ss > 59) return std::nullopt;
-    s = *ss;
-  }
-  return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(s);
-}
-
-sys_seconds time_option(const std::string& name, const std::string& value) {
-  const auto t = parse_time(value);
+std::optional<sys_seconds> time_option(const std::string& name, const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto t = query::parse_log_time(value);
   if (!t) throw usage_error(name + ": expected YYYY-MM-DD[ HH:MM[:SS]], got '" + value + "'");
-  return *t;
+  return t;
+}
+
+query::log_filter make_filter(const logs_settings& s) {
+  query::log_filter filter;
+  try {
+    filter.levels = query::parse_log_levels(s.level);
+  } catch (const query::query_error& e) {
+    throw usage_error(std::string("--level: ") + e.what());
+  }
+  filter.since = time_option("--since", s.since);
+  filter.until = time_option("--until", s.until);
+  if (filter.since && filter.until && *filter.since >= *filter.until)
+    throw usage_error("--since must be before --until");
+  return filter;
+}
+
+std::optional<query::log_counts> make_counts(const std::string& by) {
+  if (by.empty()) return std::nullopt;
+  try {
+    return query::log_counts(query::parse_log_keys(by));
+  } catch (const query::query_error& e) {
+    throw usage_error(std::string("--by: ") + e.what());
+  }
+}
+
+io::log_format make_format(const std::string& pattern) {
+  if (pattern.empty()) return io::log_format();
+  try {
+    return io::log_format(pattern);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(std::string("--log-format: ") + e.what());
+  }
 }
 
 // The files named by the arguments, globs expanded (sorted within each), in the order given.
@@ -148,95 +105,53 @@ std::vector<std::string> expand_files(const std::vector<std::string>& args) {
   return files;
 }
 
-// The first `length` characters of `YYYY-MM-DD HH:MM:SS` into `out`.
-void format_time(sys_seconds t, char* out, std::size_t length = 19) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day date{days};
-  const std::chrono::hh_mm_ss<std::chrono::seconds> time{t - days};
-  char buf[19];
-  auto put = [&](std::size_t at, unsigned v, std::size_t n) {
-    for (std::size_t i = n; i-- > 0; v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
-  };
-  put(0, static_cast<unsigned>(static_cast<int>(date.year())), 4);
-  buf[4] = '-';
-  put(5, static_cast<unsigned>(date.month()), 2);
-  buf[7] = '-';
-  put(8, static_cast<unsigned>(date.day()), 2);
-  buf[10] = ' ';
-  put(11, static_cast<unsigned>(time.hours().count()), 2);
-  buf[13] = ':';
-  put(14, static_cast<unsigned>(time.minutes().count()), 2);
-  buf[16] = ':';
-  put(17, static_cast<unsigned>(time.seconds().count()), 2);
-  std::copy(buf, buf + length, out);
-}
-
 // --- the run --------------------------------------------------------------------------------------
 
-// A group of --by: only the fields named by --by are set, the others keep their defaults.
-struct count_key {
-  std::int64_t hour = 0;
-  std::int64_t day = 0;
-  std::uint8_t level = 0;
+const std::vector<std::string> record_columns = {"timestamp", "level", "component", "message", "file", "line"};
+
+// A record that passed, kept for the table format (its columns are measured over all rows).
+struct kept_record {
+  sys_seconds timestamp;
+  io::log_level level;
   std::string component;
-  std::size_t file = 0;
+  std::string message;
+  std::uint64_t line;
 };
 
-// Orders groups by the --by fields, in their order: hour and day by time, level by severity,
-// component by bytes, file by its place on the command line.
-struct count_order {
-  const std::vector<by_field>* fields;
-  bool operator()(const count_key& a, const count_key& b) const {
-    for (by_field f : *fields) {
-      switch (f) {
-        case by_field::hour:
-          if (a.hour != b.hour) return a.hour < b.hour;
-          break;
-        case by_field::day:
-          if (a.day != b.day) return a.day < b.day;
-          break;
-        case by_field::level:
-          if (a.level != b.level) return a.level < b.level;
-          break;
-        case by_field::component:
-          if (a.component != b.component) return a.component < b.component;
-          break;
-        case by_field::file:
-          if (a.file != b.file) return a.file < b.file;
-          break;
-      }
-    }
-    return false;
-  }
-};
+class logs_run;
 
-struct count_entry {
-  std::uint64_t count = 0;
-  bool changed = false;  // since the rows were last written (--follow)
+// What one piece of a file read on a worker thread gives, merged into the run in file order on the
+// calling thread: its counts, or its records (formatted, or kept for the table), and what progress
+// shows.
+struct piece_result {
+  logs_run* run = nullptr;  // only used by merge, on the calling thread
+  std::optional<query::log_counts> counts;
+  std::unique_ptr<part_writer> text;
+  std::vector<kept_record> kept;
+  std::uint64_t records = 0;  // parsed lines read
+  std::uint64_t end = 0;      // the offset after the last of them
+  void merge(piece_result& later);
 };
 
 class logs_run {
  public:
   logs_run(const logs_settings& s, const common_options& common, rejects& bad)
-      : by_(s.by.empty() ? std::vector<by_field>{} : parse_by(s.by)),
-        levels_(parse_levels(s.level)),
+      : filter_(make_filter(s)),
         format_(make_format(s.log_format)),
-        counts_(count_order{&by_}),
+        counts_(make_counts(s.by)),
+        common_(common),
         reject_(bad.handler()) {
-    if (!s.since.empty()) since_ = time_option("--since", s.since);
-    if (!s.until.empty()) until_ = time_option("--until", s.until);
-    if (since_ && until_ && *since_ >= *until_) throw usage_error("--since must be before --until");
-    std::vector<std::string> columns;
-    if (counting()) {
-      for (by_field f : by_) columns.emplace_back(by_names[static_cast<std::size_t>(f)]);
-      columns.emplace_back("count");
-    } else {
-      columns = {"timestamp", "level", "component", "message", "file", "line"};
-    }
-    out_.emplace(common, std::move(columns));
+    out_.emplace(common, counts_ ? counts_->columns() : record_columns);
   }
 
-  bool counting() const noexcept { return !by_.empty(); }
+  bool counting() const noexcept { return counts_.has_value(); }
+  void set_files(std::vector<std::string> files) { files_ = std::move(files); }
+  const std::vector<std::string>& files() const noexcept { return files_; }
+  void set_progress(command_progress& progress) noexcept { progress_ = &progress; }
+  const io::log_format& format() const noexcept { return format_; }
+  const io::reject_handler& reject_handler() const noexcept { return reject_; }
+
+  // --- on this thread: --threads 1 and --follow
 
   // One line of file number `file`; `where()` gives its {line number, offset}, asked only for a bad line.
   template <class Where>
@@ -248,60 +163,87 @@ class logs_run {
       reject(text, path, number, offset);
       return;
     }
-    if (!levels_[static_cast<std::size_t>(r->level)]) return;
-    if ((since_ && r->timestamp < *since_) || (until_ && r->timestamp >= *until_)) return;
-    if (counting()) {
-      count(*r, file);
-    } else {
-      char ts[19];
-      format_time(r->timestamp, ts);
-      out_->write_row(
-          {std::string_view(ts, 19), io::to_string(r->level), r->component, r->message, path, std::get<0>(where())});
-    }
+    if (!filter_.passes(*r)) return;
+    if (counts_)
+      counts_->add(*r, file);
+    else
+      write_record(*out_, *r, path, std::get<0>(where()));
   }
 
   // Writes the groups: all of them, or (with `changed_only`) those counted since the last call.
   void write_counts(bool changed_only) {
-    std::vector<io::field> row(by_.size() + 1);
-    char hour[16];
-    char day[10];
-    for (auto& [key, entry] : counts_) {
-      if (changed_only && !entry.changed) continue;
-      entry.changed = false;
-      for (std::size_t i = 0; i < by_.size(); ++i) {
-        switch (by_[i]) {
-          case by_field::hour:
-            format_time(sys_seconds(std::chrono::hours(key.hour)), hour, 16);
-            row[i] = std::string_view(hour, 16);
-            break;
-          case by_field::day:
-            format_time(sys_seconds(std::chrono::days(key.day)), day, 10);
-            row[i] = std::string_view(day, 10);
-            break;
-          case by_field::level: row[i] = io::to_string(static_cast<io::log_level>(key.level)); break;
-          case by_field::component: row[i] = std::string_view(key.component); break;
-          case by_field::file: row[i] = std::string_view(files_[key.file]); break;
-        }
-      }
-      row.back() = entry.count;
-      out_->write_row(row);
-    }
-    any_changed_ = false;
+    const auto write = [&](std::span<const io::field> record) { out_->write_row(record); };
+    if (changed_only)
+      counts_->for_each_changed(files_, write);
+    else
+      counts_->for_each_sorted(files_, write);
   }
-
-  bool any_changed() const noexcept { return any_changed_; }
-  void set_files(std::vector<std::string> files) { files_ = std::move(files); }
-  const std::vector<std::string>& files() const noexcept { return files_; }
+  bool any_changed() const noexcept { return counts_ && counts_->any_changed(); }
   void commit() { out_->commit(); }
 
- private:
-  static io::log_format make_format(const std::string& pattern) {
-    if (pattern.empty()) return io::log_format();
-    try {
-      return io::log_format(pattern);
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(std::string("--log-format: ") + e.what());
+  // --- in pieces on worker threads (exec::parallel_reduce), merged here in file order
+
+  // A fresh piece's result: on a worker thread.
+  piece_result make_piece() {
+    piece_result p;
+    p.run = this;
+    if (counts_)
+      p.counts.emplace(counts_->keys());
+    else
+      p.text = part_writer::make(common_, record_columns);
+    return p;
+  }
+  // One parsed line of file number `file` into its piece's result: on a worker thread.
+  void add(piece_result& p, const exec::log_line& l, std::size_t file, std::string_view path) const {
+    if (stop_signal) [[unlikely]]
+      throw interrupted(stop_signal);  // the first piece in file order to see it raises it
+    ++p.records;
+    p.end = l.offset + l.text.size();
+    if (!filter_.passes(l.record)) return;
+    if (p.counts)
+      p.counts->add(l.record, file);
+    else if (p.text)
+      write_record(*p.text, l.record, path, l.line);
+    else
+      p.kept.push_back(
+          {l.record.timestamp, l.record.level, std::string(l.record.component), std::string(l.record.message), l.line});
+  }
+  // Where the reading of the current file has come: the bytes (of a plain file) already shown.
+  void start_file(std::string path, bool plain) {
+    current_path_ = std::move(path);
+    current_plain_ = plain;
+    current_shown_ = 0;
+  }
+  void merge(piece_result& later) {
+    if (progress_ != nullptr) {
+      progress_->tick(later.records);  // throws `interrupted` after a signal
+      if (current_plain_ && later.end > current_shown_) {
+        progress_->add_bytes_done(later.end - current_shown_);
+        current_shown_ = later.end;
+      }
     }
+    if (later.counts) {
+      counts_->merge(*later.counts);
+    } else if (later.text) {
+      out_->write_formatted(later.text->take());
+    } else {
+      for (const kept_record& k : later.kept) {
+        char ts[19];
+        query::format_log_time(k.timestamp, ts);
+        out_->write_row(
+            {std::string_view(ts, 19), io::to_string(k.level), k.component, k.message, current_path_, k.line});
+      }
+    }
+  }
+  // The bytes of the current file not shown yet by its pieces (all of a compressed file's).
+  std::uint64_t current_shown() const noexcept { return current_plain_ ? current_shown_ : 0; }
+
+ private:
+  template <class Writer>
+  static void write_record(Writer& out, const io::log_record& r, std::string_view path, std::uint64_t line) {
+    char ts[19];
+    query::format_log_time(r.timestamp, ts);
+    out.write_row({std::string_view(ts, 19), io::to_string(r.level), r.component, r.message, path, line});
   }
 
   void reject(std::string_view text, const std::string& path, std::uint64_t number, std::uint64_t offset) {
@@ -319,53 +261,55 @@ class logs_run {
     if (!reject_(record, "not a log line", message)) throw io::io_error(path, message);
   }
 
-  void count(const io::log_record& r, std::size_t file) {
-    // Consecutive lines mostly fall into the group of the line before: try that one first.
-    scratch_.hour = scratch_.day = 0;
-    scratch_.level = 0;
-    scratch_.file = 0;
-    bool component = false;
-    for (by_field f : by_) {
-      switch (f) {
-        case by_field::hour: scratch_.hour = io::hour_bucket(r).time_since_epoch().count(); break;
-        case by_field::day:
-          scratch_.day = std::chrono::floor<std::chrono::days>(r.timestamp).time_since_epoch().count();
-          break;
-        case by_field::level: scratch_.level = static_cast<std::uint8_t>(r.level); break;
-        case by_field::component: component = true; break;
-        case by_field::file: scratch_.file = file; break;
-      }
-    }
-    if (component) scratch_.component.assign(r.component);
-    if (last_ == counts_.end() || counts_.key_comp()(scratch_, last_->first) ||
-        counts_.key_comp()(last_->first, scratch_)) {
-      last_ = counts_.find(scratch_);
-      if (last_ == counts_.end()) last_ = counts_.emplace(scratch_, count_entry{}).first;
-    }
-    ++last_->second.count;
-    last_->second.changed = true;
-    any_changed_ = true;
-  }
-
-  std::vector<by_field> by_;
-  std::array<bool, 5> levels_;
+  query::log_filter filter_;
   io::log_format format_;
-  std::optional<sys_seconds> since_;
-  std::optional<sys_seconds> until_;
-  std::map<count_key, count_entry, count_order> counts_;
-  std::map<count_key, count_entry, count_order>::iterator last_ = counts_.end();
-  count_key scratch_;
-  bool any_changed_ = false;
+  std::optional<query::log_counts> counts_;
+  const common_options& common_;
   io::reject_handler reject_;
   std::vector<std::string> files_;
   std::optional<result_output> out_;
+  command_progress* progress_ = nullptr;
+  std::string current_path_;
+  bool current_plain_ = false;
+  std::uint64_t current_shown_ = 0;
 };
 
-[[noreturn]] void interrupted(logs_run& run, rejects& bad) {
+void piece_result::merge(piece_result& later) { run->merge(later); }
+
+// Ends a run stopped by SIGINT or SIGTERM: what was written stays (records, dead letters), exit 128 + signal.
+[[noreturn]] void finish_interrupted(logs_run& run, rejects& bad) {
   bad.flush();  // first: a dead-letter file that cannot be written leaves no result
   run.commit();
   bad.finish("logs");
   throw CLI::RuntimeError(128 + stop_signal);
+}
+
+// About how many bytes a piece of a file holds when records are written: its formatted records wait
+// in memory until the pieces before it are written (a piece of JSON lines is about 1.3 times its
+// input), so memory is about 2 x threads such pieces.
+constexpr std::uint64_t record_piece_bytes = std::uint64_t{4} << 20;
+
+// The files one after another, each in pieces on `threads` threads, merged in file order here.
+void read_in_pieces(logs_run& run, command_progress& progress, unsigned threads) {
+  const exec::log_records format{run.format(), {}, run.reject_handler()};
+  exec::pieces_options options{.threads = threads};
+  if (!run.counting()) options.piece_bytes = options.file_piece_bytes = record_piece_bytes;
+  run.set_progress(progress);
+  const auto& files = run.files();
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (stop_signal) throw interrupted(stop_signal);
+    const std::string& path = files[i];
+    const std::string name = path == "-" ? "<stdin>" : path;
+    // Progress: a plain file's bytes as its pieces are merged, a compressed file's at its end.
+    struct stat st {};
+    const bool regular = path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    const bool plain = regular && io::input(path).compression() == io::compression::none;
+    run.start_file(name, plain);
+    (void)exec::parallel_reduce(
+        path, format, [&run] { return run.make_piece(); },
+        [&run, i, &name](piece_result& p, const exec::log_line& l) { run.add(p, l, i, name); }, options);
+    if (regular) progress.add_bytes_done(static_cast<std::uint64_t>(st.st_size) - run.current_shown());
+  }
 }
 
 void run_logs(const logs_settings& s, common_options common, bool format_given) {
@@ -378,9 +322,23 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
   run.set_files(expand_files(s.files));
   command_progress progress(common, "logs", run.files());
   const stop_signals signals(false);  // a sleeping --follow wakes up at once
+  const auto& files = run.files();
+
+  if (!s.follow && common.threads > 1) {
+    try {
+      read_in_pieces(run, progress, static_cast<unsigned>(common.threads));
+    } catch (const interrupted&) {
+      finish_interrupted(run, bad);
+    }
+    progress.finish();
+    if (run.counting()) run.write_counts(false);
+    bad.flush();
+    run.commit();
+    bad.finish("logs");
+    return;
+  }
 
   std::vector<std::pair<std::size_t, io::file_follower>> followed;
-  const auto& files = run.files();
   for (std::size_t i = 0; i < files.size() && !stop_signal; ++i) {
     const std::string& path = files[i];
     io::input in(path);
@@ -403,7 +361,7 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
         break;
     }
   }
-  if (stop_signal) interrupted(run, bad);
+  if (stop_signal) finish_interrupted(run, bad);
   progress.finish();
   if (run.counting()) run.write_counts(false);
   if (!s.follow || followed.empty()) {  // nothing to follow: standard input and compressed files end
@@ -425,7 +383,7 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
     }
     if (run.counting() && run.any_changed()) run.write_counts(true);
   }
-  interrupted(run, bad);
+  finish_interrupted(run, bad);
 }
 
 }  // namespace
@@ -453,6 +411,7 @@ void add_logs_command(CLI::App& app) {
   cmd->add_flag("-f,--follow", settings->follow,
                 "After the end, wait for appended lines, across rotation and truncation (tail -F); Ctrl-C ends");
   add_common_options(*cmd, *common);
+  add_threads_option(*cmd, *common);
   // Records default to JSON lines (free-text messages stay readable), counts to CSV, as for other commands.
   cmd->get_option("--format")
       ->description("Output format: csv, tsv, jsonl or table (default: jsonl for records, csv for --by counts)")
