@@ -85,9 +85,9 @@ TEST(log_counts, groups_by_hour_and_level_are_ordered_by_time_then_severity) {
 TEST(log_counts, groups_by_level_then_day_follow_the_keys_order) {
   log_counts counts(parse_log_keys("level,day"));
   add(counts, 0, 7);
-  EXPECT_EQ(records(counts), (std::vector<std::string>{"DEBUG,2024-03-02,1", "INFO,2024-03-01,2",
-                                                       "WARNING,2024-03-01,1", "ERROR,2024-03-01,2",
-                                                       "CRITICAL,2024-03-01,1"}));
+  EXPECT_EQ(records(counts),
+            (std::vector<std::string>{"DEBUG,2024-03-02,1", "INFO,2024-03-01,2", "WARNING,2024-03-01,1",
+                                      "ERROR,2024-03-01,2", "CRITICAL,2024-03-01,1"}));
 }
 
 TEST(log_counts, files_are_ordered_by_number_and_named_by_the_caller) {
@@ -95,8 +95,8 @@ TEST(log_counts, files_are_ordered_by_number_and_named_by_the_caller) {
   add(counts, 0, 1, 1);
   add(counts, 0, 7, 0);
   const std::vector<std::string> files = {"b.log", "a.log"};
-  EXPECT_EQ(records(counts, files), (std::vector<std::string>{"b.log,api,3", "b.log,auth,2", "b.log,db.pool,2",
-                                                              "a.log,api,1"}));
+  EXPECT_EQ(records(counts, files),
+            (std::vector<std::string>{"b.log,api,3", "b.log,auth,2", "b.log,db.pool,2", "a.log,api,1"}));
   log_counts unnamed(parse_log_keys("file"));
   add(unnamed, 0, 2, 3);
   EXPECT_EQ(records(unnamed), (std::vector<std::string>{"3,2"}));
