@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <yieldpipe/exec/parallel_map.hpp>
 #include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/io/file_follower.hpp>
@@ -133,6 +135,23 @@ struct piece_result {
   void merge(piece_result& later);
 };
 
+// A small file read whole on a worker thread, several at once: its result and its bad lines, held
+// back until the files before it are merged.
+struct file_result {
+  struct held_line {
+    std::uint64_t line;
+    std::uint64_t offset;
+    std::string text;
+    std::string message;
+  };
+  std::string name;  // as records and errors name it
+  piece_result result;
+  std::vector<held_line> rejects;
+  // The file's error, raised in its turn: parallel_map would raise the first error in time, in the
+  // place of the first file not read yet.
+  std::exception_ptr error;
+};
+
 class logs_run {
  public:
   logs_run(const logs_settings& s, const common_options& common, rejects& bad)
@@ -195,18 +214,59 @@ class logs_run {
   }
   // One parsed line of file number `file` into its piece's result: on a worker thread.
   void add(piece_result& p, const exec::log_line& l, std::size_t file, std::string_view path) const {
+    add(p, l.record, l.line, l.offset + l.text.size(), file, path);
+  }
+  void add(piece_result& p, const io::log_record& r, std::uint64_t line, std::uint64_t end, std::size_t file,
+           std::string_view path) const {
     if (stop_signal) [[unlikely]]
       throw interrupted(stop_signal);  // the first piece in file order to see it raises it
     ++p.records;
-    p.end = l.offset + l.text.size();
-    if (!filter_.passes(l.record)) return;
+    p.end = end;
+    if (!filter_.passes(r)) return;
     if (p.counts)
-      p.counts->add(l.record, file);
+      p.counts->add(r, file);
     else if (p.text)
-      write_record(*p.text, l.record, path, l.line);
+      write_record(*p.text, r, path, line);
     else
-      p.kept.push_back(
-          {l.record.timestamp, l.record.level, std::string(l.record.component), std::string(l.record.message), l.line});
+      p.kept.push_back({r.timestamp, r.level, std::string(r.component), std::string(r.message), line});
+  }
+  // Reads file number `file` whole, on a worker thread, as the serial loop would: its bad lines are
+  // held back (under `fail`, the first throws the parser's error).
+  file_result read_whole(std::size_t file) {
+    file_result f;
+    try {
+      f.result = make_piece();
+      io::line_reader reader{io::input(files_[file])};
+      f.name = reader.input().path();
+      std::string_view text;
+      while (reader.next(text)) {
+        if (text.empty()) continue;
+        const io::log_parse_result r = format_.parse(text);
+        if (!r) [[unlikely]] {
+          try {
+            (void)format_.parse_or_throw(text, f.name, reader.line_number());
+          } catch (const io::io_error& e) {
+            if (!reject_) throw;
+            f.rejects.push_back({reader.line_number(), reader.line_offset(), std::string(text), e.what()});
+          }
+          continue;
+        }
+        add(f.result, *r, reader.line_number(), reader.line_offset() + text.size(), file, f.name);
+      }
+    } catch (...) {
+      f.error = std::current_exception();
+    }
+    return f;
+  }
+  // Merges a file read whole: its bad lines to the policy, then its result.
+  void merge(file_result& f) {
+    for (const file_result::held_line& h : f.rejects) {
+      const io::rejected_record record{f.name, h.line, h.offset, h.text};
+      if (!reject_(record, "not a log line", h.message)) throw io::io_error(f.name, h.message);
+    }
+    if (f.error) std::rethrow_exception(f.error);
+    start_file(f.name, false);
+    merge(f.result);
   }
   // Where the reading of the current file has come: the bytes (of a plain file) already shown.
   void start_file(std::string path, bool plain) {
@@ -289,26 +349,78 @@ void piece_result::merge(piece_result& later) { run->merge(later); }
 // input), so memory is about 2 x threads such pieces.
 constexpr std::uint64_t record_piece_bytes = std::uint64_t{4} << 20;
 
-// The files one after another, each in pieces on `threads` threads, merged in file order here.
-void read_in_pieces(logs_run& run, command_progress& progress, unsigned threads) {
+// The largest file read whole on one thread, several at once, rather than in pieces one after
+// another: a file of a few pieces gains nothing from being cut (each piece reads the file's first
+// chunk again), and several small files keep the threads busy. Compressed: its size on disk, which
+// is about a tenth of its lines; records written wait in memory, so less then.
+constexpr std::uint64_t small_file_bytes = std::uint64_t{4} << 20;
+constexpr std::uint64_t small_compressed_records_bytes = std::uint64_t{512} << 10;
+
+// The files in order on `threads` threads: runs of two or more small files read whole, several at
+// once (exec::parallel_map); the others (and standard input) each in pieces (exec::parallel_reduce).
+// Everything is merged here in file order.
+void read_files(logs_run& run, command_progress& progress, unsigned threads) {
   const exec::log_records format{run.format(), {}, run.reject_handler()};
   exec::pieces_options options{.threads = threads};
   if (!run.counting()) options.piece_bytes = options.file_piece_bytes = record_piece_bytes;
   run.set_progress(progress);
   const auto& files = run.files();
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (stop_signal) throw interrupted(stop_signal);
+
+  // The size of file `i` if it is read whole, else nothing. A file that cannot be read is not
+  // small: its error is raised in turn, by parallel_reduce.
+  const auto small = [&](std::size_t i) -> std::optional<std::uint64_t> {
+    struct stat st {};
+    if (files[i] == "-" || ::stat(files[i].c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > small_file_bytes) return std::nullopt;
+    try {
+      const bool plain = io::input(files[i], {.buffer_size = 4}).compression() == io::compression::none;
+      if (!plain && !run.counting() && size > small_compressed_records_bytes) return std::nullopt;
+    } catch (const io::io_error&) {
+      return std::nullopt;
+    }
+    return size;
+  };
+  const auto in_pieces = [&](std::size_t i) {
     const std::string& path = files[i];
     const std::string name = path == "-" ? "<stdin>" : path;
     // Progress: a plain file's bytes as its pieces are merged, a compressed file's at its end.
     struct stat st {};
     const bool regular = path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-    const bool plain = regular && io::input(path).compression() == io::compression::none;
+    bool plain = false;
+    try {
+      plain = regular && io::input(path, {.buffer_size = 4}).compression() == io::compression::none;
+    } catch (const io::io_error&) {  // parallel_reduce raises it
+    }
     run.start_file(name, plain);
     (void)exec::parallel_reduce(
         path, format, [&run] { return run.make_piece(); },
         [&run, i, &name](piece_result& p, const exec::log_line& l) { run.add(p, l, i, name); }, options);
     if (regular) progress.add_bytes_done(static_cast<std::uint64_t>(st.st_size) - run.current_shown());
+  };
+
+  for (std::size_t i = 0; i < files.size();) {
+    if (stop_signal) throw interrupted(stop_signal);
+    std::vector<std::size_t> group;
+    std::vector<std::uint64_t> sizes;
+    for (std::size_t j = i; j < files.size(); ++j) {
+      const auto size = small(j);
+      if (!size) break;
+      group.push_back(j);
+      sizes.push_back(*size);
+    }
+    if (group.size() < 2) {
+      in_pieces(i++);
+      continue;
+    }
+    const int n = static_cast<int>(threads);
+    std::size_t k = 0;
+    for (file_result& f : group | exec::parallel_map([&run](std::size_t file) { return run.read_whole(file); },
+                                                     {.threads = n, .ordered = true, .max_in_flight = 2 * n})) {
+      run.merge(f);
+      progress.add_bytes_done(sizes[k++]);
+    }
+    i += group.size();
   }
 }
 
@@ -326,7 +438,7 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
 
   if (!s.follow && common.threads > 1) {
     try {
-      read_in_pieces(run, progress, static_cast<unsigned>(common.threads));
+      read_files(run, progress, static_cast<unsigned>(common.threads));
     } catch (const interrupted&) {
       finish_interrupted(run, bad);
     }
