@@ -426,7 +426,19 @@ std::unique_ptr<part_writer> part_writer::make(const common_options& options, st
   std::unique_ptr<part_writer> part(new part_writer());
   part->writer_ = io::make_writer(*fmt, part->out_, std::move(columns));
   (void)part->out_.take();  // the CSV header: the result_output wrote it
+  part->taken_ = part->out_.bytes_written();
   return part;
+}
+
+void part_writer::take_chunk() {
+  chunks_.push_back(out_.take());
+  taken_ = out_.bytes_written();
+}
+
+void part_writer::write_to(result_output& out) {
+  take_chunk();
+  for (const std::string& chunk : chunks_) out.write_formatted(chunk);
+  chunks_.clear();
 }
 
 void result_output::show_beside_bar() {

@@ -225,21 +225,33 @@ class result_output {
 };
 
 /// A writer of records in the format of --format into memory, for a part of the results formatted on a
-/// worker thread and appended in order with `result_output::write_formatted`: what the part holds is
-/// byte for byte what writing its records to the result_output would add. Null for the table
-/// format, whose columns are measured over all its rows: write those to the result_output.
+/// worker thread and appended in order with `write_to`: what the part holds is byte for byte what
+/// writing its records to the result_output would add. Null for the table format, whose columns are
+/// measured over all its rows: write those to the result_output.
+///
+/// Memory: the formatted bytes, in chunks of about 192 KiB (one allocation and one copy each: a part
+/// that grew as one string would copy itself at each doubling and touch fresh pages each time).
 class part_writer {
  public:
   /// Null when --format is table.
   static std::unique_ptr<part_writer> make(const common_options& options, std::vector<std::string> columns);
-  void write_row(std::initializer_list<io::field> row) { writer_->write_row(row); }
-  /// The bytes written since the last call.
-  [[nodiscard]] std::string take() { return out_.take(); }
+  void write_row(std::initializer_list<io::field> row) {
+    writer_->write_row(row);
+    if (out_.bytes_written() - taken_ >= chunk_bytes) [[unlikely]]
+      take_chunk();
+  }
+  /// Appends the part's bytes to `out` and empties the part.
+  void write_to(result_output& out);
 
  private:
+  static constexpr std::uint64_t chunk_bytes = std::uint64_t{192} << 10;
   part_writer() = default;
-  io::output out_{io::to_memory, io::output_options{.buffer_size = std::size_t{64} << 10}};
+  void take_chunk();
+
+  io::output out_{io::to_memory, io::output_options{.buffer_size = std::size_t{256} << 10}};
   std::unique_ptr<io::record_writer> writer_;
+  std::vector<std::string> chunks_;
+  std::uint64_t taken_ = 0;  // out_.bytes_written() at the last take
 };
 
 /// The end every data command shares, in the order that keeps the promise of no partial result: the

@@ -253,11 +253,11 @@ class logs_threads_test : public logs_test {
  protected:
   void SetUp() override {
     logs_test::SetUp();
-    // A big file (6 MiB: pieces of 1 MiB for counts, of 4 MiB for records) with bad lines on both
+    // A big file (6 MiB: pieces of 1 MiB for counts, of 2 MiB for records) with bad lines on both
     // sides of every cut and a blank line; a small one; a compressed one with a bad line.
     std::string big = generated(7, std::uint64_t{6} << 20);
     big.insert(big.find('\n', big.size() / 3) + 1, 1, '\n');
-    for (const std::size_t step : {std::size_t{1} << 20, std::size_t{4} << 20}) {
+    for (const std::size_t step : {std::size_t{1} << 20, std::size_t{2} << 20}) {
       for (const std::size_t cut : cuts(big, step)) {
         spoil_line_at(big, cut);
         const std::size_t before = big.rfind('\n', cut - 2);
@@ -315,6 +315,8 @@ class logs_threads_test : public logs_test {
 
 TEST_F(logs_threads_test, records_as_json_lines_and_their_dead_letters_are_the_same_for_any_thread_count) {
   expect_same_for_any_threads("big.log small.log zipped.log.gz - --on-error dead-letter=dead.csv < stdin.log", 0, true);
+  // Standard input in blocks of 2 MiB, cut near the file's cuts.
+  expect_same_for_any_threads("- --on-error dead-letter=dead.csv < big.log", 0, true);
 }
 
 TEST_F(logs_threads_test, filtered_records_in_csv_and_the_table_are_the_same_for_any_thread_count) {
