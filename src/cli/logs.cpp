@@ -549,7 +549,9 @@ void add_logs_command(CLI::App& app) {
       "Records: timestamp,level,component,message,file,line (JSON lines unless --format says otherwise).\n"
       "Counts: the --by keys and count, sorted by key (CSV unless --format says otherwise); with --follow,\n"
       "the groups that changed are written again with their new counts. A line that does not parse goes to\n"
-      "--on-error; blank lines are skipped. SIGINT (Ctrl-C) writes what is known and exits 130.");
+      "--on-error; blank lines are skipped. SIGINT (Ctrl-C) writes what is known and exits 130.\n"
+      "--threads N reads the files on N threads (several small files at once, big ones in pieces) and merges\n"
+      "in file order: records, counts, dead letters and errors are those of --threads 1; --follow uses one.");
   cmd->callback([settings, common, cmd] {
     run_command("logs", *common, [&] { run_logs(*settings, *common, cmd->count("--format") > 0); });
   });
