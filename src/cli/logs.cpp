@@ -159,6 +159,7 @@ class logs_run {
       : filter_(make_filter(s)),
         format_(make_format(s.log_format)),
         counts_(make_counts(s.by)),
+        keys_(counts_ ? counts_->keys() : std::vector<query::log_key>{}),
         common_(common),
         reject_(bad.handler()) {
     out_.emplace(common, counts_ ? counts_->columns() : record_columns);
@@ -208,7 +209,7 @@ class logs_run {
     piece_result p;
     p.run = this;
     if (counts_)
-      p.counts.emplace(counts_->keys());
+      p.counts.emplace(keys_);  // not counts_->keys(): counts_ is being merged into meanwhile
     else
       p.text = part_writer::make(common_, record_columns);
     return p;
@@ -325,6 +326,7 @@ class logs_run {
   query::log_filter filter_;
   io::log_format format_;
   std::optional<query::log_counts> counts_;
+  std::vector<query::log_key> keys_;
   const common_options& common_;
   io::reject_handler reject_;
   std::vector<std::string> files_;
