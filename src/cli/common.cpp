@@ -418,12 +418,34 @@ void result_output::write_row(std::span<const io::field> row) {
     out_.flush();
 }
 
-void result_output::write_formatted(std::string_view rows) {
-  out_.write(rows);
+void result_output::write_formatted(std::string_view bytes) {
+  out_.write(bytes);
   if (to_terminal_) [[unlikely]]
     show_beside_bar();
   else if (flush_each_)
     out_.flush();
+}
+
+std::unique_ptr<part_writer> part_writer::make(const common_options& options, std::vector<std::string> columns) {
+  const auto fmt = io::parse_format(options.format);
+  if (!fmt) throw usage_error("--format: expected csv, tsv, jsonl or table, got '" + options.format + "'");
+  if (*fmt == io::format::table) return nullptr;
+  std::unique_ptr<part_writer> part(new part_writer());
+  part->writer_ = io::make_writer(*fmt, part->out_, std::move(columns));
+  (void)part->out_.take();  // the CSV header: the result_output wrote it
+  part->taken_ = part->out_.bytes_written();
+  return part;
+}
+
+void part_writer::take_chunk() {
+  chunks_.push_back(out_.take());
+  taken_ = out_.bytes_written();
+}
+
+void part_writer::write_to(result_output& out) {
+  take_chunk();
+  for (const std::string& chunk : chunks_) out.write_formatted(chunk);
+  chunks_.clear();
 }
 
 void result_output::show_beside_bar() {

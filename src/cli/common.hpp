@@ -130,6 +130,15 @@ class command_progress {
       throw interrupted(stop_signal);
     meter_.tick();
   }
+  /// `n` more rows at once (rows counted elsewhere, on worker threads, and announced in order).
+  void tick(std::uint64_t n) {
+    if (stop_signal) [[unlikely]]
+      throw interrupted(stop_signal);
+    for (; n > 0; --n) meter_.tick();
+  }
+  /// With the paths constructor: `bytes` more of the paths count as read (a part of a file read in
+  /// pieces on other threads), besides those of the current `reading()`.
+  void add_bytes_done(std::uint64_t bytes) noexcept { bytes_before_ += bytes; }
   /// Erases the bar, or prints the final log line (`yieldpipe stats: done, 1000 items (45.2 KiB/45.2
   /// KiB, 100.0%) in 0:00, ...`). Later calls do nothing.
   void finish();
@@ -204,9 +213,9 @@ class result_output {
   io::record_writer& writer() noexcept { return *writer_; }
   void write_row(std::initializer_list<io::field> row);
   void write_row(std::span<const io::field> row);
-  /// Writes rows already formatted in this output's format (by a writer of the same columns over an
-  /// `io::output(io::to_memory)`, its header row taken away): the parts that threads formatted.
-  void write_formatted(std::string_view rows);
+  /// Appends records formatted elsewhere (on a worker thread) by a writer of this output's format
+  /// over an `io::output(io::to_memory)`, without their CSV header: see `part_writer`.
+  void write_formatted(std::string_view bytes);
   /// Finishes the writer (the table's alignment) and commits the file.
   void commit();
 
@@ -217,6 +226,39 @@ class result_output {
   std::unique_ptr<io::record_writer> writer_;
   bool flush_each_;
   bool to_terminal_;  // standard output is a terminal: a progress bar may be on it
+};
+
+/// A writer of records in the format of --format into memory, for a part of the results formatted on a
+/// worker thread and appended in order with `write_to`: what the part holds is byte for byte what
+/// writing its records to the result_output would add. Null for the table format, whose columns are
+/// measured over all its rows: write those to the result_output.
+///
+/// Memory: the formatted bytes, in chunks of about 192 KiB (one allocation and one copy each: a part
+/// that grew as one string would copy itself at each doubling and touch fresh pages each time).
+class part_writer {
+ public:
+  /// Null when --format is table.
+  static std::unique_ptr<part_writer> make(const common_options& options, std::vector<std::string> columns);
+  void write_row(std::initializer_list<io::field> row) {
+    write_row(std::span<const io::field>(row.begin(), row.size()));
+  }
+  void write_row(std::span<const io::field> row) {
+    writer_->write_row(row);
+    if (out_.bytes_written() - taken_ >= chunk_bytes) [[unlikely]]
+      take_chunk();
+  }
+  /// Appends the part's bytes to `out` and empties the part.
+  void write_to(result_output& out);
+
+ private:
+  static constexpr std::uint64_t chunk_bytes = std::uint64_t{192} << 10;
+  part_writer() = default;
+  void take_chunk();
+
+  io::output out_{io::to_memory, io::output_options{.buffer_size = std::size_t{256} << 10}};
+  std::unique_ptr<io::record_writer> writer_;
+  std::vector<std::string> chunks_;
+  std::uint64_t taken_ = 0;  // out_.bytes_written() at the last take
 };
 
 /// The end every data command shares, in the order that keeps the promise of no partial result: the

@@ -79,13 +79,8 @@ class row_filter {
 // writes: its rows formatted in the output's format, in memory, for the merge to write in file order.
 class filter_piece {
  public:
-  filter_piece(const filter_settings& settings, io::format format, const io::csv_header& header)
-      : filter_(settings, header), writer_(io::make_writer(format, formatted_, filter_.names())) {
-    (void)formatted_.take();  // the header row, which the result has already
-  }
-  // Not movable: the writer refers to the output in memory (parallel_reduce gets a `filter_state`).
-  filter_piece(const filter_piece&) = delete;
-  filter_piece& operator=(const filter_piece&) = delete;
+  filter_piece(const filter_settings& settings, const io::csv_header& header)
+      : filter_(settings, header), part_(part_writer::make(settings.common, filter_.names())) {}
 
   const std::vector<std::string>& names() const noexcept { return filter_.names(); }
 
@@ -95,36 +90,27 @@ class filter_piece {
       throw interrupted(stop_signal);
     ++rows_;
     end_ = row.offset() + row.text().size();
-    if (const std::vector<io::field>* fields = filter_.apply(row, on_reject)) writer_->write_row(*fields);
+    if (const std::vector<io::field>* fields = filter_.apply(row, on_reject)) part_->write_row(*fields);
   }
 
   // The piece after this one, in file order (on the calling thread).
   void merge(filter_piece& later) {
-    later.writer_->finish();
-    if (result_) result_(later.formatted_.take(), later.rows_, later.end_);
+    if (result_) result_(*later.part_, later.rows_, later.end_);
   }
   // The rows this piece formatted itself: those of the whole input when it was read on one thread.
   void write_own() {
-    writer_->finish();
-    if (result_) result_(formatted_.take(), 0, end_);
+    if (result_) result_(*part_, 0, end_);
   }
 
-  using result_fn = std::function<void(std::string bytes, std::uint64_t rows, std::uint64_t end)>;
+  using result_fn = std::function<void(part_writer& rows, std::uint64_t count, std::uint64_t end)>;
   void on_merge(result_fn result) { result_ = std::move(result); }
 
  private:
   row_filter filter_;
-  io::output formatted_{io::to_memory};
-  std::unique_ptr<io::record_writer> writer_;
+  std::unique_ptr<part_writer> part_;  // not null: --format table runs on one thread
   std::uint64_t rows_ = 0;
   std::uint64_t end_ = 0;
   result_fn result_;
-};
-
-// A piece as parallel_reduce holds it: movable.
-struct filter_state {
-  std::unique_ptr<filter_piece> piece;
-  void merge(filter_state& later) { piece->merge(*later.piece); }
 };
 
 // On one thread: --head (stops reading once it has its rows), --flush-each (each row out as soon as
@@ -166,31 +152,31 @@ void run_filter(const filter_settings& settings) {
   std::optional<result_output> out;
   bool result_made = false;
   std::mutex made;
-  const filter_piece::result_fn write = [&](std::string bytes, std::uint64_t rows, std::uint64_t end) {
-    out->write_formatted(bytes);
-    for (std::uint64_t i = 0; i < rows; ++i) progress.tick();
+  const filter_piece::result_fn write = [&](part_writer& rows, std::uint64_t count, std::uint64_t end) {
+    rows.write_to(*out);
+    progress.tick(count);
     bytes_done = end;
   };
-  filter_state result = exec::parallel_reduce(
+  filter_piece result = exec::parallel_reduce(
       settings.input, csv,
       [&](const io::csv_header& header) {
-        filter_state state{std::make_unique<filter_piece>(settings, *format, header)};
+        filter_piece piece(settings, header);
         const std::scoped_lock lock(made);
         if (!std::exchange(result_made, true)) {
           // The first state made is the result (on this thread, before any other): the output opens,
           // with its header row, once the columns are known.
-          out.emplace(settings.common, state.piece->names());
-          state.piece->on_merge(write);
+          out.emplace(settings.common, piece.names());
+          piece.on_merge(write);
         }
-        return state;
+        return piece;
       },
-      [](filter_state& state, const io::csv_row& row, const io::reject_handler& on_reject) {
-        state.piece->add(row, on_reject);
+      [](filter_piece& piece, const io::csv_row& row, const io::reject_handler& on_reject) {
+        piece.add(row, on_reject);
       },
       // Pieces of 8 MiB: each holds its formatted rows until its turn (up to 2 x threads of them),
       // 64 MiB pieces took 120 MB on T5 at 2 threads, 8 MiB ones 46 MB in the same time.
       {.threads = threads, .file_piece_bytes = std::uint64_t{8} << 20});
-  result.piece->write_own();
+  result.write_own();
   progress.finish();
   finish_command("filter", progress, bad, *out);
 }

@@ -131,7 +131,7 @@ void run_stats(const stats_settings& settings) {
   command_progress progress(
       settings.common, "stats", [&] { return bytes_done; }, plain_file_size(settings.input));
   const auto advance = [&](std::uint64_t rows, std::uint64_t end) {
-    for (std::uint64_t i = 0; i < rows; ++i) progress.tick();
+    progress.tick(rows);
     bytes_done = end;
   };
 

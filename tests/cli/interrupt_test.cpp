@@ -170,6 +170,30 @@ TEST_F(interrupt_test, standard_output_keeps_whole_rows) {
   }
 }
 
+std::string log_lines(int from, int to) {
+  std::string text;
+  for (int i = from; i < to; ++i)
+    text += "2024-03-01 12:00:00 " + std::string(i % 3 == 0 ? "ERROR" : "INFO") + " api: request " + std::to_string(i) +
+            "\n";
+  return text;
+}
+
+TEST_F(interrupt_test, logs_read_in_pieces_exits_128_plus_the_signal_with_whole_records) {
+  for (const int sig : {SIGINT, SIGTERM}) {
+    fed_command run(root_, {"logs", "-", "--threads", "2", "--format", "csv"});
+    ASSERT_TRUE(run.wait_for_handlers());
+    run.feed(log_lines(0, 20000));
+    run.signal(sig);
+    run.feed(log_lines(20000, 40000));  // the pieces stop at their next line
+    EXPECT_EQ(run.finish(), 128 + sig) << err();
+    std::istringstream lines(out());
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, "timestamp,level,component,message,file,line");
+    while (std::getline(lines, line)) EXPECT_TRUE(line.starts_with("2024-03-01 12:00:00,")) << line;
+  }
+}
+
 TEST_F(interrupt_test, gen_to_a_file_leaves_no_partial_file) {
   // gen writes as fast as it can: the signal lands mid-run (a few MB in) whatever the machine.
   fed_command run(root_, {"gen", "sensors", "--size", "2GB", "-o", "big.csv"});

@@ -229,6 +229,147 @@ TEST_F(logs_test, bad_options_are_usage_errors) {
   }
 }
 
+// ---- --threads ----
+
+// The offsets where a plain file of `text` is cut into pieces of about `step` bytes: each cut is
+// just after the first line break at or after the previous cut + step - 1 (exec's file cutter).
+std::vector<std::size_t> cuts(std::string_view text, std::size_t step) {
+  std::vector<std::size_t> at;
+  for (std::size_t from = 0; text.size() - from > step;) {
+    const std::size_t nl = text.find('\n', from + step - 1);
+    if (nl == std::string_view::npos) break;
+    from = nl + 1;
+    at.push_back(from);
+  }
+  return at;
+}
+
+// Makes the line starting at `offset` of `text` not a log line, its length kept (a year of "X024").
+void spoil_line_at(std::string& text, std::size_t offset) {
+  if (offset < text.size() && text[offset] == '2') text[offset] = 'X';
+}
+
+class logs_threads_test : public logs_test {
+ protected:
+  void SetUp() override {
+    logs_test::SetUp();
+    // A big file (6 MiB: pieces of 1 MiB for counts, of 2 MiB for records) with bad lines on both
+    // sides of every cut and a blank line; a small one; a compressed one with a bad line.
+    std::string big = generated(7, std::uint64_t{6} << 20);
+    big.insert(big.find('\n', big.size() / 3) + 1, 1, '\n');
+    for (const std::size_t step : {std::size_t{1} << 20, std::size_t{2} << 20}) {
+      for (const std::size_t cut : cuts(big, step)) {
+        spoil_line_at(big, cut);
+        const std::size_t before = big.rfind('\n', cut - 2);
+        spoil_line_at(big, before == std::string::npos ? 0 : before + 1);
+      }
+    }
+    write("big.log", big);
+    write("small.log", generated(8, 20000));
+    std::string zipped = generated(9, 300000);
+    spoil_line_at(zipped, zipped.find('\n', 1000) + 1);
+    write("zipped.log", zipped);
+    write("stdin.log", generated(10, 200000));
+    ASSERT_EQ(shell("cd " + root_.string() + " && gzip zipped.log"), 0);
+  }
+
+  std::string generated(std::uint64_t seed, std::uint64_t bytes) const {
+    const std::string path = (root_ / "gen.tmp").string();
+    {
+      io::output o(path);
+      cli::generate(cli::dataset::logs, o, {.seed = seed, .rows = UINT64_MAX, .bytes = bytes});
+      o.commit();
+    }
+    std::string text = slurp(path);
+    fs::remove(path);
+    return text;
+  }
+
+  // Runs `logs ARGS --threads N` for N = 1, 2, 3, 8 and expects the same exit status, standard
+  // output, standard error and dead-letter file (dead.csv, if `dead`) as with one thread.
+  void expect_same_for_any_threads(const std::string& args, int status, bool dead = false) {
+    std::string expected_out, expected_err, expected_dead;
+    for (const int threads : {1, 2, 3, 8}) {
+      fs::remove(root_ / "dead.csv");
+      EXPECT_EQ(logs(args + " --threads " + std::to_string(threads)), status)
+          << args << ", threads " << threads << ": " << err();
+      const std::string dead_text = dead ? slurp(root_ / "dead.csv") : "";
+      if (threads == 1) {
+        expected_out = out();
+        expected_err = err();
+        expected_dead = dead_text;
+        if (status == 0) {
+          EXPECT_FALSE(expected_out.empty()) << args;
+        }
+        if (dead) {
+          EXPECT_GT(lines_of(expected_dead).size(), 2u) << args;  // the header and some bad lines
+        }
+        continue;
+      }
+      EXPECT_TRUE(out() == expected_out) << args << ": standard output differs with " << threads << " threads";
+      EXPECT_EQ(err(), expected_err) << args << ", threads " << threads;
+      EXPECT_TRUE(dead_text == expected_dead) << args << ": dead letters differ with " << threads << " threads";
+    }
+  }
+};
+
+TEST_F(logs_threads_test, records_as_json_lines_and_their_dead_letters_are_the_same_for_any_thread_count) {
+  expect_same_for_any_threads("big.log small.log zipped.log.gz - --on-error dead-letter=dead.csv < stdin.log", 0, true);
+  // Standard input in blocks of 2 MiB, cut near the file's cuts.
+  expect_same_for_any_threads("- --on-error dead-letter=dead.csv < big.log", 0, true);
+}
+
+TEST_F(logs_threads_test, filtered_records_in_csv_and_the_table_are_the_same_for_any_thread_count) {
+  expect_same_for_any_threads("zipped.log.gz big.log --level WARNING --on-error skip --format csv", 0);
+  expect_same_for_any_threads(
+      "big.log small.log --level ERROR --since '2024-03-02' --until '2024-03-05 12:00' --on-error skip --format table",
+      0);
+}
+
+TEST_F(logs_threads_test, counts_and_their_dead_letters_are_the_same_for_any_thread_count) {
+  expect_same_for_any_threads(
+      "small.log big.log zipped.log.gz - --by hour,level,file --on-error dead-letter=dead.csv < stdin.log", 0, true);
+  expect_same_for_any_threads(
+      "big.log zipped.log.gz --by component,day --level INFO,ERROR --on-error skip --format "
+      "jsonl",
+      0);
+}
+
+TEST_F(logs_threads_test, the_first_bad_line_fails_with_the_same_message_for_any_thread_count) {
+  expect_same_for_any_threads("small.log big.log --by level", 1);
+  EXPECT_NE(err().find("big.log:"), std::string::npos) << err();
+  expect_same_for_any_threads("small.log zipped.log.gz big.log -o out.jsonl", 1);
+  EXPECT_NE(err().find("zipped.log.gz:"), std::string::npos) << err();
+  EXPECT_FALSE(fs::exists(root_ / "out.jsonl"));
+}
+
+TEST_F(logs_threads_test, many_small_files_read_at_once_give_the_same_output_in_file_order) {
+  std::string names;
+  for (int i = 0; i < 12; ++i) {
+    std::string text = generated(20 + static_cast<std::uint64_t>(i), 5000 + 3000 * static_cast<std::uint64_t>(i));
+    if (i % 3 == 1) spoil_line_at(text, text.find('\n', text.size() / 2) + 1);
+    if (i % 4 == 2) spoil_line_at(text, 0);
+    const std::string name = "part-" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".log";
+    write(name, text);
+    if (i % 5 == 3) {
+      ASSERT_EQ(shell("cd " + root_.string() + " && gzip " + name), 0);
+    }
+  }
+  expect_same_for_any_threads("'part-*' --on-error dead-letter=dead.csv", 0, true);
+  expect_same_for_any_threads("'part-*' small.log --by file,level --on-error dead-letter=dead.csv", 0, true);
+  expect_same_for_any_threads("'part-*' --level ERROR --format table --on-error skip", 0);
+  // The first bad line in file order fails the run, and a missing file among small ones in its turn.
+  expect_same_for_any_threads("'part-*' --by level", 1);
+  EXPECT_NE(err().find("part-01.log:"), std::string::npos) << err();
+  expect_same_for_any_threads("part-00.log part-03.log.gz missing.log part-05.log --by level --on-error skip", 1);
+  EXPECT_NE(err().find("missing.log"), std::string::npos) << err();
+}
+
+TEST_F(logs_threads_test, a_bad_thread_count_is_a_usage_error) {
+  EXPECT_EQ(logs("small.log --threads 0"), 2);
+  EXPECT_NE(err().find("--threads"), std::string::npos) << err();
+}
+
 // ---- --follow ----
 
 // `yieldpipe logs ARGS` running with its standard output on a pipe.
@@ -355,7 +496,7 @@ TEST_F(logs_test, follow_reads_appended_lines_across_rotation_and_truncation) {
 
 TEST_F(logs_test, follow_with_by_writes_the_groups_that_changed) {
   const std::string path = write("app.log", line_at(1, "ERROR", "one") + line_at(2, "INFO", "two"));
-  running run({path, "--follow", "--by", "level"});
+  running run({path, "--follow", "--by", "level", "--threads", "4"});  // --follow reads on this thread
   auto got = run.lines(3);
   EXPECT_EQ(got, (std::vector<std::string>{"level,count", "INFO,1", "ERROR,1"}));
   append(path, line_at(3, "ERROR", "three"));
