@@ -45,12 +45,6 @@ void add_common_options(CLI::App& cmd, common_options& o) {
   cmd.add_flag("--memory", o.memory, "Print the peak memory (resident set) of the run on stderr at the end");
 }
 
-std::uint64_t plain_file_size(const std::string& path) {
-  if (path == "-") return 0;
-  const io::input probe(path);
-  return probe.compression() == io::compression::none ? probe.total_bytes().value_or(0) : 0;
-}
-
 void add_threads_option(CLI::App& cmd, common_options& o) {
   // As DuckDB and Polars do: every core unless told otherwise.
   o.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
@@ -417,6 +411,28 @@ void result_output::write_row(std::span<const io::field> row) {
   else if (flush_each_)
     out_.flush();
 }
+
+namespace {
+// Whether `path` is read by byte ranges (a plain file), and the size progress counts against.
+std::pair<bool, std::uint64_t> input_size(const std::string& path) {
+  if (path == "-") {  // a stream; redirected from a file, that file's size (as io::input counts it)
+    struct stat st {};
+    const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+    return {false, regular ? static_cast<std::uint64_t>(st.st_size) : 0};
+  }
+  const io::input probe(path);
+  return {probe.compression() == io::compression::none, probe.total_bytes().value_or(0)};
+}
+}  // namespace
+
+pieces_progress::pieces_progress(const common_options& options, std::string_view name, const std::string& path)
+    : pieces_progress(options, name, input_size(path)) {}
+
+pieces_progress::pieces_progress(const common_options& options, std::string_view name,
+                                 std::pair<bool, std::uint64_t> plain_and_size)
+    : plain_(plain_and_size.first),
+      meter_(
+          options, name, [this] { return bytes_done_; }, plain_and_size.second) {}
 
 void result_output::write_formatted(std::string_view bytes) {
   out_.write(bytes);

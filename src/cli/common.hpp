@@ -7,6 +7,7 @@
 //   cmd->callback([=] { run_command("stats", [&] { ... }); });
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/output.hpp>
@@ -160,10 +162,6 @@ class command_progress {
 /// nullopt for anything else.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
-/// The size of `path` when it is a plain regular file read as it is (not standard input, not
-/// compressed), for progress over offsets in the data; 0 (unknown) otherwise.
-std::uint64_t plain_file_size(const std::string& path);
-
 /// A check for an option that takes a whole number of at least `min` (--window, --head, --threads),
 /// saying so when it fails: `--window: expected a whole number >= 1, got '0'` (CLI11's own number
 /// checks print a range up to 1.8e308 in full).
@@ -259,6 +257,33 @@ class part_writer {
   std::unique_ptr<io::record_writer> writer_;
   std::vector<std::string> chunks_;
   std::uint64_t taken_ = 0;  // out_.bytes_written() at the last take
+};
+
+/// Progress of a command that reads its input with `exec::parallel_reduce`, on the calling thread:
+/// for a plain file, the offset that the pieces merged so far reached; for a stream (standard input,
+/// `.gz`, `.zst`), the bytes read from it as they are (compressed bytes, of the compressed size), as
+/// the one-thread reader shows them.
+class pieces_progress {
+ public:
+  pieces_progress(const common_options& options, std::string_view name, const std::string& path);
+  /// A piece merged: its rows, and the offset after its last row.
+  void merged(std::uint64_t rows, std::uint64_t end) {
+    meter_.tick(rows);  // throws `interrupted` after a signal
+    if (plain_) bytes_done_ = std::max(bytes_done_, end);
+  }
+  /// For `pieces_options::on_bytes_read`.
+  std::function<void(std::uint64_t)> on_bytes_read() {
+    return [this](std::uint64_t bytes) {
+      if (!plain_) bytes_done_ = bytes;
+    };
+  }
+  command_progress& meter() noexcept { return meter_; }
+
+ private:
+  pieces_progress(const common_options& options, std::string_view name, std::pair<bool, std::uint64_t> plain_and_size);
+  bool plain_;
+  std::uint64_t bytes_done_ = 0;
+  command_progress meter_;
 };
 
 /// The end every data command shares, in the order that keeps the promise of no partial result: the

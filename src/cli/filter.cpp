@@ -32,6 +32,16 @@ struct filter_settings {
   common_options common;
 };
 
+// A bad expression is bad usage, named after its option.
+template <class Compile>
+auto compiled(const std::string& option, Compile compile) {
+  try {
+    return compile();
+  } catch (const query::query_error& e) {
+    throw usage_error(option + e.what());
+  }
+}
+
 // --where and --select, compiled against the header, applied to one row at a time.
 class row_filter {
  public:
@@ -60,16 +70,6 @@ class row_filter {
   }
 
  private:
-  // A bad expression is bad usage, named after its option.
-  template <class Compile>
-  static auto compiled(const std::string& option, Compile compile) {
-    try {
-      return compile();
-    } catch (const query::query_error& e) {
-      throw usage_error(option + e.what());
-    }
-  }
-
   std::optional<query::expression> where_;
   query::projection select_;
   std::vector<io::field> fields_;
@@ -146,16 +146,13 @@ void run_filter(const filter_settings& settings) {
   // On threads: each piece formats its rows; the merges write them to the result in file order.
   exec::csv_records csv;
   csv.options.on_reject = bad.handler();
-  std::uint64_t bytes_done = 0;
-  command_progress progress(
-      settings.common, "filter", [&] { return bytes_done; }, plain_file_size(settings.input));
+  pieces_progress progress(settings.common, "filter", settings.input);
   std::optional<result_output> out;
   bool result_made = false;
   std::mutex made;
   const filter_piece::result_fn write = [&](part_writer& rows, std::uint64_t count, std::uint64_t end) {
     rows.write_to(*out);
-    progress.tick(count);
-    bytes_done = end;
+    progress.merged(count, end);
   };
   filter_piece result = exec::parallel_reduce(
       settings.input, csv,
@@ -175,10 +172,10 @@ void run_filter(const filter_settings& settings) {
       },
       // Pieces of 8 MiB: each holds its formatted rows until its turn (up to 2 x threads of them),
       // 64 MiB pieces took 120 MB on T5 at 2 threads, 8 MiB ones 46 MB in the same time.
-      {.threads = threads, .file_piece_bytes = std::uint64_t{8} << 20});
+      {.threads = threads, .file_piece_bytes = std::uint64_t{8} << 20, .on_bytes_read = progress.on_bytes_read()});
   result.write_own();
-  progress.finish();
-  finish_command("filter", progress, bad, *out);
+  progress.meter().finish();
+  finish_command("filter", progress.meter(), bad, *out);
 }
 
 }  // namespace

@@ -126,14 +126,9 @@ void run_stats(const stats_settings& settings) {
   const auto threads = static_cast<unsigned>(settings.common.threads);
 
   // Progress follows the pieces as they are merged, in file order, on this thread; on one thread,
-  // the rows as they are added. It counts decompressed bytes: a percentage only for a plain file.
-  std::uint64_t bytes_done = 0;
-  command_progress progress(
-      settings.common, "stats", [&] { return bytes_done; }, plain_file_size(settings.input));
-  const auto advance = [&](std::uint64_t rows, std::uint64_t end) {
-    progress.tick(rows);
-    bytes_done = end;
-  };
+  // the rows as they are added.
+  pieces_progress progress(settings.common, "stats", settings.input);
+  const auto advance = [&](std::uint64_t rows, std::uint64_t end) { progress.merged(rows, end); };
 
   // The first table made is the result (made on this thread before any piece's): it gets the whole
   // of --max-memory, each piece a share.
@@ -154,14 +149,14 @@ void run_stats(const stats_settings& settings) {
       [](stats_piece& piece, const io::csv_row& row, const io::reject_handler& on_reject) {
         piece.add(row, on_reject);
       },
-      {.threads = threads});
-  progress.finish();
+      {.threads = threads, .on_bytes_read = progress.on_bytes_read()});
+  progress.meter().finish();
 
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
   query::group_by& table = groups.table();
   result_output out(settings.common, table.columns());
   table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
-  finish_command("stats", progress, bad, out);
+  finish_command("stats", progress.meter(), bad, out);
 }
 
 }  // namespace

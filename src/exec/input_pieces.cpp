@@ -214,6 +214,7 @@ class stream_cutter final : public piece_cutter {
         eof_ = true;
       else
         pending_.append(chunk.data(), chunk.size());
+      if (options_.on_bytes_read) options_.on_bytes_read(in_.bytes_read());
     } catch (...) {
       failed_ = std::current_exception();
     }

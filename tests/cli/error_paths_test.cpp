@@ -271,7 +271,7 @@ TEST_F(error_paths_test, an_option_that_is_not_a_number_is_bad_usage_naming_the_
       {"moving-average good.csv --column t --window 0", "--window: expected a whole number >= 1, got '0'"},
       {"anomalies good.csv --column t --threshold high", "--threshold = high"},
       {"stats good.csv --threads many", "--threads: expected a whole number >= 1, got 'many'"},
-      {"filter good.csv --threads 2", "--threads"},  // only stats reads in pieces
+      {"filter good.csv --threads 0", "--threads: expected a whole number >= 1, got '0'"},
       {"walk tree --max-depth deep", "--max-depth = deep"},
       {"graph edges.csv --from a --max-depth x", "--max-depth = x"},
       {"graph edges.csv --from a --head x", "--head = x"},

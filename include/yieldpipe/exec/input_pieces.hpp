@@ -40,6 +40,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "yieldpipe/io/csv_reader.hpp"
@@ -107,6 +108,11 @@ struct pieces_options {
   /// least 1 MiB and at most 64 MiB. A piece opens the file three times (to find its cut, to count the line breaks
   /// before the next, to read), and its memory does not grow with its size.
   std::uint64_t file_piece_bytes = 0;
+  /// Called on the calling thread, now and then, with the bytes read so far from the input as it is
+  /// (for `.gz` and `.zst` the compressed bytes, as `io::input::bytes_read()` counts them): progress
+  /// for a stream, whose records' offsets are in the decompressed bytes. Not called for the pieces of
+  /// a plain file (their offsets are the file's bytes).
+  std::function<void(std::uint64_t bytes_read)> on_bytes_read{};
   /// The bad records one piece may hold back before it stops and waits to be read again in turn.
   std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
 };

@@ -45,6 +45,7 @@ cut_options cut_options_for(const Format& format, const pieces_options& options,
   cut.piece_bytes = options.piece_bytes;
   cut.file_piece_bytes = options.file_piece_bytes;
   cut.threads = threads;
+  cut.on_bytes_read = options.on_bytes_read;
   if constexpr (std::is_same_v<Format, csv_records>) {
     cut.csv = true;
     cut.csv_options = format.options;
@@ -82,7 +83,7 @@ void add_record(Add& add, State& state, const Record& record, const io::reject_h
 }
 
 template <class Format, class Make, class Add>
-auto reduce_serially(io::input in, const Format& format, Make& make, Add& add) {
+auto reduce_serially(io::input in, const Format& format, Make& make, Add& add, const pieces_options& options) {
   using reader = records_reader<Format>;
   const io::reject_handler& policy = reader::policy(format);
   // A worker's own rejects under `fail`: the handler refuses, and the worker throws.
@@ -90,7 +91,13 @@ auto reduce_serially(io::input in, const Format& format, Make& make, Add& add) {
       policy ? policy : [](const io::rejected_record&, std::string_view, std::string_view) { return false; };
   reader r(std::move(in), format);  // reads a CSV header first, as the serial reader does
   auto state = make_state(make, r.header());
-  while (const auto* record = r.next()) add_record(add, state, *record, handler);
+  std::uint64_t records = 0;
+  while (const auto* record = r.next()) {
+    add_record(add, state, *record, handler);
+    if (options.on_bytes_read && ++records % 4096 == 0) [[unlikely]]
+      options.on_bytes_read(r.bytes_read());
+  }
+  if (options.on_bytes_read) options.on_bytes_read(r.bytes_read());
   return state;
 }
 
@@ -167,7 +174,7 @@ auto parallel_reduce(const std::string& path, const Format& format, Make make, A
     if (auto cutter = detail::make_cutter(path, in, detail::cut_options_for(format, options, threads)))
       return detail::reduce_in_pieces(*cutter, format, make, add, threads, options);
   }
-  return detail::reduce_serially(std::move(in), format, make, add);
+  return detail::reduce_serially(std::move(in), format, make, add, options);
 }
 
 /// As above, over an input opened by the caller and not read yet (standard input, a pipe, a socket
@@ -180,7 +187,7 @@ auto parallel_reduce(io::input in, const Format& format, Make make, Add add, pie
     if (auto cutter = detail::make_cutter("-", in, detail::cut_options_for(format, options, threads)))
       return detail::reduce_in_pieces(*cutter, format, make, add, threads, options);
   }
-  return detail::reduce_serially(std::move(in), format, make, add);
+  return detail::reduce_serially(std::move(in), format, make, add, options);
 }
 
 }  // namespace yieldpipe::exec

@@ -42,6 +42,7 @@ struct cut_options {
   std::uint64_t piece_bytes = std::uint64_t{8} << 20;  // a stream's blocks
   std::uint64_t file_piece_bytes = 0;                  // a plain file's pieces; 0: about 4 a thread
   unsigned threads = 1;
+  std::function<void(std::uint64_t)> on_bytes_read{};  // a stream's bytes read, as it is read
 };
 
 /// Cuts one input into pieces in file order, on the calling thread.

@@ -40,6 +40,7 @@ class records_reader<csv_records> {
       : reader_(std::move(in), header, with(f.options, std::move(hold))) {}
 
   const record* next() { return reader_.next(); }
+  std::uint64_t bytes_read() const noexcept { return reader_.input().bytes_read(); }
   const io::csv_header& header() const noexcept { return reader_.header() ? *reader_.header() : no_header(); }
   static std::uint64_t offset(const record& r) noexcept { return r.offset(); }
   static std::uint64_t line(const record& r) noexcept { return r.line(); }
@@ -74,6 +75,7 @@ class records_reader<line_records> {
     line_.offset = lines_.line_offset();
     return &line_;
   }
+  std::uint64_t bytes_read() const noexcept { return lines_.input().bytes_read(); }
   static std::uint64_t offset(const record& r) noexcept { return r.offset; }
   static std::uint64_t line(const record& r) noexcept { return r.line; }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
@@ -96,6 +98,7 @@ class records_reader<jsonl_records> {
       : reader_(std::move(in), with(f.options, std::move(hold))) {}
 
   const record* next() { return reader_.next(); }
+  std::uint64_t bytes_read() const noexcept { return reader_.input().bytes_read(); }
   static std::uint64_t offset(const record& r) noexcept { return r.offset(); }
   static std::uint64_t line(const record& r) noexcept { return r.line(); }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
@@ -135,6 +138,7 @@ class records_reader<log_records> {
     }
     return nullptr;
   }
+  std::uint64_t bytes_read() const noexcept { return lines_.input().bytes_read(); }
   static std::uint64_t offset(const record& r) noexcept { return r.offset; }
   static std::uint64_t line(const record& r) noexcept { return r.line; }
   std::optional<io::csv_position> position() const noexcept { return std::nullopt; }
