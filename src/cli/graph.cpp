@@ -63,16 +63,18 @@ adjacency read_graph(const graph_settings& s, const common_options& common, reje
   if (header.size() < 2)
     throw io::io_error(reader.input().path(),
                        "an edge list needs two columns (source,target), found " + std::to_string(header.size()));
-  const std::optional<std::uint64_t> max_memory =
-      common.max_memory.empty() ? std::nullopt : parse_size(common.max_memory);
+  // No limit: the largest value (not std::optional: GCC 12's -Wmaybe-uninitialized misfires on it
+  // inside the lambda under -fsanitize=thread).
+  const std::uint64_t max_memory =
+      common.max_memory.empty() ? UINT64_MAX : parse_size(common.max_memory).value_or(UINT64_MAX);
 
   adjacency g;
   std::vector<std::pair<node_id, node_id>> edges;
   std::uint64_t bytes = 0;
   auto check_memory = [&] {
-    if (max_memory && bytes > *max_memory)
+    if (bytes > max_memory)
       throw io::io_error(reader.input().path(),
-                         "--max-memory " + std::to_string(*max_memory) + " bytes exceeded by graph (the adjacency): " +
+                         "--max-memory " + std::to_string(max_memory) + " bytes exceeded by graph (the adjacency): " +
                              std::to_string(g.names.size()) + " nodes and " + std::to_string(edges.size()) +
                              " edges need " + std::to_string(bytes) + " bytes");
   };

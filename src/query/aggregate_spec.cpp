@@ -3,15 +3,13 @@
 #include <yieldpipe/query/aggregate_spec.hpp>
 #include <yieldpipe/query/query_error.hpp>
 
+#include "trim.hpp"
+
 namespace yieldpipe::query {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using detail::trim;
 
 struct function_name {
   std::string_view name;

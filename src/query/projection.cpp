@@ -5,14 +5,12 @@
 #include <yieldpipe/query/projection.hpp>
 #include <yieldpipe/query/query_error.hpp>
 
+#include "trim.hpp"
+
 namespace yieldpipe::query {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using detail::trim;
 
 // The items of a select list, split at the commas outside strings, `names`, (...) and [...].
 std::vector<std::string_view> split_items(std::string_view text) {
