@@ -21,6 +21,14 @@ void keyed_rows::keep(std::string_view field) {
   field_ends_.push_back(static_cast<std::uint32_t>(text_.size()));
 }
 
+void keyed_rows::clear() noexcept {
+  rows_.clear();
+  keys_.clear();
+  groups_.clear();
+  text_.clear();
+  field_ends_.clear();
+}
+
 void keyed_rows::add(const io::csv_row& r, const io::reject_handler& on_reject) {
   const std::optional<double> x = finite_number(r, columns_.value, on_reject);
   if (!x) return;
@@ -30,11 +38,8 @@ void keyed_rows::add(const io::csv_row& r, const io::reject_handler& on_reject) 
   kept_row.group = groups_.id(columns_.group == none ? std::string_view() : r[columns_.group]);
   kept_row.kept = static_cast<std::uint32_t>(field_ends_.size());
   switch (columns_.keep) {
-    case kept_fields::none:
-      break;
-    case kept_fields::value:
-      keep(r[columns_.value]);
-      break;
+    case kept_fields::none: break;
+    case kept_fields::value: keep(r[columns_.value]); break;
     case kept_fields::all:
       for (std::string_view field : r.fields()) keep(field);
       break;

@@ -56,8 +56,7 @@ TEST(keyed_anomalies, a_group_past_the_budget_with_the_windows_is_a_memory_limit
     (void)detector.group("b");
     FAIL() << "no memory_limit_error";
   } catch (const query::memory_limit_error& e) {
-    EXPECT_NE(std::string(e.what()).find("exceeded by anomalies --by g: 2 groups need"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("exceeded by anomalies --by g: 2 groups need"), std::string::npos) << e.what();
   }
 }
 

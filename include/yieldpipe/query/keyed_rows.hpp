@@ -67,6 +67,10 @@ class keyed_rows {
   /// for copied. O(the fields copied) plus two hash lookups.
   void add(const io::csv_row& r, const io::reject_handler& on_reject);
 
+  /// Forgets every row, key and group, keeping the memory for the next piece (no allocation once the
+  /// buffers have grown to a piece's size).
+  void clear() noexcept;
+
   /// The kept rows, in the order added.
   std::span<const row> rows() const noexcept { return rows_; }
   /// The key texts by id, in order of first appearance ("" without a key column).
@@ -95,6 +99,10 @@ class keyed_rows {
     std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> ids;
     std::vector<std::string_view> names;
     std::uint32_t id(std::string_view text);
+    void clear() noexcept {
+      ids.clear();
+      names.clear();
+    }
   };
   void keep(std::string_view field);
 
