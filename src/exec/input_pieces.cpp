@@ -528,7 +528,8 @@ class pool {
 }  // namespace
 
 void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, const io::reject_handler& policy,
-                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit) {
+                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit,
+                const commit_fn& commit_before_error) {
   window = std::max<std::size_t>(window, 1);
   std::atomic<bool> stop{false};
   std::deque<job> flight;  // in file order; deque: its elements stay put
@@ -582,11 +583,17 @@ void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, cons
       head.reading = std::make_unique<piece_reading>(head.p, policy, false, max_held, stop);
       head.reading->replay_until(*refused);
       workers.run(head);
-      if (head.reading->error) std::rethrow_exception(head.reading->error);
+      if (head.reading->error) {
+        if (commit_before_error) commit_before_error(head.slot);
+        std::rethrow_exception(head.reading->error);
+      }
       throw std::logic_error("yieldpipe::exec: a bad record the policy refused did not fail when read again");
     }
     piece_reading& r = *head.reading;
-    if (r.error) std::rethrow_exception(r.error);
+    if (r.error) {
+      if (commit_before_error) commit_before_error(head.slot);
+      std::rethrow_exception(r.error);
+    }
     if (!r.complete) throw std::logic_error("yieldpipe::exec: a piece read in turn did not reach its end");
     if (head.p.truncated)
       throw std::logic_error("yieldpipe::exec: a record longer than the maximum was read without an error");

@@ -109,6 +109,11 @@ struct pieces_options {
   std::uint64_t file_piece_bytes = 0;
   /// The bad records one piece may hold back before it stops and waits to be read again in turn.
   std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
+  /// parallel_reduce: when a piece meets an error (a bad record the policy refuses, an exception from
+  /// the reader, `make` or `add`), merge the piece's records before it, then raise the error. For a
+  /// result written out as it is merged (rows in file order), what was written before an error is
+  /// then what the serial loop wrote. Off by default: a result discarded on error gains nothing.
+  bool merge_before_error = false;
 };
 
 }  // namespace yieldpipe::exec

@@ -125,6 +125,11 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
       [&](std::size_t slot) {
         result.merge(*slots[slot]);
         slots[slot].reset();
+      },
+      [&](std::size_t slot) {
+        if (!options.merge_before_error || !slots[slot]) return;
+        result.merge(*slots[slot]);
+        slots[slot].reset();
       });
   return result;
 }

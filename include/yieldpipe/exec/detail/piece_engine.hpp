@@ -130,9 +130,11 @@ using commit_fn = std::function<void(std::size_t slot)>;
 /// piece's slot is its number modulo `window`), and commits them in file order on the calling
 /// thread: a guessed CSV piece whose start its predecessor does not confirm, or an incomplete piece,
 /// is read again there; then its bad records go to `policy` and `commit` merges it, or its error is
-/// rethrown (after every worker stopped).
+/// rethrown (after every worker stopped). With `commit_before_error`, a piece that was read up to an
+/// error (its slot then holds the records before it) is handed to it before the error is rethrown.
 void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, const io::reject_handler& policy,
-                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit);
+                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit,
+                const commit_fn& commit_before_error = {});
 
 /// An input for piece `p`: the plain file from its start, or its block in memory.
 io::input open_piece(const piece_cutter& cutter, const piece& p, const io::input_options& options);
