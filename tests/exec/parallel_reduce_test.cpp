@@ -161,6 +161,41 @@ TEST_F(parallel_reduce_test, the_first_exception_in_file_order_is_the_one_raised
   }
 }
 
+TEST_F(parallel_reduce_test, merge_before_error_merges_the_records_before_the_error_first) {
+  // A result written out as it is merged: with merge_before_error, what was written when the error
+  // comes is what the serial loop saw before it, whether `add` or the reader (a ragged row) fails.
+  std::string ragged = numbered_csv(4000);
+  ragged.insert(ragged.find("\n500,") + 1, "1,2,3\n");
+  const std::string throwing = write(numbered_csv(4000), "throws.csv");
+  const std::string bad_row = write(ragged, "ragged.csv");
+  std::string expected;
+  for (int i = 0; i < 500; ++i) expected += std::to_string(i) + ' ';
+  struct shown {
+    std::string* out;
+    std::string text;
+    void merge(const shown& later) { *out += later.text; }
+  };
+  for (const std::string& path : {throwing, bad_row}) {
+    for (const unsigned threads : {2u, 3u, 8u}) {
+      SCOPED_TRACE(path + ", " + std::to_string(threads) + " threads");
+      std::string written;
+      exec::pieces_options options = pieces(threads);
+      options.merge_before_error = true;
+      EXPECT_ANY_THROW(exec::parallel_reduce(
+          path, csv(),
+          [&] {
+            return shown{&written, {}};
+          },
+          [](shown& s, const io::csv_row& row) {
+            if (row[0] == "500" && row.size() == 2) throw std::runtime_error("bad id 500");
+            (s.text += row[0]) += ' ';
+          },
+          options));
+      EXPECT_EQ(written, expected);
+    }
+  }
+}
+
 TEST_F(parallel_reduce_test, an_exception_from_make_is_raised) {
   const std::string path = write(numbered_csv(2000), "make.csv");
   EXPECT_THROW(exec::parallel_reduce(
