@@ -54,14 +54,16 @@ inline std::string input_name(const std::string& file) { return file == "-" ? "<
 
 /// The pieces of a window command's input: at most 4 MiB, so that the rows kept for the stage stay
 /// small (a piece's rows wait for the pieces before it), and about four a thread; a piece that meets
-/// an error is merged up to it first.
+/// an error is merged up to it first; the rows' lines are not needed (a piece with bad rows is read
+/// again in turn), so the file is not read once more to count them.
 inline exec::pieces_options rolling_pieces(unsigned threads, std::uint64_t file_bytes) {
   constexpr std::uint64_t most = std::uint64_t{4} << 20;
   const std::uint64_t share = file_bytes / (4 * std::max(threads, 1u));
   return {.threads = threads,
           .piece_bytes = most,
           .file_piece_bytes = std::clamp<std::uint64_t>(share, std::uint64_t{1} << 20, most),
-          .merge_before_error = true};  // the rows before an error are written, as on one thread
+          .merge_before_error = true,  // the rows before an error are written, as on one thread
+          .add_reads_lines = false};   // keyed_rows keeps no line: no pass counting them first
 }
 
 /// Runs the rows of `file` through a window stage that `make(stage, header)` emplaces into `stage`

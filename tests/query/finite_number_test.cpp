@@ -30,8 +30,7 @@ TEST(finite_number, text_nan_and_inf_are_bad_numbers_for_the_policy_or_an_error)
   };
   while (const io::csv_row* row = reader.next()) EXPECT_FALSE(query::finite_number(*row, 1, keep));
   ASSERT_EQ(messages.size(), 3u);
-  EXPECT_NE(messages[1].find("in.csv:3:3: column 'v': not a finite number: \"nan\""), std::string::npos)
-      << messages[1];
+  EXPECT_NE(messages[1].find("in.csv:3:3: column 'v': not a finite number: \"nan\""), std::string::npos) << messages[1];
 
   io::csv_reader strict(io::input::from_memory(csv, "in.csv"));
   EXPECT_THROW(query::finite_number(*strict.next(), 1, {}), io::io_error);

@@ -114,6 +114,13 @@ struct pieces_options {
   /// result written out as it is merged (rows in file order), what was written before an error is
   /// then what the serial loop wrote. Off by default: a result discarded on error gains nothing.
   bool merge_before_error = false;
+  /// parallel_reduce over CSV: false promises that `add` does not look at a record's line() (nor
+  /// its position()). A plain file's pieces are then read without first counting the line breaks
+  /// before them (a pass over the file on the calling thread): each piece after the first is read
+  /// with lines counted from its start, and one that holds bad records or meets an error, whose
+  /// messages name lines, is read again in its turn from its true line. Bad records, errors and
+  /// the offsets of records are as with true (the lines `add` sees are not).
+  bool add_reads_lines = true;
 };
 
 }  // namespace yieldpipe::exec

@@ -47,6 +47,7 @@ cut_options cut_options_for(const Format& format, const pieces_options& options,
   cut.threads = threads;
   if constexpr (std::is_same_v<Format, csv_records>) {
     cut.csv = true;
+    cut.count_lines = options.add_reads_lines;
     cut.csv_options = format.options;
     cut.csv_options.on_reject = {};
     cut.max_record = format.options.max_record_size;

@@ -30,6 +30,7 @@ struct piece {
   std::shared_ptr<const std::string> block;  // its bytes, for a stream; null: read the plain file
   bool guessed = false;                      // CSV on a plain file: the previous piece's reader confirms `begin`
   bool truncated = false;                    // cut inside a record longer than the reader's maximum: reading must fail
+  bool relative_lines = false;               // its lines were not counted: read from line 1, in turn from the true one
   std::exception_ptr failure;                // no bytes: the input failed here, with the serial reader's error
 };
 
@@ -42,6 +43,7 @@ struct cut_options {
   std::uint64_t piece_bytes = std::uint64_t{8} << 20;  // a stream's blocks
   std::uint64_t file_piece_bytes = 0;                  // a plain file's pieces; 0: about 4 a thread
   unsigned threads = 1;
+  bool count_lines = true;  // false (CSV on a plain file): pieces after the first have relative_lines
 };
 
 /// Cuts one input into pieces in file order, on the calling thread.
@@ -90,6 +92,9 @@ class piece_reading {
   void found_boundary(io::csv_position at) noexcept {
     if (!boundary) boundary = at;
   }
+
+  /// Whether bad records are held back for the policy.
+  bool holds_rejects() const noexcept { return !held_.empty(); }
 
   std::optional<io::csv_position> boundary;
   std::exception_ptr error;
