@@ -17,7 +17,7 @@
 // - A plain file is cut into byte ranges (`pieces_options::file_piece_bytes`) at line starts, and
 //   each piece reads its range from its own `io::input` (`input_options::start_offset`). The line
 //   breaks before each cut are counted on the calling thread while the pieces are read, so lines
-//   are the file's. Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
+//   are the file's (unless `pieces_options::add_reads_lines` is false: see there). Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
 //   CSV cut may fall inside a quoted field that holds a line break: each piece's reader reads on
 //   past its end to finish its last record, and where it finds the next record is the truth; a
 //   piece whose guessed start that truth does not confirm is read again from the true start.
