@@ -17,9 +17,9 @@
 // - A plain file is cut into byte ranges (`pieces_options::file_piece_bytes`) at line starts, and
 //   each piece reads its range from its own `io::input` (`input_options::start_offset`). The line
 //   breaks before each cut are counted on the calling thread while the pieces are read, so lines
-//   are the file's (unless `pieces_options::add_reads_lines` is false: see there). Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
-//   CSV cut may fall inside a quoted field that holds a line break: each piece's reader reads on
-//   past its end to finish its last record, and where it finds the next record is the truth; a
+//   are the file's (unless `pieces_options::add_reads_lines` is false: see there). Lines, JSON lines and logs have no
+//   quoting: a cut at a line start is exact. A CSV cut may fall inside a quoted field that holds a line break: each
+//   piece's reader reads on past its end to finish its last record, and where it finds the next record is the truth; a
 //   piece whose guessed start that truth does not confirm is read again from the true start.
 // - Standard input, pipes, `.gz` and `.zst`: the calling thread reads the (decompressed) stream and
 //   cuts it into blocks of about `piece_bytes` that end where a record ends, while the worker threads
