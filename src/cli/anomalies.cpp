@@ -1,16 +1,17 @@
 // `yieldpipe anomalies`: the guide's real_time_anomaly_detector over a CSV column, one window per key.
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/iter/zscore_anomalies.hpp>
+#include <yieldpipe/query/column_index.hpp>
+#include <yieldpipe/query/finite_number.hpp>
+#include <yieldpipe/query/keyed_anomalies.hpp>
+#include <yieldpipe/query/keyed_rows.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -25,14 +26,97 @@ struct anomalies_settings {
   std::string by{};
 };
 
-struct by_counts {
-  std::uint64_t rows = 0;
-  std::uint64_t anomalies = 0;
-};
+// The rows, in file order, through query::keyed_anomalies; the anomalous rows written as they come
+// (or, with --by, the counts per group at the end).
+class anomalies_stage {
+ public:
+  anomalies_stage(const anomalies_settings& s, const common_options& common, const io::csv_header& header)
+      : value_(query::column_index(&header, s.rolling.column, "--column")),
+        key_(s.rolling.key.empty() ? none : query::column_index(&header, s.rolling.key, "--key")),
+        by_(s.by.empty() ? none : query::column_index(&header, s.by, "--by")),
+        detector_(s.rolling.window, s.threshold, max_memory_of(common),
+                  "anomalies (" +
+                      (s.rolling.key.empty() ? std::string("the window") : "the windows per " + s.rolling.key) + ")",
+                  input_name(s.rolling.file)) {
+    if (key_ == none) only_ = &detector_.window("");
+    if (by_ != none) {
+      detector_.count_by("anomalies --by " + s.by);
+      return;
+    }
+    std::vector<std::string> columns = header.names();
+    for (const char* extra : {"z_score", "mean", "std_dev"}) columns.emplace_back(extra);
+    out.emplace(common, std::move(columns));
+  }
 
-struct text_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  query::keyed_rows::columns columns() const {
+    return {.value = value_,
+            .key = key_ == none ? query::keyed_rows::none : key_,
+            .group = by_ == none ? query::keyed_rows::none : by_,
+            .keep = by_ == none ? query::kept_fields::all : query::kept_fields::none};
+  }
+
+  void row(const io::csv_row& row, const io::reject_handler& on_reject) {
+    const std::optional<double> x = query::finite_number(row, value_, on_reject);
+    if (!x) return;
+    const auto verdict = detector_.push(key_ != none ? detector_.window(row[key_]) : *only_, *x);
+    if (by_ != none) {
+      query::keyed_anomalies::count(detector_.group(row[by_]), verdict.anomaly);
+    } else if (verdict.anomaly) {
+      fields_.assign(row.fields().begin(), row.fields().end());
+      write(verdict);
+    }
+  }
+
+  void rows(const query::keyed_rows& rows) {
+    // Each key and group of the piece is looked up once, when its first row comes (so a memory
+    // error comes at the row it would on one thread).
+    windows_.assign(rows.keys().size(), nullptr);
+    groups_.assign(rows.groups().size(), nullptr);
+    const auto all = rows.rows();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const query::keyed_rows::row& r = all[i];
+      rolling_window_stats*& window = windows_[r.key];
+      if (window == nullptr) window = key_ != none ? &detector_.window(rows.keys()[r.key]) : only_;
+      const auto verdict = detector_.push(*window, r.value);
+      if (by_ != none) {
+        query::keyed_anomalies::counts*& group = groups_[r.group];
+        if (group == nullptr) group = &detector_.group(rows.groups()[r.group]);
+        query::keyed_anomalies::count(*group, verdict.anomaly);
+      } else if (verdict.anomaly) {
+        fields_.clear();
+        for (std::size_t j = 0, n = rows.kept_count(i); j < n; ++j) fields_.emplace_back(rows.kept(i, j));
+        write(verdict);
+      }
+    }
+  }
+
+  // With --by: the counts, sorted by group.
+  void write_groups(const common_options& common, const std::string& by) {
+    out.emplace(common, std::vector<std::string>{by, "rows", "anomalies"});
+    for (const auto& [group, n] : detector_.sorted_groups()) out->write_row({group, n.rows, n.anomalies});
+  }
+
+  std::optional<result_output> out;
+
+ private:
+  // Column positions; npos when not asked for.
+  static constexpr std::size_t none = std::string::npos;
+
+  void write(const query::keyed_anomalies::verdict& v) {
+    fields_.emplace_back(*v.z);
+    fields_.emplace_back(v.window->mean());
+    fields_.emplace_back(v.window->stddev());
+    out->write_row(fields_);
+  }
+
+  std::size_t value_;
+  std::size_t key_;
+  std::size_t by_;
+  query::keyed_anomalies detector_;
+  rolling_window_stats* only_ = nullptr;
+  std::vector<io::field> fields_;
+  std::vector<rolling_window_stats*> windows_;           // a piece's keys
+  std::vector<query::keyed_anomalies::counts*> groups_;  // a piece's groups
 };
 
 void run_anomalies(const anomalies_settings& s, const common_options& common) {
@@ -43,79 +127,17 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   if (std::isnan(s.threshold)) throw usage_error("--threshold: not a number");
 
   rejects rejected(common.on_error);
-  io::csv_options options;
-  options.on_reject = rejected.handler();
-  io::csv_reader reader(s.rolling.file, options);
-  command_progress progress(common, "anomalies", reader.input());
-  const std::size_t value = query::column_index(reader.header(), s.rolling.column, "--column");
-  // Column positions; npos when not asked for (not std::optional: GCC 12's -Wmaybe-uninitialized
-  // misfires on optional<size_t> read in the loop).
-  constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.rolling.key.empty() ? none : query::column_index(reader.header(), s.rolling.key, "--key");
-  const std::size_t by = s.by.empty() ? none : query::column_index(reader.header(), s.by, "--by");
-  const std::optional<std::uint64_t> max_memory = max_memory_of(common);
-
-  query::keyed_windows windows(
-      s.rolling.window, max_memory,
-      "anomalies (" + (s.rolling.key.empty() ? std::string("the window") : "the windows per " + s.rolling.key) + ")",
-      reader.input().path());
-  rolling_window_stats* only = key != none ? nullptr : &windows[""];
-
-  // --by: the rows and anomalies per value of the column (one entry per distinct value).
-  std::unordered_map<std::string, by_counts, text_hash, std::equal_to<>> counts;
-  std::uint64_t counts_bytes = 0;
-
-  std::optional<result_output> out;
-  std::vector<io::field> fields;
-  if (by == none) {
-    std::vector<std::string> columns = reader.header()->names();
-    for (const char* extra : {"z_score", "mean", "std_dev"}) columns.emplace_back(extra);
-    out.emplace(common, std::move(columns));
-  }
-
-  const io::reject_handler& on_reject = options.on_reject;
-  bool bad = false;
-  while (const io::csv_row* row = reader.next()) {
-    progress.tick();
-    const std::optional<double> x = number_or_reject(*row, value, on_reject, bad);
-    if (!x) continue;
-    rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
-    window.push(*x);
-    // The guide's test: more than 10 values known, a standard deviation above 0, z above the threshold.
-    const std::optional<double> z = zscore_of_newest(window, *x);
-    const bool anomaly = z && *z > s.threshold;
-    if (by != none) {
-      const std::string_view group = (*row)[by];
-      auto it = counts.find(group);
-      if (it == counts.end()) {
-        const std::uint64_t extra = sizeof(by_counts) + sizeof(std::string) + 4 * sizeof(void*) + group.size();
-        if (max_memory && windows.bytes() + counts_bytes + extra > *max_memory)
-          throw io::io_error(reader.input().path(),
-                             "--max-memory " + std::to_string(*max_memory) + " bytes exceeded by anomalies --by " +
-                                 s.by + ": " + std::to_string(counts.size() + 1) + " groups need " +
-                                 std::to_string(windows.bytes() + counts_bytes + extra) + " bytes with the windows");
-        counts_bytes += extra;
-        it = counts.emplace(std::string(group), by_counts{}).first;
-      }
-      ++it->second.rows;
-      it->second.anomalies += anomaly ? 1 : 0;
-    } else if (anomaly) {
-      fields.assign(row->fields().begin(), row->fields().end());
-      fields.emplace_back(*z);
-      fields.emplace_back(window.mean());
-      fields.emplace_back(window.stddev());
-      out->write_row(fields);
-    }
-  }
-
+  const std::uint64_t file_bytes = plain_file_bytes(s.rolling.file);
+  std::uint64_t bytes_done = 0;
+  command_progress progress(
+      common, "anomalies", [&] { return bytes_done; }, file_bytes);
+  std::optional<anomalies_stage> stage;
+  run_rolling_stage(
+      stage, s.rolling.file, common, rejected, progress, bytes_done, file_bytes,
+      [&](std::optional<anomalies_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
   progress.finish();
-  if (by != none) {
-    std::vector<std::pair<std::string_view, by_counts>> sorted(counts.begin(), counts.end());
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    out.emplace(common, std::vector<std::string>{s.by, "rows", "anomalies"});
-    for (const auto& [group, n] : sorted) out->write_row({group, n.rows, n.anomalies});
-  }
-  finish_command("anomalies", progress, rejected, *out);
+  if (!s.by.empty()) stage->write_groups(common, s.by);
+  finish_command("anomalies", progress, rejected, *stage->out);
 }
 
 }  // namespace
@@ -130,6 +152,7 @@ void add_anomalies_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--by", settings->by, "Instead of the rows: the rows and anomalies per value of this column");
   add_common_options(*cmd, *common);
+  add_threads_option(*cmd, *common);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe anomalies sensors.csv --key sensor --column value --window 100 --threshold 2.5\n"

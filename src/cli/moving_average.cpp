@@ -1,10 +1,15 @@
 // `yieldpipe moving-average`: the guide's moving_average_generator over a CSV column, one window per key.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/iter/rolling_stats.hpp>
+#include <yieldpipe/query/column_index.hpp>
+#include <yieldpipe/query/finite_number.hpp>
+#include <yieldpipe/query/keyed_rows.hpp>
+#include <yieldpipe/query/keyed_windows.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -13,45 +18,80 @@
 namespace yieldpipe::cli {
 namespace {
 
+// The rows, in file order, through query::keyed_windows: each value written with its key's mean.
+class moving_average_stage {
+ public:
+  moving_average_stage(const rolling_options& s, const common_options& common, const io::csv_header& header)
+      : value_(query::column_index(&header, s.column, "--column")),
+        key_(s.key.empty() ? none : query::column_index(&header, s.key, "--key")),
+        windows_(s.window, max_memory_of(common),
+                 "moving-average (" + (s.key.empty() ? std::string("the window") : "the windows per " + s.key) + ")",
+                 input_name(s.file)) {
+    if (key_ == none) only_ = &windows_[""];
+    std::vector<std::string> columns;
+    if (key_ != none) columns.push_back(s.key);
+    columns.push_back(s.column);
+    columns.emplace_back("moving_average");
+    columns.emplace_back("count");
+    out.emplace(common, std::move(columns));
+  }
+
+  query::keyed_rows::columns columns() const {
+    return {.value = value_, .key = key_ == none ? query::keyed_rows::none : key_, .keep = query::kept_fields::value};
+  }
+
+  void row(const io::csv_row& row, const io::reject_handler& on_reject) {
+    const std::optional<double> x = query::finite_number(row, value_, on_reject);
+    if (!x) return;
+    if (key_ != none)
+      write(row[key_], windows_[row[key_]], *x, row[value_]);
+    else
+      write({}, *only_, *x, row[value_]);
+  }
+
+  void rows(const query::keyed_rows& rows) {
+    windows_of_keys_.assign(rows.keys().size(), nullptr);  // each key looked up at its first row
+    const auto all = rows.rows();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const query::keyed_rows::row& r = all[i];
+      rolling_window_stats*& window = windows_of_keys_[r.key];
+      if (window == nullptr) window = key_ != none ? &windows_[rows.keys()[r.key]] : only_;
+      write(rows.keys()[r.key], *window, r.value, rows.kept(i, 0));
+    }
+  }
+
+  std::optional<result_output> out;
+
+ private:
+  static constexpr std::size_t none = std::string::npos;  // no --key
+
+  // The value as written in the file (no reformatting), the mean of the window, its size so far.
+  void write(std::string_view key, rolling_window_stats& window, double x, std::string_view text) {
+    window.push(x);
+    if (key_ != none)
+      out->write_row({key, text, window.mean(), window.count()});
+    else
+      out->write_row({text, window.mean(), window.count()});
+  }
+
+  std::size_t value_;
+  std::size_t key_;
+  query::keyed_windows windows_;
+  rolling_window_stats* only_ = nullptr;
+  std::vector<rolling_window_stats*> windows_of_keys_;
+};
+
 void run_moving_average(const rolling_options& s, const common_options& common) {
   rejects rejected(common.on_error);
-  io::csv_options options;
-  options.on_reject = rejected.handler();
-  io::csv_reader reader(s.file, options);
-  command_progress progress(common, "moving-average", reader.input());
-  const std::size_t value = query::column_index(reader.header(), s.column, "--column");
-  // npos without --key (not std::optional: GCC 12's -Wmaybe-uninitialized misfires on it in the loop).
-  constexpr std::size_t none = std::string::npos;
-  const std::size_t key = s.key.empty() ? none : query::column_index(reader.header(), s.key, "--key");
-
-  query::keyed_windows windows(
-      s.window, max_memory_of(common),
-      "moving-average (" + (s.key.empty() ? std::string("the window") : "the windows per " + s.key) + ")",
-      reader.input().path());
-  rolling_window_stats* only = key != none ? nullptr : &windows[""];
-
-  std::vector<std::string> columns;
-  if (key != none) columns.push_back(s.key);
-  columns.push_back(s.column);
-  columns.emplace_back("moving_average");
-  columns.emplace_back("count");
-  result_output out(common, std::move(columns));
-
-  const io::reject_handler& on_reject = options.on_reject;
-  bool bad = false;
-  while (const io::csv_row* row = reader.next()) {
-    progress.tick();
-    const std::optional<double> x = number_or_reject(*row, value, on_reject, bad);
-    if (!x) continue;
-    rolling_window_stats& window = key != none ? windows[(*row)[key]] : *only;
-    window.push(*x);
-    // The value as written in the file (no reformatting), the mean of the window, its size so far.
-    if (key != none)
-      out.write_row({(*row)[key], (*row)[value], window.mean(), window.count()});
-    else
-      out.write_row({(*row)[value], window.mean(), window.count()});
-  }
-  finish_command("moving-average", progress, rejected, out);
+  const std::uint64_t file_bytes = plain_file_bytes(s.file);
+  std::uint64_t bytes_done = 0;
+  command_progress progress(
+      common, "moving-average", [&] { return bytes_done; }, file_bytes);
+  std::optional<moving_average_stage> stage;
+  run_rolling_stage(
+      stage, s.file, common, rejected, progress, bytes_done, file_bytes,
+      [&](std::optional<moving_average_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
+  finish_command("moving-average", progress, rejected, *stage->out);
 }
 
 }  // namespace
@@ -64,6 +104,7 @@ void add_moving_average_command(CLI::App& app) {
   settings->window = 10;
   add_rolling_options(*cmd, *settings);
   add_common_options(*cmd, *common);
+  add_threads_option(*cmd, *common);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe moving-average sensors.csv --key sensor --column value --window 10\n"

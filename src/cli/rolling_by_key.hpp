@@ -1,20 +1,26 @@
 #pragma once
-// What `anomalies` and `moving-average` share: a CSV read row by row, a number taken from one column
-// (a bad number goes to --on-error), and one rolling window (iter's rolling_window_stats) per value of
-// a key column (query::keyed_windows), counted against --max-memory.
+// What `anomalies` and `moving-average` share: their options, and the wiring of a per-key window
+// stage over a CSV input read on --threads threads (exec::parallel_reduce): the pieces are parsed on
+// worker threads into query::keyed_rows, and the stage, which must see each key's rows in file
+// order, takes them piece after piece in file order on this thread. On one thread the stage takes
+// the rows straight from the reader.
 
-#include <cmath>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+#include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
-#include <yieldpipe/io/error.hpp>
-#include <yieldpipe/query/column_index.hpp>
-#include <yieldpipe/query/keyed_windows.hpp>
+#include <yieldpipe/io/input.hpp>
+#include <yieldpipe/query/keyed_rows.hpp>
 
 #include "common.hpp"
+#include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
 
@@ -37,38 +43,125 @@ inline void add_rolling_options(CLI::App& cmd, rolling_options& o) {
       ->capture_default_str();
 }
 
-/// The number in field `column` of `row`: nullopt for an empty field (a missing value, skipped as the
-/// guide skips None); a field that is not a number goes to `on_reject` with reason "bad number" (and
-/// nullopt when the policy sets it aside); so does nan or inf or, with no policy, throws the reader's io_error.
-inline std::optional<double> number_or_reject(const io::csv_row& row, std::size_t column,
-                                              const io::reject_handler& on_reject, bool& rejected) {
-  rejected = false;
-  std::optional<double> x;
-  try {
-    x = row.get_optional<double>(column);
-    if (!x || std::isfinite(*x)) return x;
-  } catch (const io::io_error& e) {
-    const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
-    if (!on_reject || !on_reject(record, "bad number", e.what())) throw;
-    rejected = true;
-    return std::nullopt;
-  }
-  // nan and inf parse (as Python's float() reads them) but would poison a window: bad numbers too.
-  const auto [line, col] = row.position(column);
-  const io::io_error error(std::string(row.path()),
-                           "column '" + std::string(row.header() ? row.header()->names()[column] : "") +
-                               "': not a finite number: \"" + std::string(row[column]) + "\"",
-                           io::error_location{.offset = {}, .line = line, .column = col});
-  const io::rejected_record record{row.path(), row.line(), row.offset(), row.text()};
-  if (!on_reject || !on_reject(record, "bad number", error.what())) throw error;
-  rejected = true;
-  return std::nullopt;
-}
-
 /// The --max-memory figure, if given (the option's validator checked it).
 inline std::optional<std::uint64_t> max_memory_of(const common_options& common) {
   if (common.max_memory.empty()) return std::nullopt;
   return parse_size(common.max_memory);
+}
+
+/// The name of the input in messages, as io::input gives it.
+inline std::string input_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
+
+/// The pieces of a window command's input: at most 4 MiB, so that the rows kept for the stage stay
+/// small (a piece's rows wait for the pieces before it), and about four a thread; a piece that meets
+/// an error is merged up to it first; the rows' lines are not needed (a piece with bad rows is read
+/// again in turn), so the file is not read once more to count them.
+inline exec::pieces_options rolling_pieces(unsigned threads, std::uint64_t file_bytes) {
+  constexpr std::uint64_t most = std::uint64_t{4} << 20;
+  const std::uint64_t share = file_bytes / (4 * std::max(threads, 1u));
+  return {.threads = threads,
+          .piece_bytes = most,
+          .file_piece_bytes = std::clamp<std::uint64_t>(share, std::uint64_t{1} << 20, most),
+          .merge_before_error = true,  // the rows before an error are written, as on one thread
+          .add_reads_lines = false};   // keyed_rows keeps no line: no pass counting them first
+}
+
+/// Runs the rows of `file` through a window stage that `make(stage, header)` emplaces into `stage`
+/// (on this thread, before any row is read; it may throw for a column that is not there). The stage
+/// has
+///   query::keyed_rows::columns columns() const;                         // what a piece keeps
+///   void row(const io::csv_row&, const io::reject_handler& on_reject);  // one row, on one thread
+///   void rows(const query::keyed_rows&);                                // a piece's rows, in turn
+/// and sees the rows in file order, on this thread, whatever `common.threads`. Bad rows reach `bad`
+/// in file order, as on one thread; `progress` follows the rows as the stage takes them, with the
+/// bytes read in `bytes_done` (which the progress reads).
+template <class Stage, class Make>
+void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, const common_options& common, rejects& bad,
+                       command_progress& progress, std::uint64_t& bytes_done, std::uint64_t file_bytes, Make make) {
+  // Kept rows no longer needed, for the next pieces: their buffers are reused rather than freed
+  // and asked for again (each new page of memory is a page fault, costly in a virtual machine).
+  struct spare_rows {
+    std::mutex mutex;
+    std::vector<query::keyed_rows> rows;
+    query::keyed_rows take(const query::keyed_rows::columns& columns) {
+      const std::scoped_lock lock(mutex);
+      if (rows.empty()) return query::keyed_rows(columns);
+      query::keyed_rows r = std::move(rows.back());
+      rows.pop_back();
+      return r;
+    }
+    void give(query::keyed_rows&& r) {
+      r.clear();
+      const std::scoped_lock lock(mutex);
+      rows.push_back(std::move(r));
+    }
+  } spare;
+
+  // The state of one piece. The first one made is the stage's own: on one thread the rows go
+  // through it to the stage at once; with pieces the others are kept and merged into it in turn.
+  class piece {
+   public:
+    piece(Stage* stage, query::keyed_rows rows, spare_rows& spare, command_progress& progress,
+          std::uint64_t& bytes_done)
+        : stage_(stage), rows_(std::move(rows)), spare_(&spare), progress_(&progress), bytes_done_(&bytes_done) {}
+
+    // On a worker thread (on this one when the input is read on one thread, with stage_ set): a
+    // signal stops it within a row.
+    void add(const io::csv_row& row, const io::reject_handler& on_reject) {
+      if (stop_signal) [[unlikely]]
+        throw interrupted(stop_signal);
+      end_ = row.offset() + row.text().size();
+      if (stage_ != nullptr) {
+        progress_->tick();
+        *bytes_done_ = end_;
+        stage_->row(row, on_reject);
+        return;
+      }
+      ++read_;
+      rows_.add(row, on_reject);
+    }
+    // The piece after the ones taken so far, on this thread.
+    void merge(piece& later) {
+      stage_->rows(later.rows_);
+      spare_->give(std::move(later.rows_));
+      for (std::uint64_t i = 0; i < later.read_; ++i) progress_->tick();
+      *bytes_done_ = later.end_;
+    }
+
+   private:
+    Stage* stage_;
+    query::keyed_rows rows_;
+    spare_rows* spare_;
+    command_progress* progress_;
+    std::uint64_t* bytes_done_;
+    std::uint64_t read_ = 0;
+    std::uint64_t end_ = 0;
+  };
+
+  exec::csv_records csv;
+  csv.options.on_reject = bad.handler();
+  const auto threads = static_cast<unsigned>(std::max(common.threads, 1));
+  // Each piece opens the file three times, and an input's buffer is zeroed when it is made: smaller
+  // buffers than the 1 MiB default for the many small pieces.
+  if (threads > 1) csv.options.input.buffer_size = std::size_t{256} << 10;
+  std::mutex made;  // pieces are made on the worker threads
+  exec::parallel_reduce(
+      file, csv,
+      [&](const io::csv_header& header) {
+        const std::scoped_lock lock(made);
+        if (stage) return piece(nullptr, spare.take(stage->columns()), spare, progress, bytes_done);
+        make(stage, header);
+        return piece(&*stage, query::keyed_rows({}), spare, progress, bytes_done);
+      },
+      [](piece& p, const io::csv_row& row, const io::reject_handler& on_reject) { p.add(row, on_reject); },
+      rolling_pieces(threads, file_bytes));
+}
+
+/// The size of `file` when it is a plain file (for progress in percent and the size of pieces), else 0.
+inline std::uint64_t plain_file_bytes(const std::string& file) {
+  if (file == "-") return 0;
+  const io::input probe(file);
+  return probe.compression() == io::compression::none ? probe.total_bytes().value_or(0) : 0;
 }
 
 }  // namespace yieldpipe::cli

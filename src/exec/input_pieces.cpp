@@ -118,14 +118,18 @@ class file_cutter final : public piece_cutter {
   std::optional<piece> next() override {
     if (done_) return std::nullopt;
     // The line breaks of the previous piece, counted only now: that piece is being read meanwhile.
-    if (counted_from_ < at_) {
+    // Unless lines are not counted: then a piece after the first is read from line 1, and its true
+    // lines come from the pieces before it when its turn comes (run_pieces).
+    const bool relative = !options_.count_lines && !first_;
+    if (!relative && counted_from_ < at_) {
       line_ += options_.csv ? io::count_line_breaks(path_, counted_from_, at_, options_.input)
                             : count_file_newlines(path_, counted_from_, at_, options_.input);
       counted_from_ = at_;
     }
     piece p;
     p.begin = at_;
-    p.line = line_;
+    p.line = relative ? 1 : line_;
+    p.relative_lines = relative;
     p.guessed = options_.csv && !first_;
     first_ = false;
     const std::uint64_t step = step_;
@@ -529,12 +533,14 @@ class pool {
 }  // namespace
 
 void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, const io::reject_handler& policy,
-                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit) {
+                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit,
+                const commit_fn& commit_before_error) {
   window = std::max<std::size_t>(window, 1);
   std::atomic<bool> stop{false};
   std::deque<job> flight;  // in file order; deque: its elements stay put
   std::size_t next_slot = 0;
   std::optional<io::csv_position> previous;  // where the last committed piece's reader ended
+  std::uint64_t previous_line = 1;           // its true line
   bool more = true;
 
   pool workers(std::max(threads, 1u), read);
@@ -567,13 +573,22 @@ void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, cons
     if (!head.p.failure) workers.wait(&head);
     if (head.p.failure) std::rethrow_exception(head.p.failure);
 
-    // Read it again here, in turn, when its start was wrong or it stopped early.
+    // Read it again here, in turn, when its start was wrong or it stopped early; or when it was read
+    // from a relative line 1 and anything it hands on names a line (bad records, an error).
     const bool wrong_start = head.p.guessed && previous && (previous->offset != head.p.begin);
-    if (wrong_start || !head.reading->complete) {
+    const bool relative = head.p.relative_lines;
+    std::uint64_t read_from = head.p.line;  // the line its reader started at
+    if (relative) {
+      head.p.line = previous_line;  // the true line where it starts: the previous piece's end
+      head.p.relative_lines = false;
+    }
+    if (wrong_start || !head.reading->complete ||
+        (relative && (head.reading->holds_rejects() || head.reading->error))) {
       if (wrong_start) {
         head.p.begin = previous->offset;
-        head.p.line = previous->line;
+        head.p.line = previous_line;
       }
+      read_from = head.p.line;
       head.reading = std::make_unique<piece_reading>(head.p, policy, true, max_held, stop);
       workers.run(head);
     }
@@ -583,15 +598,24 @@ void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, cons
       head.reading = std::make_unique<piece_reading>(head.p, policy, false, max_held, stop);
       head.reading->replay_until(*refused);
       workers.run(head);
-      if (head.reading->error) std::rethrow_exception(head.reading->error);
+      if (head.reading->error) {
+        if (commit_before_error) commit_before_error(head.slot);
+        std::rethrow_exception(head.reading->error);
+      }
       throw std::logic_error("yieldpipe::exec: a bad record the policy refused did not fail when read again");
     }
     piece_reading& r = *head.reading;
-    if (r.error) std::rethrow_exception(r.error);
+    if (r.error) {
+      if (commit_before_error) commit_before_error(head.slot);
+      std::rethrow_exception(r.error);
+    }
     if (!r.complete) throw std::logic_error("yieldpipe::exec: a piece read in turn did not reach its end");
     if (head.p.truncated)
       throw std::logic_error("yieldpipe::exec: a record longer than the maximum was read without an error");
     previous = r.boundary;
+    // The true line of the next piece's start: this piece's reader started at `read_from` (1 when
+    // its lines were relative) at true line head.p.line.
+    if (previous) previous_line = head.p.line + (previous->line - read_from);
     commit(head.slot);
     flight.pop_front();
   }

@@ -18,6 +18,7 @@
 #include <yieldpipe/io/csv_reader.hpp>
 
 #include "support/cli_fixture.hpp"
+#include "support/compress.hpp"
 
 namespace {
 
@@ -232,6 +233,82 @@ TEST_F(anomalies_test, moving_average_is_the_mean_of_the_keys_last_values) {
             "a,10,5.0,3\n");
   ASSERT_EQ(yieldpipe("moving-average " + p.string() + " --column v --window 2 --format jsonl"), 0) << err();
   EXPECT_EQ(out().substr(0, out().find('\n')), R"({"v":"1","moving_average":1.0,"count":1})");
+}
+
+// --threads: the input read in pieces on several threads, each key's rows taken in file order. A
+// file of about 8 MB is cut into several pieces (at most 4 MiB each, about four a thread) and so is
+// a stream (blocks of 4 MiB).
+TEST_F(anomalies_test, any_thread_count_gives_the_bytes_and_the_dead_letters_of_one_thread) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 90000 --seed 5 -o gen.csv"), 0) << err();
+  std::string text = slurp(root_ / "gen.csv");
+  // Bad rows in the middle of pieces: a ragged one, one whose value is not a number, one whose
+  // value is empty (skipped).
+  const std::size_t third = text.find('\n', text.size() / 3) + 1;
+  text.insert(third, "1,2,3\n");
+  const auto value_of_line_at = [&](std::size_t at) {
+    const std::size_t line = text.find('\n', at) + 1;
+    return text.find(',', text.find(',', text.find(',', text.find(',', line) + 1) + 1) + 1) + 1;
+  };
+  text.insert(value_of_line_at(text.size() * 2 / 3), "n/a");
+  const std::size_t empty_at = value_of_line_at(text.size() / 2);
+  text.erase(empty_at, text.find(',', empty_at) - empty_at);
+  write("big.csv", text);
+  write("big.csv.gz", yieldpipe::test::gzip(text));
+  const std::vector<std::string> commands = {
+      "anomalies INPUT --key sensor --column value --window 30 --threshold 2",
+      "anomalies INPUT --key sensor --window 100 --by category",
+      "moving-average INPUT --key sensor --window 10",
+      "moving-average INPUT --window 5 --format jsonl",
+  };
+  const auto with = [](std::string command, const std::string& input) {
+    return command.replace(command.find("INPUT"), 5, input);
+  };
+  for (const std::string& command : commands) {
+    for (const std::string input : {"big.csv", "big.csv.gz", "-"}) {
+      SCOPED_TRACE(with(command, input));
+      const std::string stdin_from = input == "-" ? (root_ / "big.csv").string() : "";
+      ASSERT_EQ(yieldpipe(with(command, input) + " --on-error dead-letter=one.csv --threads 1", stdin_from), 0)
+          << err();
+      const std::string one = out();
+      const std::string one_err = err();
+      EXPECT_NE(one_err.find("2 records rejected: 1 bad number, 1 ragged row"), std::string::npos) << one_err;
+      for (const char* threads : {"2", "3", "8", ""}) {  // "": the default, one per core
+        SCOPED_TRACE(std::string("--threads ") + threads);
+        ASSERT_EQ(yieldpipe(with(command, input) + " --on-error dead-letter=many.csv" +
+                                (*threads ? " --threads " : "") + threads,
+                            stdin_from),
+                  0)
+            << err();
+        EXPECT_EQ(out(), one);
+        EXPECT_EQ(err(), one_err.substr(0, one_err.find("one.csv")) + "many.csv)\n");
+        EXPECT_EQ(slurp(root_ / "many.csv"), slurp(root_ / "one.csv"));
+      }
+    }
+  }
+}
+
+TEST_F(anomalies_test, with_threads_a_failure_leaves_the_output_and_message_of_one_thread) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 90000 --seed 6 -o gen.csv"), 0) << err();
+  std::string text = slurp(root_ / "gen.csv");
+  text.insert(text.find('\n', text.size() / 2) + 1, "1,2,3\n");  // ragged, in the middle of a piece
+  write("bad.csv", text);
+  for (const std::string command :
+       {"moving-average bad.csv --key sensor", "anomalies bad.csv --key sensor --window 20 --threshold 2",
+        // Past --max-memory: the message names the figures of one thread.
+        "anomalies gen.csv --key sensor --window 100 --max-memory 64kB",
+        "anomalies gen.csv --key sensor --window 20 --by category --max-memory 200kB"}) {
+    SCOPED_TRACE(command);
+    EXPECT_EQ(yieldpipe(command + " --threads 1"), 1);
+    const std::string one = out();
+    const std::string one_err = err();
+    EXPECT_NE(one_err.find("yieldpipe "), std::string::npos) << one_err;
+    for (const char* threads : {"2", "3", "8"}) {
+      SCOPED_TRACE(std::string("--threads ") + threads);
+      EXPECT_EQ(yieldpipe(command + " --threads " + threads), 1);
+      EXPECT_EQ(out(), one);
+      EXPECT_EQ(err(), one_err);
+    }
+  }
 }
 
 }  // namespace

@@ -161,6 +161,77 @@ TEST_F(parallel_reduce_test, the_first_exception_in_file_order_is_the_one_raised
   }
 }
 
+TEST_F(parallel_reduce_test, merge_before_error_merges_the_records_before_the_error_first) {
+  // A result written out as it is merged: with merge_before_error, what was written when the error
+  // comes is what the serial loop saw before it, whether `add` or the reader (a ragged row) fails.
+  std::string ragged = numbered_csv(4000);
+  ragged.insert(ragged.find("\n500,") + 1, "1,2,3\n");
+  const std::string throwing = write(numbered_csv(4000), "throws.csv");
+  const std::string bad_row = write(ragged, "ragged.csv");
+  std::string expected;
+  for (int i = 0; i < 500; ++i) expected += std::to_string(i) + ' ';
+  struct shown {
+    std::string* out;
+    std::string text;
+    void merge(const shown& later) { *out += later.text; }
+  };
+  for (const std::string& path : {throwing, bad_row}) {
+    for (const unsigned threads : {2u, 3u, 8u}) {
+      SCOPED_TRACE(path + ", " + std::to_string(threads) + " threads");
+      std::string written;
+      exec::pieces_options options = pieces(threads);
+      options.merge_before_error = true;
+      EXPECT_ANY_THROW(exec::parallel_reduce(
+          path, csv(),
+          [&] {
+            return shown{&written, {}};
+          },
+          [](shown& s, const io::csv_row& row) {
+            if (row[0] == "500" && row.size() == 2) throw std::runtime_error("bad id 500");
+            (s.text += row[0]) += ' ';
+          },
+          options));
+      EXPECT_EQ(written, expected);
+    }
+  }
+}
+
+TEST_F(parallel_reduce_test, without_lines_for_add_the_bad_records_and_errors_still_name_their_lines) {
+  // add_reads_lines = false: no pass counting line breaks; pieces with bad records are read again
+  // in turn from their true line, so the policy and the errors see the serial lines.
+  std::string text = numbered_csv(6000);
+  for (const char* at : {"\n700,", "\n2500,", "\n2501,", "\n5100,"}) text.insert(text.find(at) + 1, "x\n");
+  text.insert(text.find("\n4000,") + 1, "\"quoted\nline break\",1\n");  // a record over two lines
+  const std::string path = write(text, "lines.csv");
+  const auto run = [&](unsigned threads, bool lines) {
+    std::vector<std::string> seen;
+    exec::csv_records f = csv();
+    f.options.on_reject = [&](const io::rejected_record& r, std::string_view, std::string_view message) {
+      seen.push_back(std::to_string(r.line) + " " + std::to_string(r.offset) + " " + std::string(message));
+      return true;
+    };
+    exec::pieces_options options = pieces(threads);
+    options.add_reads_lines = lines;
+    const total t = exec::parallel_reduce(
+        path, f, [] { return total{}; }, [](total& s, const io::csv_row&) { ++s.rows; }, options);
+    seen.push_back(std::to_string(t.rows) + " rows");
+    std::string error;
+    try {
+      exec::parallel_reduce(
+          path, csv(), [] { return total{}; }, [](total&, const io::csv_row&) {}, options);
+    } catch (const io::io_error& e) {
+      error = e.what();
+    }
+    seen.push_back(error);
+    return seen;
+  };
+  const auto serial = run(1, true);
+  ASSERT_EQ(serial.size(), 6u);
+  EXPECT_EQ(serial[4], "6001 rows");
+  EXPECT_NE(serial[5].find("lines.csv:702:"), std::string::npos) << serial[5];
+  for (const unsigned threads : {2u, 3u, 8u}) EXPECT_EQ(run(threads, false), serial) << threads << " threads";
+}
+
 TEST_F(parallel_reduce_test, an_exception_from_make_is_raised) {
   const std::string path = write(numbered_csv(2000), "make.csv");
   EXPECT_THROW(exec::parallel_reduce(

@@ -17,9 +17,9 @@
 // - A plain file is cut into byte ranges (`pieces_options::file_piece_bytes`) at line starts, and
 //   each piece reads its range from its own `io::input` (`input_options::start_offset`). The line
 //   breaks before each cut are counted on the calling thread while the pieces are read, so lines
-//   are the file's. Lines, JSON lines and logs have no quoting: a cut at a line start is exact. A
-//   CSV cut may fall inside a quoted field that holds a line break: each piece's reader reads on
-//   past its end to finish its last record, and where it finds the next record is the truth; a
+//   are the file's (unless `pieces_options::add_reads_lines` is false: see there). Lines, JSON lines and logs have no
+//   quoting: a cut at a line start is exact. A CSV cut may fall inside a quoted field that holds a line break: each
+//   piece's reader reads on past its end to finish its last record, and where it finds the next record is the truth; a
 //   piece whose guessed start that truth does not confirm is read again from the true start.
 // - Standard input, pipes, `.gz` and `.zst`: the calling thread reads the (decompressed) stream and
 //   cuts it into blocks of about `piece_bytes` that end where a record ends, while the worker threads
@@ -115,6 +115,18 @@ struct pieces_options {
   std::function<void(std::uint64_t bytes_read)> on_bytes_read{};
   /// The bad records one piece may hold back before it stops and waits to be read again in turn.
   std::uint64_t max_held_bytes = std::uint64_t{16} << 20;
+  /// parallel_reduce: when a piece meets an error (a bad record the policy refuses, an exception from
+  /// the reader, `make` or `add`), merge the piece's records before it, then raise the error. For a
+  /// result written out as it is merged (rows in file order), what was written before an error is
+  /// then what the serial loop wrote. Off by default: a result discarded on error gains nothing.
+  bool merge_before_error = false;
+  /// parallel_reduce over CSV: false promises that `add` does not look at a record's line() (nor
+  /// its position()). A plain file's pieces are then read without first counting the line breaks
+  /// before them (a pass over the file on the calling thread): each piece after the first is read
+  /// with lines counted from its start, and one that holds bad records or meets an error, whose
+  /// messages name lines, is read again in its turn from its true line. Bad records, errors and
+  /// the offsets of records are as with true (the lines `add` sees are not).
+  bool add_reads_lines = true;
 };
 
 }  // namespace yieldpipe::exec

@@ -30,6 +30,7 @@ struct piece {
   std::shared_ptr<const std::string> block;  // its bytes, for a stream; null: read the plain file
   bool guessed = false;                      // CSV on a plain file: the previous piece's reader confirms `begin`
   bool truncated = false;                    // cut inside a record longer than the reader's maximum: reading must fail
+  bool relative_lines = false;               // its lines were not counted: read from line 1, in turn from the true one
   std::exception_ptr failure;                // no bytes: the input failed here, with the serial reader's error
 };
 
@@ -43,6 +44,7 @@ struct cut_options {
   std::uint64_t file_piece_bytes = 0;                  // a plain file's pieces; 0: about 4 a thread
   unsigned threads = 1;
   std::function<void(std::uint64_t)> on_bytes_read{};  // a stream's bytes read, as it is read
+  bool count_lines = true;  // false (CSV on a plain file): pieces after the first have relative_lines
 };
 
 /// Cuts one input into pieces in file order, on the calling thread.
@@ -92,6 +94,9 @@ class piece_reading {
     if (!boundary) boundary = at;
   }
 
+  /// Whether bad records are held back for the policy.
+  bool holds_rejects() const noexcept { return !held_.empty(); }
+
   std::optional<io::csv_position> boundary;
   std::exception_ptr error;
   bool complete = false;
@@ -131,9 +136,11 @@ using commit_fn = std::function<void(std::size_t slot)>;
 /// piece's slot is its number modulo `window`), and commits them in file order on the calling
 /// thread: a guessed CSV piece whose start its predecessor does not confirm, or an incomplete piece,
 /// is read again there; then its bad records go to `policy` and `commit` merges it, or its error is
-/// rethrown (after every worker stopped).
+/// rethrown (after every worker stopped). With `commit_before_error`, a piece that was read up to an
+/// error (its slot then holds the records before it) is handed to it before the error is rethrown.
 void run_pieces(piece_cutter& cutter, unsigned threads, std::size_t window, const io::reject_handler& policy,
-                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit);
+                std::uint64_t max_held, const read_piece_fn& read, const commit_fn& commit,
+                const commit_fn& commit_before_error = {});
 
 /// An input for piece `p`: the plain file from its start, or its block in memory.
 io::input open_piece(const piece_cutter& cutter, const piece& p, const io::input_options& options);
