@@ -127,17 +127,14 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   if (std::isnan(s.threshold)) throw usage_error("--threshold: not a number");
 
   rejects rejected(common.on_error);
-  const std::uint64_t file_bytes = plain_file_bytes(s.rolling.file);
-  std::uint64_t bytes_done = 0;
-  command_progress progress(
-      common, "anomalies", [&] { return bytes_done; }, file_bytes);
+  pieces_progress progress(common, "anomalies", s.rolling.file);
   std::optional<anomalies_stage> stage;
   run_rolling_stage(
-      stage, s.rolling.file, common, rejected, progress, bytes_done, file_bytes,
+      stage, s.rolling.file, common, rejected, progress,
       [&](std::optional<anomalies_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
-  progress.finish();
+  progress.meter().finish();
   if (!s.by.empty()) stage->write_groups(common, s.by);
-  finish_command("anomalies", progress, rejected, *stage->out);
+  finish_command("anomalies", progress.meter(), rejected, *stage->out);
 }
 
 }  // namespace

@@ -278,10 +278,13 @@ class pieces_progress {
     };
   }
   command_progress& meter() noexcept { return meter_; }
+  /// The input's size when it is a plain file (read by byte ranges), else 0: for sizing pieces.
+  std::uint64_t plain_file_bytes() const noexcept { return plain_ ? size_ : 0; }
 
  private:
   pieces_progress(const common_options& options, std::string_view name, std::pair<bool, std::uint64_t> plain_and_size);
   bool plain_;
+  std::uint64_t size_;
   std::uint64_t bytes_done_ = 0;
   command_progress meter_;
 };

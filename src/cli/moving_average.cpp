@@ -83,15 +83,12 @@ class moving_average_stage {
 
 void run_moving_average(const rolling_options& s, const common_options& common) {
   rejects rejected(common.on_error);
-  const std::uint64_t file_bytes = plain_file_bytes(s.file);
-  std::uint64_t bytes_done = 0;
-  command_progress progress(
-      common, "moving-average", [&] { return bytes_done; }, file_bytes);
+  pieces_progress progress(common, "moving-average", s.file);
   std::optional<moving_average_stage> stage;
   run_rolling_stage(
-      stage, s.file, common, rejected, progress, bytes_done, file_bytes,
+      stage, s.file, common, rejected, progress,
       [&](std::optional<moving_average_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
-  finish_command("moving-average", progress, rejected, *stage->out);
+  finish_command("moving-average", progress.meter(), rejected, *stage->out);
 }
 
 }  // namespace

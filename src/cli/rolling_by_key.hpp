@@ -56,12 +56,13 @@ inline std::string input_name(const std::string& file) { return file == "-" ? "<
 /// small (a piece's rows wait for the pieces before it), and about four a thread; a piece that meets
 /// an error is merged up to it first; the rows' lines are not needed (a piece with bad rows is read
 /// again in turn), so the file is not read once more to count them.
-inline exec::pieces_options rolling_pieces(unsigned threads, std::uint64_t file_bytes) {
+inline exec::pieces_options rolling_pieces(unsigned threads, pieces_progress& progress) {
   constexpr std::uint64_t most = std::uint64_t{4} << 20;
-  const std::uint64_t share = file_bytes / (4 * std::max(threads, 1u));
+  const std::uint64_t share = progress.plain_file_bytes() / (4 * std::max(threads, 1u));
   return {.threads = threads,
           .piece_bytes = most,
           .file_piece_bytes = std::clamp<std::uint64_t>(share, std::uint64_t{1} << 20, most),
+          .on_bytes_read = progress.on_bytes_read(),
           .merge_before_error = true,  // the rows before an error are written, as on one thread
           .add_reads_lines = false};   // keyed_rows keeps no line: no pass counting them first
 }
@@ -73,11 +74,10 @@ inline exec::pieces_options rolling_pieces(unsigned threads, std::uint64_t file_
 ///   void row(const io::csv_row&, const io::reject_handler& on_reject);  // one row, on one thread
 ///   void rows(const query::keyed_rows&);                                // a piece's rows, in turn
 /// and sees the rows in file order, on this thread, whatever `common.threads`. Bad rows reach `bad`
-/// in file order, as on one thread; `progress` follows the rows as the stage takes them, with the
-/// bytes read in `bytes_done` (which the progress reads).
+/// in file order, as on one thread; `progress` follows the rows as the stage takes them.
 template <class Stage, class Make>
 void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, const common_options& common, rejects& bad,
-                       command_progress& progress, std::uint64_t& bytes_done, std::uint64_t file_bytes, Make make) {
+                       pieces_progress& progress, Make make) {
   // Kept rows no longer needed, for the next pieces: their buffers are reused rather than freed
   // and asked for again (each new page of memory is a page fault, costly in a virtual machine).
   struct spare_rows {
@@ -101,9 +101,8 @@ void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, con
   // through it to the stage at once; with pieces the others are kept and merged into it in turn.
   class piece {
    public:
-    piece(Stage* stage, query::keyed_rows rows, spare_rows& spare, command_progress& progress,
-          std::uint64_t& bytes_done)
-        : stage_(stage), rows_(std::move(rows)), spare_(&spare), progress_(&progress), bytes_done_(&bytes_done) {}
+    piece(Stage* stage, query::keyed_rows rows, spare_rows& spare, pieces_progress& progress)
+        : stage_(stage), rows_(std::move(rows)), spare_(&spare), progress_(&progress) {}
 
     // On a worker thread (on this one when the input is read on one thread, with stage_ set): a
     // signal stops it within a row.
@@ -112,8 +111,7 @@ void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, con
         throw interrupted(stop_signal);
       end_ = row.offset() + row.text().size();
       if (stage_ != nullptr) {
-        progress_->tick();
-        *bytes_done_ = end_;
+        progress_->merged(1, end_);
         stage_->row(row, on_reject);
         return;
       }
@@ -124,16 +122,14 @@ void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, con
     void merge(piece& later) {
       stage_->rows(later.rows_);
       spare_->give(std::move(later.rows_));
-      for (std::uint64_t i = 0; i < later.read_; ++i) progress_->tick();
-      *bytes_done_ = later.end_;
+      progress_->merged(later.read_, later.end_);
     }
 
    private:
     Stage* stage_;
     query::keyed_rows rows_;
     spare_rows* spare_;
-    command_progress* progress_;
-    std::uint64_t* bytes_done_;
+    pieces_progress* progress_;
     std::uint64_t read_ = 0;
     std::uint64_t end_ = 0;
   };
@@ -149,19 +145,12 @@ void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, con
       file, csv,
       [&](const io::csv_header& header) {
         const std::scoped_lock lock(made);
-        if (stage) return piece(nullptr, spare.take(stage->columns()), spare, progress, bytes_done);
+        if (stage) return piece(nullptr, spare.take(stage->columns()), spare, progress);
         make(stage, header);
-        return piece(&*stage, query::keyed_rows({}), spare, progress, bytes_done);
+        return piece(&*stage, query::keyed_rows({}), spare, progress);
       },
       [](piece& p, const io::csv_row& row, const io::reject_handler& on_reject) { p.add(row, on_reject); },
-      rolling_pieces(threads, file_bytes));
-}
-
-/// The size of `file` when it is a plain file (for progress in percent and the size of pieces), else 0.
-inline std::uint64_t plain_file_bytes(const std::string& file) {
-  if (file == "-") return 0;
-  const io::input probe(file);
-  return probe.compression() == io::compression::none ? probe.total_bytes().value_or(0) : 0;
+      rolling_pieces(threads, progress));
 }
 
 }  // namespace yieldpipe::cli
