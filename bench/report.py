@@ -858,8 +858,8 @@ def write_cli(w, args):
         w("### T1 on a ten times larger input")
         w("")
         w(f"`{data['large_generator']} | yieldpipe stats - ...` (the same `--where`, `--by` and `--agg`): "
-          f"{fmt_bytes_mb(large['input_bytes'])} streamed through a pipe, no file (standard input is read on one "
-          "thread). Measured: `yieldpipe stats` alone (the generator runs beside it on another core, and bounds the "
+          f"{fmt_bytes_mb(large['input_bytes'])} streamed through a pipe, no file (at the default "
+          "thread count: one thread cuts the stream into blocks, the others parse them). Measured: `yieldpipe stats` alone (the generator runs beside it on another core, and bounds the "
           "wall time).")
         w("")
         w("| input | CPU s | MB per CPU s | peak RSS |")
