@@ -17,6 +17,13 @@
 
 namespace yieldpipe::exec::detail {
 
+// `options` with `hold` as its error policy: a piece's reader holds its bad records back.
+template <class Options>
+Options with_policy(Options options, io::reject_handler hold) {
+  options.on_reject = std::move(hold);
+  return options;
+}
+
 // The header of an input without one (formats other than CSV, CSV read with `header` false).
 inline const io::csv_header& no_header() noexcept {
   static const io::csv_header none;
@@ -37,7 +44,7 @@ class records_reader<csv_records> {
   records_reader(io::input in, const csv_records& f) : reader_(std::move(in), f.options) {}
   // A piece: from where `in` starts, with `header`.
   records_reader(io::input in, const csv_records& f, const io::csv_header& header, io::reject_handler hold)
-      : reader_(std::move(in), header, with(f.options, std::move(hold))) {}
+      : reader_(std::move(in), header, with_policy(f.options, std::move(hold))) {}
 
   const record* next() { return reader_.next(); }
   std::uint64_t bytes_read() const noexcept { return reader_.input().bytes_read(); }
@@ -48,10 +55,6 @@ class records_reader<csv_records> {
   std::optional<io::csv_position> position() const noexcept { return reader_.position(); }
 
  private:
-  static io::csv_options with(io::csv_options o, io::reject_handler hold) {
-    o.on_reject = std::move(hold);
-    return o;
-  }
   io::csv_reader reader_;
 };
 
@@ -95,7 +98,7 @@ class records_reader<jsonl_records> {
 
   records_reader(io::input in, const jsonl_records& f) : reader_(std::move(in), f.options) {}
   records_reader(io::input in, const jsonl_records& f, const io::csv_header&, io::reject_handler hold)
-      : reader_(std::move(in), with(f.options, std::move(hold))) {}
+      : reader_(std::move(in), with_policy(f.options, std::move(hold))) {}
 
   const record* next() { return reader_.next(); }
   std::uint64_t bytes_read() const noexcept { return reader_.input().bytes_read(); }
@@ -105,10 +108,6 @@ class records_reader<jsonl_records> {
   static const io::csv_header& header() noexcept { return no_header(); }
 
  private:
-  static io::jsonl_options with(io::jsonl_options o, io::reject_handler hold) {
-    o.on_reject = std::move(hold);
-    return o;
-  }
   io::jsonl_reader reader_;
 };
 
