@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -257,6 +258,16 @@ class part_writer {
   std::unique_ptr<io::record_writer> writer_;
   std::vector<std::string> chunks_;
   std::uint64_t taken_ = 0;  // out_.bytes_written() at the last take
+};
+
+/// True on its first call only, whichever thread calls. `exec::parallel_reduce` makes its result
+/// state first, on the calling thread, before any piece's: a factory tells the result by this.
+class first_call {
+ public:
+  bool operator()() noexcept { return !done_.exchange(true); }
+
+ private:
+  std::atomic<bool> done_{false};
 };
 
 /// Progress of a command that reads its input with `exec::parallel_reduce`, on the calling thread:

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -148,8 +147,7 @@ void run_filter(const filter_settings& settings) {
   csv.options.on_reject = bad.handler();
   pieces_progress progress(settings.common, "filter", settings.input);
   std::optional<result_output> out;
-  bool result_made = false;
-  std::mutex made;
+  first_call is_result;
   const filter_piece::result_fn write = [&](part_writer& rows, std::uint64_t count, std::uint64_t end) {
     rows.write_to(*out);
     progress.merged(count, end);
@@ -158,8 +156,7 @@ void run_filter(const filter_settings& settings) {
       settings.input, csv,
       [&](const io::csv_header& header) {
         filter_piece piece(settings, header);
-        const std::scoped_lock lock(made);
-        if (!std::exchange(result_made, true)) {
+        if (is_result()) {
           // The first state made is the result (on this thread, before any other): the output opens,
           // with its header row, once the columns are known.
           out.emplace(settings.common, piece.names());

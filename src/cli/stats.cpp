@@ -2,7 +2,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -132,13 +131,11 @@ void run_stats(const stats_settings& settings) {
 
   // The first table made is the result (made on this thread before any piece's): it gets the whole
   // of --max-memory, each piece a share.
-  bool result_made = false;
-  std::mutex made;
+  first_call is_result;
   stats_piece groups = exec::parallel_reduce(
       settings.input, csv,
       [&](const io::csv_header& header) {
-        const std::scoped_lock lock(made);
-        const bool first = !std::exchange(result_made, true);
+        const bool first = is_result();
         const bool whole = first || threads <= 1;
         stats_piece piece(settings, specs, header, whole ? max_memory : max_memory / threads,
                           whole ? settings.common.max_memory
