@@ -365,6 +365,29 @@ TEST_F(logs_threads_test, many_small_files_read_at_once_give_the_same_output_in_
   EXPECT_NE(err().find("missing.log"), std::string::npos) << err();
 }
 
+TEST_F(logs_threads_test, big_files_counted_whole_several_at_once_give_the_same_counts_and_errors) {
+  // Counting two 6 MiB files: with 2 threads each is read whole on its own thread (a thread's share of
+  // the bytes); with 3 and 8, in pieces.
+  fs::copy_file(root_ / "big.log", root_ / "big2.log");
+  expect_same_for_any_threads("big.log big2.log --by hour,level --on-error dead-letter=dead.csv", 0, true);
+  expect_same_for_any_threads("big.log big2.log --by level,component --on-error skip", 0);
+  expect_same_for_any_threads("big.log big2.log --by level", 1);
+  EXPECT_NE(err().find("big.log:"), std::string::npos) << err();
+}
+
+TEST_F(logs_threads_test, a_file_read_whole_with_more_bad_lines_than_it_may_hold_is_read_again_in_turn) {
+  // Each file holds about 35 MB of bad lines with their messages (more than the 16 MiB a file read whole
+  // may hold back), between good lines.
+  for (const int i : {1, 2}) {
+    std::string bad;
+    for (int k = 0; k < 200000; ++k) bad += "not a log line " + std::to_string(k) + "\n";
+    write("bad-" + std::to_string(i) + ".log", generated(30 + static_cast<std::uint64_t>(i), 100000) + bad +
+                                                   generated(40 + static_cast<std::uint64_t>(i), 100000));
+  }
+  expect_same_for_any_threads("small.log bad-1.log bad-2.log --by level --on-error dead-letter=dead.csv", 0, true);
+  EXPECT_EQ(lines_of(slurp(root_ / "dead.csv")).size(), 400001u);
+}
+
 TEST_F(logs_threads_test, a_bad_thread_count_is_a_usage_error) {
   EXPECT_EQ(logs("small.log --threads 0"), 2);
   EXPECT_NE(err().find("--threads"), std::string::npos) << err();
