@@ -18,6 +18,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <yieldpipe/exec/input_pieces.hpp>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/output.hpp>
 #include <yieldpipe/io/rejected_record.hpp>
@@ -289,8 +290,13 @@ class pieces_progress {
     };
   }
   command_progress& meter() noexcept { return meter_; }
-  /// The input's size when it is a plain file (read by byte ranges), else 0: for sizing pieces.
-  std::uint64_t plain_file_bytes() const noexcept { return plain_ ? size_ : 0; }
+
+  /// How a command reads its input in pieces on `threads` threads, with this progress: a plain
+  /// file in about four pieces a thread of 1 MiB to `most_bytes` (a piece's result waits in memory
+  /// for the pieces before it), a stream in blocks of up to 8 MiB (at most `most_bytes`). The rows'
+  /// lines are not counted first (a pass over the file on this thread): the commands keep no line,
+  /// and a piece with bad rows, whose messages name lines, is read again in its turn.
+  exec::pieces_options pieces(unsigned threads, std::uint64_t most_bytes);
 
  private:
   pieces_progress(const common_options& options, std::string_view name, std::pair<bool, std::uint64_t> plain_and_size);

@@ -167,9 +167,9 @@ void run_filter(const filter_settings& settings) {
       [](filter_piece& piece, const io::csv_row& row, const io::reject_handler& on_reject) {
         piece.add(row, on_reject);
       },
-      // Pieces of 8 MiB: each holds its formatted rows until its turn (up to 2 x threads of them),
-      // 64 MiB pieces took 120 MB on T5 at 2 threads, 8 MiB ones 46 MB in the same time.
-      {.threads = threads, .file_piece_bytes = std::uint64_t{8} << 20, .on_bytes_read = progress.on_bytes_read()});
+      // Pieces of at most 8 MiB: each holds its formatted rows until its turn (up to 2 x threads of
+      // them); 64 MiB pieces took 120 MB on T5 at 2 threads, 8 MiB ones 46 MB in the same time.
+      progress.pieces(threads, std::uint64_t{8} << 20));
   result.write_own();
   progress.meter().finish();
   finish_command("filter", progress.meter(), bad, *out);

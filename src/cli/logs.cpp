@@ -1,7 +1,6 @@
 // `yieldpipe logs`: the guide's log analysis pipeline over many files: level and time filters,
 // parsed records as JSON lines or counts per hour, level, component..., and `--follow`.
 #include <glob.h>
-#include <malloc.h>
 #include <poll.h>
 #include <sys/stat.h>
 
@@ -394,15 +393,7 @@ std::uint64_t largest_whole_file(const logs_run& run, unsigned threads) {
 void read_files(logs_run& run, command_progress& progress, unsigned threads) {
   const exec::log_records format{run.format(), {}, run.reject_handler()};
   exec::pieces_options options{.threads = threads};
-  if (!run.counting()) {
-    options.piece_bytes = options.file_piece_bytes = record_piece_bytes;
-    // Records: each piece's formatted chunks (192 KiB) and readers' buffers (1 MiB) are allocated on a
-    // worker and freed here. Above glibc's mmap threshold (128 KiB at first), each is mapped, touched
-    // page by page and unmapped again: on a 300 MB file with 2 threads that doubled the CPU time (sys
-    // 0.7 s of page faults). Below it, the arenas hand the same memory out again.
-    ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
-    ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  }
+  if (!run.counting()) options.piece_bytes = options.file_piece_bytes = record_piece_bytes;
   run.set_progress(progress);
   const auto& files = run.files();
 

@@ -53,18 +53,12 @@ inline std::optional<std::uint64_t> max_memory_of(const common_options& common) 
 inline std::string input_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
 /// The pieces of a window command's input: at most 4 MiB, so that the rows kept for the stage stay
-/// small (a piece's rows wait for the pieces before it), and about four a thread; a piece that meets
-/// an error is merged up to it first; the rows' lines are not needed (a piece with bad rows is read
-/// again in turn), so the file is not read once more to count them.
+/// small (a piece's rows wait for the pieces before it); a piece that meets an error is merged up to
+/// it first.
 inline exec::pieces_options rolling_pieces(unsigned threads, pieces_progress& progress) {
-  constexpr std::uint64_t most = std::uint64_t{4} << 20;
-  const std::uint64_t share = progress.plain_file_bytes() / (4 * std::max(threads, 1u));
-  return {.threads = threads,
-          .piece_bytes = most,
-          .file_piece_bytes = std::clamp<std::uint64_t>(share, std::uint64_t{1} << 20, most),
-          .on_bytes_read = progress.on_bytes_read(),
-          .merge_before_error = true,  // the rows before an error are written, as on one thread
-          .add_reads_lines = false};   // keyed_rows keeps no line: no pass counting them first
+  exec::pieces_options options = progress.pieces(threads, std::uint64_t{4} << 20);
+  options.merge_before_error = true;  // the rows before an error are written, as on one thread
+  return options;
 }
 
 /// Runs the rows of `file` through a window stage that `make(stage, header)` emplaces into `stage`
