@@ -129,8 +129,9 @@ void run_anomalies(const anomalies_settings& s, const common_options& common) {
   rejects rejected(common.on_error);
   pieces_progress progress(common, "anomalies", s.rolling.file);
   std::optional<anomalies_stage> stage;
+  csv_input input(s.rolling.file, s.rolling.dialect, "anomalies");
   run_rolling_stage(
-      stage, s.rolling.file, common, rejected, progress,
+      stage, input, common, rejected, progress,
       [&](std::optional<anomalies_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
   progress.meter().finish();
   if (!s.by.empty()) stage->write_groups(common, s.by);

@@ -18,6 +18,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "csv_input.hpp"
 #include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
@@ -29,6 +30,7 @@ struct filter_settings {
   std::string select;
   std::optional<std::uint64_t> head;
   common_options common;
+  dialect_flags dialect;
 };
 
 // A bad expression is bad usage, named after its option.
@@ -114,10 +116,10 @@ class filter_piece {
 
 // On one thread: --head (stops reading once it has its rows), --flush-each (each row out as soon as
 // it is read), --format table (its widths need every row), --threads 1.
-void filter_serially(const filter_settings& settings, rejects& bad) {
-  io::csv_options options;
+void filter_serially(const filter_settings& settings, csv_input& input, rejects& bad) {
+  io::csv_options options = input.options();
   options.on_reject = bad.handler();
-  io::csv_range rows = io::read_csv(settings.input, options);
+  io::csv_range rows(input.reader(options));
   command_progress progress(settings.common, "filter", rows.reader().input());
   row_filter filter(settings, *rows.header());
   result_output out(settings.common, filter.names());
@@ -139,12 +141,13 @@ void run_filter(const filter_settings& settings) {
   rejects bad(settings.common.on_error);
   const auto format = io::parse_format(settings.common.format);
   const auto threads = static_cast<unsigned>(settings.common.threads);
+  csv_input input(settings.input, settings.dialect, "filter");
   if (threads <= 1 || settings.head || settings.common.flush_each || format == io::format::table || !format)
-    return filter_serially(settings, bad);
+    return filter_serially(settings, input, bad);
 
   // On threads: each piece formats its rows; the merges write them to the result in file order.
-  exec::csv_records csv;
-  csv.options.on_reject = bad.handler();
+  io::csv_options csv = input.options();
+  csv.on_reject = bad.handler();
   pieces_progress progress(settings.common, "filter", settings.input);
   std::optional<result_output> out;
   first_call is_result;
@@ -152,8 +155,8 @@ void run_filter(const filter_settings& settings) {
     rows.write_to(*out);
     progress.merged(count, end);
   };
-  filter_piece result = exec::parallel_reduce(
-      settings.input, csv,
+  filter_piece result = input.reduce(
+      csv,
       [&](const io::csv_header& header) {
         filter_piece piece(settings, header);
         if (is_result()) {
@@ -194,6 +197,7 @@ void add_filter_command(CLI::App& app) {
       ->check(whole_number(0));
   add_common_options(*cmd, settings->common);
   add_threads_option(*cmd, settings->common);
+  add_dialect_options(*cmd, settings->dialect);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe filter sensors.csv --where 'status == \"active\" and quality_score >= 0.8'\n"

@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "csv_input.hpp"
 
 namespace yieldpipe::cli {
 namespace {
@@ -28,6 +29,7 @@ struct graph_settings {
   bool undirected = false;
   int max_depth = -1;
   std::int64_t head = -1;
+  dialect_flags dialect;
 };
 
 using node_id = std::uint32_t;
@@ -53,9 +55,10 @@ constexpr std::uint64_t node_bytes = 64 + sizeof(std::string_view) + sizeof(std:
 constexpr std::uint64_t edge_bytes = 2 * sizeof(node_id);
 
 adjacency read_graph(const graph_settings& s, const common_options& common, rejects& rejected) {
-  io::csv_options options;
+  csv_input input(s.file, s.dialect, "graph");
+  io::csv_options options = input.options();
   options.on_reject = rejected.handler();
-  io::csv_reader reader(s.file, options);
+  io::csv_reader reader = input.reader(options);
   command_progress progress(common, "graph", reader.input());
   const io::csv_header& header = *reader.header();
   const std::size_t source = header.find("source").value_or(0);
@@ -172,6 +175,7 @@ void add_graph_command(CLI::App& app) {
   cmd->add_option("--max-depth", settings->max_depth, "Do not go further than this many edges from the start");
   cmd->add_option("--head", settings->head, "Stop after this many nodes");
   add_common_options(*cmd, *common);
+  add_dialect_options(*cmd, settings->dialect);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe gen graph --rows 50000 -o edges.csv\n"

@@ -85,8 +85,9 @@ void run_moving_average(const rolling_options& s, const common_options& common) 
   rejects rejected(common.on_error);
   pieces_progress progress(common, "moving-average", s.file);
   std::optional<moving_average_stage> stage;
+  csv_input input(s.file, s.dialect, "moving-average");
   run_rolling_stage(
-      stage, s.file, common, rejected, progress,
+      stage, input, common, rejected, progress,
       [&](std::optional<moving_average_stage>& st, const io::csv_header& header) { st.emplace(s, common, header); });
   finish_command("moving-average", progress.meter(), rejected, *stage->out);
 }

@@ -20,6 +20,7 @@
 #include <yieldpipe/query/keyed_rows.hpp>
 
 #include "common.hpp"
+#include "csv_input.hpp"
 #include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
@@ -30,9 +31,10 @@ struct rolling_options {
   std::string column = "value";
   std::string key{};  ///< empty: one window over all rows
   std::size_t window = 100;
+  dialect_flags dialect;
 };
 
-/// Adds FILE, --column, --key and --window to `cmd`.
+/// Adds FILE, --column, --key, --window and the dialect flags to `cmd`.
 inline void add_rolling_options(CLI::App& cmd, rolling_options& o) {
   cmd.add_option("file", o.file, "The CSV file (- is standard input; gzip and zstd are recognised)")
       ->capture_default_str();
@@ -41,6 +43,7 @@ inline void add_rolling_options(CLI::App& cmd, rolling_options& o) {
   cmd.add_option("--window", o.window, "The values in a window, the new one included")
       ->check(whole_number(1))
       ->capture_default_str();
+  add_dialect_options(cmd, o.dialect);
 }
 
 /// The --max-memory figure, if given (the option's validator checked it).
@@ -61,7 +64,7 @@ inline exec::pieces_options rolling_pieces(unsigned threads, pieces_progress& pr
   return options;
 }
 
-/// Runs the rows of `file` through a window stage that `make(stage, header)` emplaces into `stage`
+/// Runs the rows of `input` through a window stage that `make(stage, header)` emplaces into `stage`
 /// (on this thread, before any row is read; it may throw for a column that is not there). The stage
 /// has
 ///   query::keyed_rows::columns columns() const;                         // what a piece keeps
@@ -70,7 +73,7 @@ inline exec::pieces_options rolling_pieces(unsigned threads, pieces_progress& pr
 /// and sees the rows in file order, on this thread, whatever `common.threads`. Bad rows reach `bad`
 /// in file order, as on one thread; `progress` follows the rows as the stage takes them.
 template <class Stage, class Make>
-void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, const common_options& common, rejects& bad,
+void run_rolling_stage(std::optional<Stage>& stage, csv_input& input, const common_options& common, rejects& bad,
                        pieces_progress& progress, Make make) {
   // Kept rows no longer needed, for the next pieces: their buffers are reused rather than freed
   // and asked for again (each new page of memory is a page fault, costly in a virtual machine).
@@ -128,15 +131,15 @@ void run_rolling_stage(std::optional<Stage>& stage, const std::string& file, con
     std::uint64_t end_ = 0;
   };
 
-  exec::csv_records csv;
-  csv.options.on_reject = bad.handler();
+  io::csv_options csv = input.options();
+  csv.on_reject = bad.handler();
   const auto threads = static_cast<unsigned>(std::max(common.threads, 1));
   // Each piece opens the file three times, and an input's buffer is zeroed when it is made: smaller
   // buffers than the 1 MiB default for the many small pieces.
-  if (threads > 1) csv.options.input.buffer_size = std::size_t{256} << 10;
+  if (threads > 1) csv.input.buffer_size = std::size_t{256} << 10;
   std::mutex made;  // pieces are made on the worker threads
-  exec::parallel_reduce(
-      file, csv,
+  input.reduce(
+      csv,
       [&](const io::csv_header& header) {
         const std::scoped_lock lock(made);
         if (stage) return piece(nullptr, spare.take(stage->columns()), spare, progress);

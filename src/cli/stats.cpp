@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "csv_input.hpp"
 #include "stop_signals.hpp"
 
 namespace yieldpipe::cli {
@@ -27,6 +28,7 @@ struct stats_settings {
   std::vector<std::string> by;
   std::vector<std::string> agg;
   common_options common;
+  dialect_flags dialect;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -120,8 +122,9 @@ void run_stats(const stats_settings& settings) {
   if (!settings.common.max_memory.empty()) max_memory = parse_size(settings.common.max_memory).value_or(0);
 
   rejects bad(settings.common.on_error);
-  exec::csv_records csv;
-  csv.options.on_reject = bad.handler();
+  csv_input input(settings.input, settings.dialect, "stats");
+  io::csv_options csv = input.options();
+  csv.on_reject = bad.handler();
   const auto threads = static_cast<unsigned>(settings.common.threads);
 
   // Progress follows the pieces as they are merged, in file order, on this thread; on one thread,
@@ -132,8 +135,8 @@ void run_stats(const stats_settings& settings) {
   // The first table made is the result (made on this thread before any piece's): it gets the whole
   // of --max-memory, each piece a share.
   first_call is_result;
-  stats_piece groups = exec::parallel_reduce(
-      settings.input, csv,
+  stats_piece groups = input.reduce(
+      csv,
       [&](const io::csv_header& header) {
         const bool first = is_result();
         const bool whole = first || threads <= 1;
@@ -175,6 +178,7 @@ void add_stats_command(CLI::App& app) {
       "var, std, var_pop, std_pop, first, last, count_distinct, pN (p50, p90, p99.9); default count");
   add_common_options(*cmd, settings->common);
   add_threads_option(*cmd, settings->common);
+  add_dialect_options(*cmd, settings->dialect);
   cmd->footer(
       "Examples:\n"
       "  yieldpipe stats sensors.csv --by category --agg count,mean:value,min:value,max:value\n"

@@ -435,10 +435,12 @@ class stream_cutter final : public piece_cutter {
 }  // namespace
 
 std::unique_ptr<piece_cutter> make_cutter(const std::string& path, io::input& in, const cut_options& options) {
-  if (options.csv && !options.csv_options.header) return nullptr;
-  if (path != "-" && in.compression() == io::compression::none && in.total_bytes())
+  const io::csv_options& csv = options.csv_options;
+  if (options.csv && !csv.header && csv.names.empty()) return nullptr;
+  if (path != "-" && in.compression() == io::compression::none && !in.transcoded() && in.total_bytes())
     return std::make_unique<file_cutter>(path, *in.total_bytes(), options);
-  if (options.csv && options.csv_options.escape) return nullptr;
+  // The stream's cuts follow quotes; an escape, a comment or a skipped line can hide one.
+  if (options.csv && (csv.escape || csv.comment || csv.skip_lines > 0)) return nullptr;
   return std::make_unique<stream_cutter>(std::move(in), options);
 }
 

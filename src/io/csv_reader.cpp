@@ -72,6 +72,8 @@ struct csv_source {
   // Hands the current record to on_reject; false when it must be thrown instead.
   bool reject(std::string_view reason, std::string detail, const char* at);
   bool nonnumeric_ok();
+  // Passes over the raw line at pos_ (skip_lines, a comment): false when its end is not in the buffer yet.
+  bool skip_line();
   std::string violation_message() const {
     return violation_is_end_ ? std::string("unexpected end of data")
                              : std::string("'") + opt_.delimiter + "' expected after '" + opt_.quote + "'";
@@ -114,6 +116,7 @@ struct csv_source {
   bool in_carry_ = false;
   bool bom_checked_ = false;
   bool stop_at_header_ = false;
+  std::uint64_t lines_to_skip_ = 0;  // csv_options::skip_lines, at the start of a whole input
   // The chunk last taken from the input; in carry mode its first copied_ bytes are carry_'s last.
   std::span<const char> chunk_{};
   std::uint64_t chunk_offset_ = 0;
@@ -155,13 +158,26 @@ csv_source::csv_source(io::input input, csv_options options)
     throw std::invalid_argument("csv_options: the delimiter, quote and escape characters must differ");
   if (opt_.max_field_size == 0 || opt_.max_record_size == 0)
     throw std::invalid_argument("csv_options: max_field_size and max_record_size must be positive");
+  if (opt_.comment &&
+      (bad(*opt_.comment) || *opt_.comment == opt_.delimiter || (quoting_ && *opt_.comment == opt_.quote)))
+    throw std::invalid_argument(
+        "csv_options: the comment character cannot be a line break, the delimiter or the quote");
+  if (opt_.escape_sequences && !opt_.escape)
+    throw std::invalid_argument("csv_options: escape_sequences needs an escape character");
   row_.source_ = this;
   row_.padded_ = true;
+  row_.decimal_comma_ = opt_.decimal_comma;
+  if (!opt_.names.empty()) {  // the columns are known: read as with a header, without a header line
+    opt_.header = true;
+    header_.emplace(opt_.names);
+    expected_fields_ = header_->size();
+  }
   grow_fields();
   // Offsets and lines count from where the input starts; a byte order mark only starts a whole input.
   chunk_offset_ = base_offset_ = in_.start_offset();
   line_ = in_.start_line() - 1;
   bom_checked_ = in_.start_offset() != 0;
+  lines_to_skip_ = in_.start_offset() == 0 ? opt_.skip_lines : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +479,21 @@ void csv_source::finish_record() {
 }
 
 // The value of one field from its raw text (CPython's states within a field).
+namespace {
+// The character an escape sequence stands for (csv_options::escape_sequences).
+char translated(char c) noexcept {
+  switch (c) {
+    case 't': return '\t';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    default: return c;
+  }
+}
+}  // namespace
+
 void csv_source::unescape(std::string_view raw, std::string& out) const {
+  if (opt_.escape_sequences && raw.size() == 2 && static_cast<unsigned char>(raw[0]) == escape_ && raw[1] == 'N')
+    return;  // \N: null
   enum { in_field, escaped, in_quoted, escape_in_quoted, quote_in_quoted } state = in_field;
   std::size_t i = 0;
   if (quoting_ && !raw.empty() && raw[0] == opt_.quote) {
@@ -481,7 +511,7 @@ void csv_source::unescape(std::string_view raw, std::string& out) const {
           out += c;
         break;
       case escaped:
-        out += c;
+        out += opt_.escape_sequences ? translated(c) : c;
         state = in_field;
         break;
       case in_quoted:
@@ -493,7 +523,7 @@ void csv_source::unescape(std::string_view raw, std::string& out) const {
           out += c;
         break;
       case escape_in_quoted:
-        out += c;
+        out += opt_.escape_sequences ? translated(c) : c;
         state = in_quoted;
         break;
       case quote_in_quoted:
@@ -615,6 +645,14 @@ const csv_row* csv_source::next() {
         continue;
       }
     }
+    if (lines_to_skip_ > 0 || (opt_.comment && *pos_ == *opt_.comment)) [[unlikely]] {
+      if (!skip_line()) {
+        grow_carry();
+        continue;
+      }
+      if (lines_to_skip_ > 0) --lines_to_skip_;
+      continue;
+    }
     if (!parse_record()) {
       grow_carry();
       continue;
@@ -656,6 +694,29 @@ const csv_row* csv_source::next() {
   }
 }
 
+bool csv_source::skip_line() {
+  const char* p = pos_;
+  while (p < end_ && *p != '\n' && *p != '\r') ++p;
+  if (p == end_) {
+    if (!final_) return false;
+    if (static_cast<std::size_t>(p - pos_) > opt_.max_record_size) {
+      rec_ = pos_;
+      record_line_ = line_ + 1;
+      fail("line longer than the maximum of " + std::to_string(opt_.max_record_size) + " bytes", pos_);
+    }
+    pos_ = end_;  // the last line, without a line break
+    ++line_;
+    return true;
+  }
+  if (*p == '\r') {
+    if (p + 1 == end_ && !final_) return false;  // a \r\n or a lone \r: the next byte tells
+    if (p + 1 < end_ && p[1] == '\n') ++p;
+  }
+  pos_ = p + 1;
+  ++line_;
+  return true;
+}
+
 // QUOTE_NONNUMERIC: every unquoted, non-empty field must be a number (false: the record was set
 // aside).
 bool csv_source::nonnumeric_ok() {
@@ -686,6 +747,15 @@ std::optional<bool> csv_row::parse_bool(std::string_view s) noexcept {
   if (s == "1" || equals("true")) return true;
   if (s == "0" || equals("false")) return false;
   return std::nullopt;
+}
+
+std::optional<double> csv_row::parse_decimal_comma(std::string_view s) noexcept {
+  // Numbers are short: one that does not fit the buffer is no number anyway (at most 767 digits matter).
+  char buf[64];
+  if (s.size() > sizeof buf || s.find('.') != std::string_view::npos) return std::nullopt;
+  std::copy(s.begin(), s.end(), buf);
+  std::replace(buf, buf + s.size(), ',', '.');
+  return parse_number<double>(std::string_view(buf, s.size()));
 }
 
 std::size_t csv_row::index_of(std::string_view name) const {
@@ -737,7 +807,7 @@ csv_reader::csv_reader(const std::string& path, csv_options options)
 csv_reader::csv_reader(io::input in, csv_options options)
     : source_(std::make_unique<detail::csv_source>(std::move(in), std::move(options))) {
   // The header is read now, so that column() works before the first record.
-  if (source_->opt_.header) {
+  if (source_->opt_.header && !source_->header_) {
     source_->stop_at_header_ = true;
     source_->next();
     source_->stop_at_header_ = false;
@@ -760,11 +830,11 @@ csv_reader::csv_reader(const std::string& path, const csv_header& header, csv_po
     : csv_reader(input_at(path, from, options.input), header, std::move(options)) {}
 
 csv_reader::csv_reader(io::input in, const csv_header& header, csv_options options) : source_(nullptr) {
-  if (!options.header) throw std::invalid_argument("csv_reader: reading from a position needs options.header");
+  if (!options.header && options.names.empty())
+    throw std::invalid_argument("csv_reader: reading from a position needs options.header or options.names");
   source_ = std::make_unique<detail::csv_source>(std::move(in), std::move(options));
   source_->header_ = header;
   source_->expected_fields_ = header.size();
-  source_->bom_checked_ = true;
 }
 
 csv_position csv_reader::position() const noexcept {

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace yieldpipe::io {
 
@@ -84,6 +85,15 @@ class raw_file {
         started_late_(other.started_late_) {}
   raw_file& operator=(raw_file&&) = delete;
   ~raw_file() { close_fd(); }
+
+  // UTF-16 when the bytes read at construction start with its byte order mark, else UTF-8.
+  text_encoding detect_utf16() const noexcept {
+    const auto* b = reinterpret_cast<const unsigned char*>(buf_.get());
+    if (started_late_ || filled_ < 2) return text_encoding::utf8;
+    if (b[0] == 0xFF && b[1] == 0xFE) return text_encoding::utf16le;
+    if (b[0] == 0xFE && b[1] == 0xFF) return text_encoding::utf16be;
+    return text_encoding::utf8;
+  }
 
   // The encoding of the bytes read at construction.
   io::compression detect() const noexcept {
@@ -174,6 +184,7 @@ class input_source {
   virtual std::uint64_t bytes_consumed() const noexcept = 0;
   virtual io::compression kind() const noexcept = 0;
   virtual std::optional<std::uint64_t> size() const noexcept = 0;
+  virtual bool transcoded() const noexcept { return false; }
 
   const std::string& name() const noexcept { return name_; }
   std::uint64_t start_offset() const noexcept { return start_offset_; }
@@ -358,13 +369,203 @@ class memory_source final : public input_source {
   buffer_ptr tail_;
 };
 
-std::unique_ptr<input_source> open_source(raw_file file, input_options options) {
-  switch (file.detect()) {
-    case io::compression::gzip: return std::make_unique<gzip_source>(std::move(file), options);
-    case io::compression::zstd: return std::make_unique<zstd_source>(std::move(file), options);
-    case io::compression::none: break;
+// A source over another whose text is transcoded to UTF-8 (or, for `automatic` without a UTF-16
+// byte order mark, passed through untouched: the inner chunks themselves).
+class transcoding_source final : public input_source {
+ public:
+  transcoding_source(std::unique_ptr<input_source> inner, text_encoding encoding, input_options options)
+      : input_source(inner->name(), options), inner_(std::move(inner)), encoding_(encoding) {}
+
+  std::span<const char> next_chunk() override {
+    for (;;) {
+      if (encoding_ == text_encoding::automatic && !decide()) return {};
+      if (encoding_ == text_encoding::utf8) {  // decided: no byte order mark
+        if (!held_.empty()) return std::exchange(held_, {});
+        return inner_->next_chunk();
+      }
+      std::span<const char> in = held_.empty() ? inner_->next_chunk() : std::exchange(held_, {});
+      const bool end = in.empty();
+      if (end && done_) return {};
+      size_ = 0;
+      reserve(in.size() * 3 / 2 + 8);
+      for (const char c : in) take(static_cast<unsigned char>(c));
+      if (end) {
+        done_ = true;
+        if (have_byte_ || surrogate_ != 0) put(0xFFFD);  // an odd last byte, a lone high surrogate
+      }
+      if (size_ > 0) return {out_.get(), size_};
+      if (end) return {};
+    }
   }
-  return std::make_unique<plain_source>(std::move(file), options);
+  std::uint64_t bytes_consumed() const noexcept override { return inner_->bytes_consumed(); }
+  io::compression kind() const noexcept override { return inner_->kind(); }
+  std::optional<std::uint64_t> size() const noexcept override { return inner_->size(); }
+  bool transcoded() const noexcept override {
+    return encoding_ != text_encoding::utf8 && encoding_ != text_encoding::automatic;
+  }
+
+ private:
+  // `automatic`: the first two bytes say UTF-16 or not. False at the end of an empty input. The
+  // first chunk is given (or decoded) as it is; only a first chunk of one byte is copied.
+  bool decide() {
+    std::span<const char> c = inner_->next_chunk();
+    if (c.size() == 1) {
+      first_.assign(c.begin(), c.end());
+      while (first_.size() < 2) {
+        c = inner_->next_chunk();
+        if (c.empty()) break;
+        first_.insert(first_.end(), c.begin(), c.end());
+      }
+      const std::size_t size = first_.size();
+      first_.resize(size + input::chunk_padding);  // a chunk is padded
+      c = std::span<const char>(first_.data(), size);
+    }
+    if (c.empty()) return false;
+    const auto b0 = static_cast<unsigned char>(c[0]);
+    const auto b1 = c.size() > 1 ? static_cast<unsigned char>(c[1]) : 0;
+    encoding_ = b0 == 0xFF && b1 == 0xFE   ? text_encoding::utf16le
+                : b0 == 0xFE && b1 == 0xFF ? text_encoding::utf16be
+                                           : text_encoding::utf8;
+    held_ = c;
+    return true;
+  }
+
+  void reserve(std::size_t n) {
+    if (n <= capacity_) return;
+    capacity_ = std::max(n, 2 * capacity_);
+    out_ = padded_buffer(capacity_);
+  }
+  void put(std::uint32_t cp) {
+    reserve(size_ + 4);
+    char* o = out_.get() + size_;
+    if (cp < 0x80) {
+      o[0] = static_cast<char>(cp);
+      size_ += 1;
+    } else if (cp < 0x800) {
+      o[0] = static_cast<char>(0xC0 | (cp >> 6));
+      o[1] = static_cast<char>(0x80 | (cp & 0x3F));
+      size_ += 2;
+    } else if (cp < 0x10000) {
+      o[0] = static_cast<char>(0xE0 | (cp >> 12));
+      o[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      o[2] = static_cast<char>(0x80 | (cp & 0x3F));
+      size_ += 3;
+    } else {
+      o[0] = static_cast<char>(0xF0 | (cp >> 18));
+      o[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      o[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      o[3] = static_cast<char>(0x80 | (cp & 0x3F));
+      size_ += 4;
+    }
+  }
+  void take(unsigned char b) {
+    switch (encoding_) {
+      case text_encoding::latin1: put(b); return;
+      case text_encoding::cp1252: put(b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b); return;
+      default: break;
+    }
+    if (!have_byte_) {
+      byte_ = b;
+      have_byte_ = true;
+      return;
+    }
+    have_byte_ = false;
+    const auto unit =
+        static_cast<std::uint32_t>(encoding_ == text_encoding::utf16le ? byte_ | (b << 8) : (byte_ << 8) | b);
+    if (!bom_seen_) {
+      bom_seen_ = true;
+      if (unit == 0xFEFF) return;  // the byte order mark is not text
+    }
+    if (unit >= 0xD800 && unit < 0xDC00) {  // a high surrogate: its pair follows
+      if (surrogate_ != 0) put(0xFFFD);
+      surrogate_ = unit;
+      return;
+    }
+    if (unit >= 0xDC00 && unit < 0xE000) {
+      put(surrogate_ != 0 ? 0x10000 + ((surrogate_ - 0xD800) << 10) + (unit - 0xDC00) : 0xFFFD);
+      surrogate_ = 0;
+      return;
+    }
+    if (surrogate_ != 0) put(0xFFFD);
+    surrogate_ = 0;
+    put(unit);
+  }
+
+  // Windows-1252 at 0x80-0x9F (WHATWG's index: the five unassigned bytes are their C1 controls).
+  static constexpr std::uint16_t cp1252_high[32] = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                                    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+  std::unique_ptr<input_source> inner_;
+  text_encoding encoding_;
+  std::vector<char> first_;       // automatic: the bytes read to decide, when the first chunk had one
+  std::span<const char> held_{};  // bytes to give (or decode) before the inner source's next chunk
+  buffer_ptr out_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+  bool done_ = false;
+  bool have_byte_ = false;  // UTF-16: the first byte of a unit
+  unsigned char byte_ = 0;
+  bool bom_seen_ = false;
+  std::uint32_t surrogate_ = 0;  // a high surrogate waiting for its pair
+};
+
+// A source whose first bytes were peeked: given back before the inner source's next chunks.
+class replay_source final : public input_source {
+ public:
+  replay_source(std::unique_ptr<input_source> inner, input_options options)
+      : input_source(inner->name(), options), inner_(std::move(inner)) {}
+
+  // At least `n` bytes read ahead (fewer at the end).
+  std::string_view read_ahead(std::size_t n) {
+    while (bytes_.size() < n) {
+      const std::span<const char> c = inner_->next_chunk();
+      if (c.empty()) break;
+      bytes_.append(c.data(), c.size());
+    }
+    return bytes_;
+  }
+  bool started() const noexcept { return started_; }
+
+  std::span<const char> next_chunk() override {
+    if (!started_) {
+      started_ = true;
+      if (!bytes_.empty()) {
+        const std::size_t size = bytes_.size();
+        bytes_.append(input::chunk_padding, '\0');
+        return {bytes_.data(), size};
+      }
+    }
+    return inner_->next_chunk();
+  }
+  std::uint64_t bytes_consumed() const noexcept override { return inner_->bytes_consumed(); }
+  io::compression kind() const noexcept override { return inner_->kind(); }
+  std::optional<std::uint64_t> size() const noexcept override { return inner_->size(); }
+  bool transcoded() const noexcept override { return inner_->transcoded(); }
+
+ private:
+  std::unique_ptr<input_source> inner_;
+  std::string bytes_;
+  bool started_ = false;
+};
+
+std::unique_ptr<input_source> open_source(raw_file file, input_options options) {
+  const io::compression kind = file.detect();
+  text_encoding encoding = options.encoding;
+  // A plain input's first bytes, read already, tell UTF-16 now; a compressed one's once decompressed.
+  if (encoding == text_encoding::automatic && kind == io::compression::none) encoding = file.detect_utf16();
+  if (encoding != text_encoding::utf8 && options.start_offset != 0)
+    throw io_error(file.name(), "cannot start reading at byte " + std::to_string(options.start_offset) +
+                                    ": a transcoded input is read from its start");
+  std::unique_ptr<input_source> source;
+  switch (kind) {
+    case io::compression::gzip: source = std::make_unique<gzip_source>(std::move(file), options); break;
+    case io::compression::zstd: source = std::make_unique<zstd_source>(std::move(file), options); break;
+    case io::compression::none: source = std::make_unique<plain_source>(std::move(file), options); break;
+  }
+  if (encoding == text_encoding::utf8) return source;
+  return std::make_unique<transcoding_source>(std::move(source), encoding, options);
 }
 
 raw_file open_path(const std::string& path, input_options options) {
@@ -410,5 +611,42 @@ const std::string& input::path() const noexcept { return source_->name(); }
 std::uint64_t input::start_offset() const noexcept { return source_->start_offset(); }
 std::uint64_t input::start_line() const noexcept { return source_->start_line(); }
 io::compression input::compression() const noexcept { return source_->kind(); }
+bool input::transcoded() const noexcept { return source_->transcoded(); }
+
+std::string_view input::peek(std::size_t n) {
+  auto* replay = dynamic_cast<detail::replay_source*>(source_.get());
+  if (replay == nullptr) {
+    auto wrapped = std::make_unique<detail::replay_source>(
+        std::move(source_), input_options{.start_offset = start_offset(), .start_line = start_line()});
+    replay = wrapped.get();
+    source_ = std::move(wrapped);
+  }
+  if (replay->started()) throw std::logic_error("yieldpipe::io::input::peek: the input is being read already");
+  return replay->read_ahead(n);
+}
+
+std::optional<text_encoding> parse_text_encoding(std::string_view name) noexcept {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  if (lower == "auto") return text_encoding::automatic;
+  if (lower == "utf-8" || lower == "utf8") return text_encoding::utf8;
+  if (lower == "utf-16le" || lower == "utf16le") return text_encoding::utf16le;
+  if (lower == "utf-16be" || lower == "utf16be") return text_encoding::utf16be;
+  if (lower == "latin1" || lower == "latin-1" || lower == "iso-8859-1") return text_encoding::latin1;
+  if (lower == "cp1252" || lower == "windows-1252") return text_encoding::cp1252;
+  return std::nullopt;
+}
+
+std::string_view to_string(text_encoding encoding) noexcept {
+  switch (encoding) {
+    case text_encoding::automatic: return "auto";
+    case text_encoding::utf8: return "utf-8";
+    case text_encoding::utf16le: return "utf-16le";
+    case text_encoding::utf16be: return "utf-16be";
+    case text_encoding::latin1: return "latin1";
+    case text_encoding::cp1252: return "cp1252";
+  }
+  return "auto";
+}
 
 }  // namespace yieldpipe::io

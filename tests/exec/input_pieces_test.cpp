@@ -251,6 +251,27 @@ TEST_F(input_pieces_test, empty_input_and_header_only_give_no_records) {
   }
 }
 
+TEST_F(input_pieces_test, columns_named_without_a_header_line_give_the_serial_records_at_every_cut) {
+  // The first line is data; the byte order mark is removed by the first piece; a ragged row is rejected.
+  const std::string csv =
+      "\xEF\xBB\xBF"
+      "1,\"a\nb\"\n2,c\n\n3\n4,\"\"\"\"\n5,e";
+  auto named = small<exec::csv_records>();
+  named.options.header = false;
+  named.options.names = {"c1", "c2"};
+  check(csv, named, every_size(csv));
+}
+
+TEST_F(input_pieces_test, comments_and_skipped_lines_give_the_serial_records_at_every_cut) {
+  // A plain file is cut at line starts and each cut is confirmed by the piece before it; a stream
+  // with a comment character or lines to skip is read on one thread.
+  const std::string csv = "title \"q,\n\"x\nid,v\n# note, \"open\n1,\"a\n#b\"\n#\r\n2,c\n#,\"\n3,d\n";
+  auto commented = small<exec::csv_records>();
+  commented.options.comment = '#';
+  commented.options.skip_lines = 2;
+  check(csv, commented, every_size(csv), all_sources());
+}
+
 TEST_F(input_pieces_test, an_unterminated_quote_fails_as_serially_after_the_bad_records_before_it) {
   const std::string csv = "a,b\n1,2\n3\n4,5\n6,\"never closed\n7,8\n9,10\n";
   check(csv, small<exec::csv_records>(), every_size(csv));

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -678,6 +679,108 @@ TEST(csv_reader_block, a_byte_order_mark_is_removed_only_at_offset_zero) {
   EXPECT_EQ(later.header()->names()[0],
             "\xEF\xBB\xBF"
             "a");
+}
+
+// --- dialects of real-world files: names without a header line, skipped lines, comments, the text
+// format's escapes, decimal commas ------------------------------------------------------------
+
+// Each record's fields and line, read with every chunk size (which must agree), and the header.
+struct read_result {
+  std::vector<std::string> header;
+  rows records;
+  std::vector<std::uint64_t> lines;
+  friend bool operator==(const read_result&, const read_result&) = default;
+};
+
+read_result read_all(const std::string& data, csv_options options) {
+  std::optional<read_result> first;
+  for (std::size_t buffer : {std::size_t{1} << 20, std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
+    options.input.buffer_size = buffer;
+    io::csv_reader reader(io::input::from_memory(data, "in.csv", options.input), options);
+    read_result out;
+    if (reader.header() != nullptr) out.header = reader.header()->names();
+    while (const io::csv_row* row = reader.next()) {
+      out.records.emplace_back(row->fields().begin(), row->fields().end());
+      out.lines.push_back(row->line());
+    }
+    if (!first)
+      first = out;
+    else
+      EXPECT_EQ(out, *first) << "chunk size " << buffer;
+  }
+  return *first;
+}
+
+TEST(csv_dialects, names_make_the_first_line_data_and_check_every_record_against_them) {
+  csv_options options;
+  options.names = {"c1", "c2"};
+  std::vector<std::string> rejected;
+  options.on_reject = [&](const io::rejected_record& r, std::string_view reason, std::string_view) {
+    rejected.push_back(std::string(reason) + " at line " + std::to_string(r.line));
+    return true;
+  };
+  const read_result r = read_all(
+      "\xEF\xBB\xBF"
+      "1,a\n\n2,b\n3\n4,d",
+      options);
+  EXPECT_EQ(r.header, (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_EQ(r.records, (rows{{"1", "a"}, {"2", "b"}, {"4", "d"}}));  // the BOM removed, the blank line skipped
+  EXPECT_EQ(r.lines, (std::vector<std::uint64_t>{1, 3, 5}));
+  EXPECT_EQ(rejected, (std::vector<std::string>(5, "ragged row at line 4")));  // once per chunk size
+}
+
+TEST(csv_dialects, skipped_lines_are_raw_lines_before_the_header_whatever_quotes_they_hold) {
+  csv_options options;
+  options.skip_lines = 3;
+  const read_result r = read_all("Report \"Q1,\n\"unclosed\r\n\r\nid,v\n1,\"x\ny\"\n2,z\n", options);
+  EXPECT_EQ(r.header, (std::vector<std::string>{"id", "v"}));
+  EXPECT_EQ(r.records, (rows{{"1", "x\ny"}, {"2", "z"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::uint64_t>{5, 7}));
+  // More lines to skip than the input has: no header, no record.
+  options.skip_lines = 10;
+  EXPECT_TRUE(read_all("a\nb", options).records.empty());
+}
+
+TEST(csv_dialects, a_comment_is_a_record_starting_with_its_character_and_is_data_anywhere_else) {
+  csv_options options;
+  options.comment = '#';
+  const read_result r = read_all(
+      "# exported 2024-03-01, \"by\" 'me\n#,\"x\nid,note\n1,#not a comment\n#\r\n2,\"a\n# b\"\n# last", options);
+  EXPECT_EQ(r.header, (std::vector<std::string>{"id", "note"}));
+  EXPECT_EQ(r.records, (rows{{"1", "#not a comment"}, {"2", "a\n# b"}}));
+  EXPECT_EQ(r.lines, (std::vector<std::uint64_t>{4, 6}));
+}
+
+TEST(csv_dialects, the_text_format_translates_its_escapes_and_reads_backslash_n_as_null) {
+  const read_result r = read_all("a\tb\tc\n1\\t2\t\\N\tx\\\\y\\nz\n\"q\"\t\\\\N\t\n", csv_options::tsv_text());
+  EXPECT_EQ(r.records, (rows{{"1\t2", "", "x\\y\nz"}, {"\"q\"", "\\N", ""}}));
+}
+
+TEST(csv_dialects, a_decimal_comma_reads_numbers_written_the_european_way) {
+  csv_options options;
+  options.delimiter = ';';
+  options.decimal_comma = true;
+  io::csv_reader reader(io::input::from_memory(std::string_view("v;w\n1,5;-2,25e3\n3;1.5\n"), "eu.csv"), options);
+  const io::csv_row* row = reader.next();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->get<double>(0), 1.5);
+  EXPECT_EQ(row->get<double>("w"), -2250.0);
+  row = reader.next();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->get<double>(0), 3.0);
+  EXPECT_THROW((void)row->get<double>(1), io_error);  // a point is not the decimal mark here
+  EXPECT_EQ(row->get<std::string_view>(1), "1.5");
+}
+
+TEST(csv_dialects, options_that_cannot_work_together_are_rejected) {
+  csv_options comment_is_delimiter;
+  comment_is_delimiter.comment = ',';
+  EXPECT_THROW(io::csv_reader(io::input::from_memory(std::string_view("a"), "x"), comment_is_delimiter),
+               std::invalid_argument);
+  csv_options sequences_without_escape;
+  sequences_without_escape.escape_sequences = true;
+  EXPECT_THROW(io::csv_reader(io::input::from_memory(std::string_view("a"), "x"), sequences_without_escape),
+               std::invalid_argument);
 }
 
 }  // namespace

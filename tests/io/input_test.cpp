@@ -407,4 +407,99 @@ TEST(input_from_memory, an_empty_block_has_no_chunk_and_line_zero_is_refused) {
   EXPECT_THROW(input::from_memory({}, "x", {.start_line = 0}), std::invalid_argument);
 }
 
+// --- encodings and peeking ---------------------------------------------------------------------
+
+using yieldpipe::io::text_encoding;
+
+// `text` in UTF-16 (code units from UTF-8 by hand: the test's texts are BMP characters and one pair).
+std::string utf16(const std::u16string& text, bool little_endian, bool bom) {
+  std::string out;
+  const auto unit = [&](char16_t u) {
+    const auto lo = static_cast<char>(u & 0xFF), hi = static_cast<char>(u >> 8);
+    out += little_endian ? lo : hi;
+    out += little_endian ? hi : lo;
+  };
+  if (bom) unit(0xFEFF);
+  for (const char16_t u : text) unit(u);
+  return out;
+}
+
+TEST_F(input_test, utf16_with_a_byte_order_mark_is_read_as_utf8_from_files_pipes_and_gzip) {
+  const std::u16string text16 = u"id,name\n1,Zo\u00eb\n2,\u20ac \U0001F600\n";
+  const std::string utf8 = "id,name\n1,Zo\xC3\xAB\n2,\xE2\x82\xAC \xF0\x9F\x98\x80\n";
+  for (const bool le : {true, false}) {
+    const std::string bytes = utf16(text16, le, true);
+    const std::string plain = write("u16.csv", bytes);
+    const std::string gz = write("u16.csv.gz", yieldpipe::test::gzip(bytes));
+    for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{1}, std::size_t{3}}) {
+      SCOPED_TRACE(std::string(le ? "LE" : "BE") + ", buffer " + std::to_string(buffer));
+      input in(plain, {.buffer_size = buffer});
+      EXPECT_TRUE(in.transcoded());
+      EXPECT_EQ(read_all(in), utf8);
+      input zipped(gz, {.buffer_size = buffer});
+      EXPECT_EQ(read_all(zipped), utf8);
+      EXPECT_TRUE(zipped.transcoded());
+    }
+    // Without a byte order mark, UTF-16 must be named.
+    const std::string named = write("u16-nobom.csv", utf16(text16, le, false));
+    input in(named, {.encoding = le ? text_encoding::utf16le : text_encoding::utf16be});
+    EXPECT_EQ(read_all(in), utf8);
+  }
+}
+
+TEST_F(input_test, latin1_and_cp1252_are_transcoded_and_utf8_passes_through_untouched) {
+  const std::string bytes = "caf\xE9;\x80 5;\x93quoted\x94\n";
+  const std::string path = write("l1.csv", bytes);
+  input latin1(path, {.encoding = text_encoding::latin1});
+  EXPECT_EQ(read_all(latin1), "caf\xC3\xA9;\xC2\x80 5;\xC2\x93quoted\xC2\x94\n");
+  input cp1252(path, {.buffer_size = 2, .encoding = text_encoding::cp1252});
+  EXPECT_EQ(read_all(cp1252), "caf\xC3\xA9;\xE2\x82\xAC 5;\xE2\x80\x9Cquoted\xE2\x80\x9D\n");
+  input as_is(path);  // automatic: no UTF-16 mark, so the bytes as they are, invalid UTF-8 included
+  EXPECT_FALSE(as_is.transcoded());
+  EXPECT_EQ(read_all(as_is), bytes);
+}
+
+TEST_F(input_test, broken_utf16_becomes_replacement_characters) {
+  // A lone low surrogate, a high surrogate followed by a letter, and an odd last byte.
+  std::string bytes = utf16(u"a", true, true);
+  bytes += std::string("\x00\xDC", 2) + std::string("\x00\xD8", 2) + std::string("b\x00", 2) + "c";
+  const std::string path = write("bad16.txt", bytes);
+  input in(path);
+  EXPECT_EQ(read_all(in),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
+}
+
+TEST_F(input_test, a_transcoded_input_cannot_start_in_the_middle) {
+  const std::string path = write("u16.txt", utf16(u"abc\ndef\n", true, true));
+  EXPECT_THROW(input(path, {.start_offset = 4, .encoding = text_encoding::latin1}), io_error);
+}
+
+TEST_F(input_test, peeking_shows_the_first_bytes_which_reading_then_gives_again) {
+  const std::string content = text(3000);
+  const std::string gz = write("p.txt.gz", yieldpipe::test::gzip(content));
+  for (const std::size_t buffer : {std::size_t{1} << 20, std::size_t{5}}) {
+    input in(gz, {.buffer_size = buffer});
+    const std::string first(in.peek(100));
+    EXPECT_EQ(first, content.substr(0, first.size()));
+    EXPECT_GE(first.size(), 100u);
+    EXPECT_EQ(std::string(in.peek(1000)).substr(0, 1000), content.substr(0, 1000));  // a second look goes further
+    EXPECT_EQ(read_all(in), content);
+    EXPECT_THROW((void)in.peek(10), std::logic_error);
+  }
+  const std::string tiny = write("tiny.txt", "ab");
+  input short_input(tiny);
+  EXPECT_EQ(short_input.peek(64), "ab");
+  EXPECT_EQ(read_all(short_input), "ab");
+}
+
+TEST(text_encoding_names, are_parsed_in_any_case_and_printed_back) {
+  using yieldpipe::io::parse_text_encoding;
+  EXPECT_EQ(parse_text_encoding("UTF-16LE"), text_encoding::utf16le);
+  EXPECT_EQ(parse_text_encoding("windows-1252"), text_encoding::cp1252);
+  EXPECT_EQ(parse_text_encoding("ISO-8859-1"), text_encoding::latin1);
+  EXPECT_EQ(parse_text_encoding("ebcdic"), std::nullopt);
+  EXPECT_EQ(yieldpipe::io::to_string(text_encoding::utf16be), "utf-16be");
+}
+
 }  // namespace

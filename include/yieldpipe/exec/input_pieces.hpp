@@ -26,8 +26,8 @@
 //   parse the blocks (`io::input::from_memory`, with the block's offset and line). For CSV the cut
 //   follows the reader's own view of record ends: a quote opens a quoted field only at the start of a
 //   field, `""` inside one is data, a line break inside one ends nothing. A CSV dialect with an
-//   `escape` character is read on one thread from a stream (its cuts would need the reader's whole
-//   state), and so is any input when `threads` is 1.
+//   `escape` character, a `comment` character or `skip_lines` is read on one thread from a stream (its
+//   cuts would need the reader's whole state), and so is any input when `threads` is 1.
 //
 // Bad records: each piece holds its bad records back (copies: record, reason, message) until the
 // pieces before it are done, then hands them to `on_reject` on the calling thread. A piece holding
@@ -52,9 +52,11 @@
 namespace yieldpipe::exec {
 
 /// CSV records (`io::csv_row`), read with `options` (its `on_reject` is the error policy, empty:
-/// the first bad record throws). `options.header` must be true for more than one piece: without a
-/// header the first record fixes the field count, which a later piece cannot know; a headerless
-/// input is read on one thread.
+/// the first bad record throws). The columns must be known for more than one piece (`options.header`
+/// true, or `options.names`): without them the first record fixes the field count, which a later
+/// piece cannot know, so such an input is read on one thread. So is a stream (not a plain file) whose
+/// dialect has an escape, a comment character or lines to skip: its cuts follow quotes, which those
+/// can hide.
 struct csv_records {
   io::csv_options options{};
 };

@@ -55,6 +55,28 @@ struct csv_options {
   /// The first record names the columns (then blank lines are skipped, as by Python's DictReader).
   /// Without a header a blank line is a record with no fields, as by `csv.reader`.
   bool header = true;
+  /// Names the columns of an input without a header line (`header` is then not used): the first
+  /// record is data, and records are read as with a header of these names (blank lines skipped, a
+  /// record of another field count is ragged). For `--no-header` (`c1`, `c2`, ...) and for inputs
+  /// whose columns are known elsewhere. Empty: the header line, if any, names them.
+  std::vector<std::string> names{};
+  /// Lines skipped at the very start of the input, before the header (a report's title, a
+  /// preamble): raw lines, ended by `\n`, `\r\n` or a lone `\r`, in which quotes mean nothing.
+  std::uint64_t skip_lines = 0;
+  /// A record that starts with this character is a comment: skipped up to and with its line break
+  /// (quotes in it mean nothing). Only at the start of a record: inside a field it is data.
+  std::optional<char> comment{};
+  /// With an `escape` character: the character after it is translated as in the text format of
+  /// PostgreSQL's COPY and MySQL's dumps (`\t` tab, `\n` line feed, `\r` carriage return, any
+  /// other character itself, `\\` a backslash), and a field that is exactly the escape and `N`
+  /// (`\N`) is empty, that is null. Without it the character after an escape is taken literally
+  /// (Python's `escapechar`).
+  bool escape_sequences = false;
+  /// Numbers are written with a decimal comma (`1,5` is 1.5): `csv_row::get<double>` and the
+  /// readers of numbers built on it read a comma as the decimal point, and a field with a `.` is not
+  /// a number (the exports of European spreadsheets, most often with `;` delimiters). Texts are
+  /// unchanged.
+  bool decimal_comma = false;
   /// A UTF-8 byte order mark at the start of the input is removed (Python's `utf-8-sig`).
   bool strip_bom = true;
   ragged_rows ragged = ragged_rows::reject;
@@ -72,6 +94,16 @@ struct csv_options {
   static csv_options tsv() {
     csv_options o;
     o.delimiter = '\t';
+    return o;
+  }
+  /// Tab-separated values in the text format of PostgreSQL's COPY and MySQL's dumps: no quoting;
+  /// `\t`, `\n`, `\\` escapes (`escape_sequences`); `\N` is null.
+  static csv_options tsv_text() {
+    csv_options o;
+    o.delimiter = '\t';
+    o.quoting = quote_style::none;
+    o.escape = '\\';
+    o.escape_sequences = true;
     return o;
   }
 };
@@ -181,8 +213,13 @@ class csv_row {
       return T(s);
     } else if constexpr (std::is_same_v<T, bool>) {
       return parse_bool(s);
-    } else if constexpr (std::is_same_v<T, double>) {
-      return padded_ ? detail::parse_double_padded(s.data(), s.data() + s.size()) : parse_number<double>(s);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (decimal_comma_) [[unlikely]]
+        return parse_decimal_comma(s);
+      if constexpr (std::is_same_v<T, double>)
+        return padded_ ? detail::parse_double_padded(s.data(), s.data() + s.size()) : parse_number<double>(s);
+      else
+        return parse_number<T>(s);
     } else {
       return parse_number<T>(s);
     }
@@ -199,6 +236,8 @@ class csv_row {
       return "text";
   }
   static std::optional<bool> parse_bool(std::string_view s) noexcept;
+  // `1,5` as 1.5 (csv_options::decimal_comma); a `.` makes it no number.
+  static std::optional<double> parse_decimal_comma(std::string_view s) noexcept;
   std::size_t index_of(std::string_view name) const;
   [[noreturn]] void bad_field(std::size_t i, std::string_view expected) const;
 
@@ -209,7 +248,8 @@ class csv_row {
   std::uint64_t line_ = 0;
   std::uint64_t offset_ = 0;
   const detail::csv_source* source_ = nullptr;
-  bool padded_ = false;  // 8 readable bytes follow every field (the reader's buffers)
+  bool padded_ = false;         // 8 readable bytes follow every field (the reader's buffers)
+  bool decimal_comma_ = false;  // csv_options::decimal_comma
 };
 
 /// Reads CSV records one at a time, each a `csv_row` view into the reader's buffers.

@@ -7,10 +7,27 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "yieldpipe/io/error.hpp"
 
 namespace yieldpipe::io {
+
+/// The character encoding of an input's text, which the input transcodes to UTF-8 for its readers.
+enum class text_encoding : std::uint8_t {
+  automatic,  ///< UTF-16 (LE or BE) when the text starts with its byte order mark, else UTF-8
+  utf8,       ///< the bytes as they are (invalid UTF-8 passes through)
+  utf16le,    ///< UTF-16, little-endian (a byte order mark at the start is dropped)
+  utf16be,    ///< UTF-16, big-endian (a byte order mark at the start is dropped)
+  latin1,     ///< ISO-8859-1: each byte is the code point of the same number
+  cp1252,     ///< Windows-1252: Latin-1 with printable characters at 0x80-0x9F (WHATWG's table)
+};
+
+/// The encoding named `name`, ASCII case-insensitive: utf-8 (utf8), utf-16le, utf-16be, latin1
+/// (latin-1, iso-8859-1), cp1252 (windows-1252), auto; nullopt for any other name.
+[[nodiscard]] std::optional<text_encoding> parse_text_encoding(std::string_view name) noexcept;
+/// The name of `encoding` as parse_text_encoding takes it ("utf-16le", "cp1252", ...).
+[[nodiscard]] std::string_view to_string(text_encoding encoding) noexcept;
 
 /// How an input reads.
 struct input_options {
@@ -26,6 +43,11 @@ struct input_options {
   /// number their lines and records: a reader started at `start_offset` numbers them as a reader of
   /// the whole input would. Only a label: the input does not check it.
   std::uint64_t start_line = 1;
+  /// The text's encoding: anything but UTF-8 is transcoded to UTF-8 as it is read (after
+  /// decompression), and offsets are then in the transcoded bytes, so such an input cannot start at
+  /// an offset other than 0. Invalid sequences (an unpaired surrogate, an odd last byte) become
+  /// U+FFFD. Cost: about a copy of the text for Latin-1 and cp1252, two for UTF-16.
+  text_encoding encoding = text_encoding::automatic;
 };
 
 /// The encoding an input detected from its first bytes.
@@ -91,6 +113,16 @@ class input {
   const std::string& path() const noexcept;
   /// What the first bytes said.
   io::compression compression() const noexcept;
+  /// Whether the bytes given out are transcoded (an encoding other than UTF-8, given or found from
+  /// a UTF-16 byte order mark); then offsets are the transcoded bytes'. Known when the input is
+  /// opened, except for `automatic` over a compressed input: there, after the first chunk.
+  bool transcoded() const noexcept;
+
+  /// The first `n` bytes (fewer at the end of the input), as `next_chunk()` will give them: for
+  /// looking at the start of a stream (sniffing a CSV dialect) that cannot be read twice. Only
+  /// before the first `next_chunk()`; a second call may ask for more. The view is valid until the
+  /// next call of `peek` or `next_chunk`.
+  std::string_view peek(std::size_t n);
   /// Where the first byte is: `input_options::start_offset` and `start_line`.
   std::uint64_t start_offset() const noexcept;
   std::uint64_t start_line() const noexcept;
