@@ -14,6 +14,7 @@
 #include <utility>
 #include <yieldpipe/io/error.hpp>
 #include <yieldpipe/io/input.hpp>
+#include <yieldpipe/io/printable.hpp>
 #include <yieldpipe/iter/memory.hpp>
 #include <yieldpipe/query/query_error.hpp>
 
@@ -54,6 +55,20 @@ void add_threads_option(CLI::App& cmd, common_options& o) {
       ->capture_default_str();
 }
 
+namespace {
+// A message made printable line by line (an expression's error shows it, and a caret, below).
+std::string printable_lines(std::string_view message) {
+  std::string out;
+  for (std::size_t at = 0;;) {
+    const std::size_t end = message.find('\n', at);
+    out += io::printable(message.substr(at, end == std::string_view::npos ? end : end - at));
+    if (end == std::string_view::npos) return out;
+    out += '\n';
+    at = end + 1;
+  }
+}
+}  // namespace
+
 void run_command(std::string_view name, const std::function<void()>& body) {
   const stop_signals signals(true);
   try {
@@ -64,13 +79,13 @@ void run_command(std::string_view name, const std::function<void()>& body) {
   } catch (const io::broken_pipe&) {
     // `| head` closed standard output: the reader has what it wanted.
   } catch (const usage_error& e) {
-    std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
+    std::cerr << "yieldpipe " << name << ": " << printable_lines(e.what()) << '\n';
     throw CLI::RuntimeError(2);
   } catch (const query::query_error& e) {
-    std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
+    std::cerr << "yieldpipe " << name << ": " << printable_lines(e.what()) << '\n';
     throw CLI::RuntimeError(2);
   } catch (const io::io_error& e) {
-    std::cerr << "yieldpipe " << name << ": " << e.what() << '\n';
+    std::cerr << "yieldpipe " << name << ": " << printable_lines(e.what()) << '\n';
     throw CLI::RuntimeError(1);
   }
 }

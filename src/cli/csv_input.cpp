@@ -3,6 +3,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string_view>
+#include <yieldpipe/io/printable.hpp>
 
 #include "common.hpp"
 
@@ -17,10 +18,7 @@ char one_character(const char* flag, const std::string& text) {
   return text[0];
 }
 
-std::string shown(char c) {
-  if (c == '\t') return "'\\t'";
-  return std::string("'") + c + "'";
-}
+std::string shown(char c) { return "'" + io::printable(std::string_view(&c, 1)) + "'"; }
 
 // How much of the start of the input is looked at, and at most (a first record longer than the
 // first look is looked at again, up to the reader's record limit).
@@ -92,7 +90,8 @@ csv_input::csv_input(std::string path, const dialect_flags& flags, std::string_v
   if (!flags.encoding.empty()) {
     const auto encoding = io::parse_text_encoding(flags.encoding);
     if (!encoding)
-      throw usage_error("--encoding: expected utf-8, utf-16le, utf-16be, latin1 or cp1252, got '" + flags.encoding + "'");
+      throw usage_error("--encoding: expected utf-8, utf-16le, utf-16be, latin1 or cp1252, got '" + flags.encoding +
+                        "'");
     o.input.encoding = *encoding;
   }
   try {  // the reader's own checks: a delimiter that is the quote, a line break
@@ -126,7 +125,7 @@ csv_input::csv_input(std::string path, const dialect_flags& flags, std::string_v
   if (o.input.encoding != io::text_encoding::automatic)
     description_ += ", encoding " + std::string(io::to_string(o.input.encoding));
   if (flags.verbose)
-    std::cerr << "yieldpipe " << command << ": reading " << (path_ == "-" ? "<stdin>" : path_) << " as "
+    std::cerr << "yieldpipe " << command << ": reading " << io::printable(path_ == "-" ? "<stdin>" : path_) << " as "
               << description_ << '\n';
 }
 

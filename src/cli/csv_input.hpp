@@ -16,16 +16,16 @@ namespace yieldpipe::cli {
 
 /// The dialect flags, as parsed.
 struct dialect_flags {
-  std::string delimiter;     ///< --delimiter C (empty: not given)
-  bool tsv = false;          ///< --tsv: the text format (tabs, \t \n \\ escapes, \N null, no quoting)
-  std::string quote;         ///< --quote C
-  bool no_quote = false;     ///< --no-quote
-  bool no_header = false;    ///< --no-header: columns c1, c2, ...
+  std::string delimiter;        ///< --delimiter C (empty: not given)
+  bool tsv = false;             ///< --tsv: the text format (tabs, \t \n \\ escapes, \N null, no quoting)
+  std::string quote;            ///< --quote C
+  bool no_quote = false;        ///< --no-quote
+  bool no_header = false;       ///< --no-header: columns c1, c2, ...
   std::uint64_t skip_rows = 0;  ///< --skip-rows N
-  std::string comment;       ///< --comment C
-  std::string encoding;      ///< --encoding NAME (empty: automatic)
+  std::string comment;          ///< --comment C
+  std::string encoding;         ///< --encoding NAME (empty: automatic)
   bool decimal_comma = false;   ///< --decimal-comma
-  bool verbose = false;      ///< --verbose: print the dialect read
+  bool verbose = false;         ///< --verbose: print the dialect read
 };
 
 /// Adds --delimiter, --tsv, --quote, --no-quote, --no-header, --skip-rows, --comment, --encoding,

@@ -98,8 +98,7 @@ TEST_F(csv_input_test, latin1_cp1252_and_utf16_files_are_read_as_utf8) {
 TEST_F(csv_input_test, verbose_says_how_the_input_is_read) {
   write("a.csv", "x;y\n1;2\n");
   ASSERT_EQ(yieldpipe("stats a.csv --delimiter ';' --comment '#' --verbose --agg sum:y"), 0) << err();
-  EXPECT_NE(err().find("reading a.csv as delimiter ';', quote '\"', header, comments '#'"), std::string::npos)
-      << err();
+  EXPECT_NE(err().find("reading a.csv as delimiter ';', quote '\"', header, comments '#'"), std::string::npos) << err();
 }
 
 TEST_F(csv_input_test, flags_that_cannot_work_are_usage_errors) {

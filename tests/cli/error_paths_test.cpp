@@ -45,9 +45,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
+#include <yieldpipe/io/printable.hpp>
 
 #include "support/cli_fixture.hpp"
 
@@ -524,6 +527,31 @@ TEST_F(error_paths_test, a_failure_after_megabytes_of_results_leaves_no_file_and
   fs::create_directory_symlink("..", root_ / "tree" / "zz" / "up");
   expect_failure("walk tree --follow-symlinks -o out/result.csv", 1,
                  "yieldpipe walk: tree/zz/up: filesystem loop: leads back to a directory above it\n");
+}
+
+// Garbage input (random bytes, as a user who names the wrong file gives) gets messages that are
+// printable: valid UTF-8 without control bytes, whatever the bytes were.
+TEST_F(error_paths_test, random_bytes_give_printable_messages_from_every_command) {
+  std::mt19937 rng(2024);
+  for (int seed = 0; seed < 4; ++seed) {
+    std::string bytes(100 * 1024, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng() % 7 == 0 ? "\n,\"\r;\t"[rng() % 6] : rng() % 256);
+    write("random.bin", bytes);
+    for (const char* command :
+         {"stats random.bin --by category --agg mean:value", "stats random.bin --no-header --agg mean:c2",
+          "filter random.bin --where 'value > 1'", "filter random.bin --on-error skip --select c1",
+          "anomalies random.bin --column value --key sensor", "moving-average random.bin --column x", "logs random.bin",
+          "logs random.bin --by level --on-error skip", "graph random.bin --from a"}) {
+      SCOPED_TRACE(std::string(command) + ", seed " + std::to_string(seed));
+      const int status = yieldpipe(command);
+      EXPECT_TRUE(status == 0 || status == 1 || status == 2) << status;
+      std::istringstream lines(err());
+      for (std::string line; std::getline(lines, line);) {
+        EXPECT_TRUE(yieldpipe::io::is_printable(line)) << yieldpipe::io::printable(line);
+        EXPECT_LT(line.size(), 4000u);  // a garbage "header" is not printed whole
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "yieldpipe/io/printable.hpp"
+
 namespace yieldpipe::io {
 
 /// Where in a file an io error happened. Every field is optional: a file that cannot be opened has
@@ -22,7 +24,8 @@ struct error_location {
 
 /// An input or output failure a user can act on: the file (a path, or "<stdin>"), where in it, and
 /// why. `what()` reads `path:line:column: reason`, or `path: byte N: reason` when only the offset is
-/// known, or `path: reason`.
+/// known, or `path: reason`, with the path and the reason made printable (`io::printable`: a reason
+/// that quotes input bytes never prints garbage); `path()` and `reason()` are as given.
 class io_error : public std::runtime_error {
  public:
   io_error(std::string path, std::string reason, error_location where = {})
@@ -41,7 +44,7 @@ class io_error : public std::runtime_error {
 
  private:
   static std::string format(const std::string& path, const std::string& reason, const error_location& where) {
-    std::string out = path;
+    std::string out = printable(path);
     if (where.line) {
       out += ':' + std::to_string(*where.line);
       if (where.column) out += ':' + std::to_string(*where.column);
@@ -49,7 +52,7 @@ class io_error : public std::runtime_error {
       out += ": byte " + std::to_string(*where.offset);
     }
     out += ": ";
-    out += reason;
+    out += printable(reason);
     return out;
   }
 
