@@ -28,7 +28,7 @@ std::size_t sequence_length(std::string_view text, std::size_t i) noexcept {
     cp = (cp << 6) | (c & 0x3F);
   }
   if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;  // overlong, too large
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                              // a surrogate
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                           // a surrogate
   return n;
 }
 
