@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Python's side of tests/io/csv_corpus_test.cpp: reads the corpus of messy_corpus.py with Python's csv module.
+
+Usage: csv_corpus_oracle.py DIR SAMPLE_SIZE
+
+For each file of DIR/manifest.json:
+- writes DIR/utf8/<file>: the file as UTF-8 (a UTF-8 file as it is, byte order mark included; the others
+  decoded with their true encoding, without their BOM: io::input does not transcode yet);
+- sniffs the first SAMPLE_SIZE bytes of that UTF-8 text, as the C++ test does, with Python's
+  csv.Sniffer().sniff() and has_header();
+- reads the whole text with csv.reader in the file's true dialect and writes the records to
+  DIR/rows/<file>: per record "<fields>\\n", per field "<bytes>\\n<UTF-8 bytes>".
+
+Prints one JSON object per file on standard output: the manifest's entry plus "python": {"delimiter", "quote",
+"header"} or {"error": message}.
+"""
+
+import csv
+import io
+import json
+import os
+import sys
+
+BOMS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+def decoded(data, entry):
+    if entry["bom"]:
+        data = data[len(BOMS[entry["encoding"]]):]
+    return data.decode(entry["encoding"])
+
+
+def sniff(sample):
+    sniffer = csv.Sniffer()
+    try:
+        dialect = sniffer.sniff(sample)
+        header = sniffer.has_header(sample)
+    except csv.Error as e:
+        return {"error": str(e)}
+    return {"delimiter": dialect.delimiter, "quote": dialect.quotechar, "header": bool(header)}
+
+
+def write_rows(path, text, entry):
+    options = {"delimiter": entry["delimiter"], "strict": False, "doublequote": True}
+    if entry["quote"] is None:
+        options["quoting"] = csv.QUOTE_NONE
+    else:
+        options["quotechar"] = entry["quote"]
+    with open(path, "wb") as out:
+        # io.StringIO(newline='') yields what a file opened with newline='' does: lines with their endings.
+        for row in csv.reader(io.StringIO(text, newline=""), **options):
+            out.write(b"%d\n" % len(row))
+            for field in row:
+                data = field.encode("utf-8")
+                out.write(b"%d\n" % len(data))
+                out.write(data)
+
+
+def main():
+    directory, sample_size = sys.argv[1], int(sys.argv[2])
+    with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    os.makedirs(os.path.join(directory, "utf8"), exist_ok=True)
+    os.makedirs(os.path.join(directory, "rows"), exist_ok=True)
+    csv.field_size_limit(1 << 20)
+    for entry in manifest:
+        with open(os.path.join(directory, entry["file"]), "rb") as f:
+            data = f.read()
+        text = decoded(data, entry)
+        utf8 = data if entry["encoding"] == "utf-8" else text.encode("utf-8")
+        with open(os.path.join(directory, "utf8", entry["file"]), "wb") as f:
+            f.write(utf8)
+        # The sample the C++ test sniffs, as text (a character cut by its end is dropped); a BOM is
+        # removed, as the C++ sniffer skips it.
+        sample = utf8[:sample_size].decode("utf-8-sig", errors="ignore")
+        write_rows(os.path.join(directory, "rows", entry["file"]), text, entry)
+        result = dict(entry)
+        result["python"] = sniff(sample)
+        print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
