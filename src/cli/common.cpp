@@ -69,6 +69,20 @@ std::string printable_lines(std::string_view message) {
 }
 }  // namespace
 
+namespace {
+// set_error_note's: the command runs on this thread.
+std::string error_note_path;
+std::string error_note;
+void print_note(std::string_view name) {
+  if (!error_note.empty()) std::cerr << "yieldpipe " << name << ": note: " << error_note << '\n';
+}
+}  // namespace
+
+void set_error_note(std::string path, std::string note) {
+  error_note_path = std::move(path);
+  error_note = std::move(note);
+}
+
 void run_command(std::string_view name, const std::function<void()>& body) {
   const stop_signals signals(true);
   try {
@@ -83,9 +97,11 @@ void run_command(std::string_view name, const std::function<void()>& body) {
     throw CLI::RuntimeError(2);
   } catch (const query::query_error& e) {
     std::cerr << "yieldpipe " << name << ": " << printable_lines(e.what()) << '\n';
+    print_note(name);
     throw CLI::RuntimeError(2);
   } catch (const io::io_error& e) {
     std::cerr << "yieldpipe " << name << ": " << printable_lines(e.what()) << '\n';
+    if (e.path() == error_note_path) print_note(name);
     throw CLI::RuntimeError(1);
   }
 }

@@ -74,6 +74,10 @@ class interrupted : public std::runtime_error {
 /// 128 + the signal (130 for SIGINT) after `yieldpipe NAME: interrupted`. Exits through
 /// CLI::RuntimeError, which main() turns into the code.
 void run_command(std::string_view name, const std::function<void()>& body);
+/// A line printed as `yieldpipe NAME: note: NOTE` after the message of an io_error about the file
+/// `path` (as errors name it), or of a query_error, that ends the running command: what was guessed
+/// about its input, and how to say otherwise.
+void set_error_note(std::string path, std::string note);
 /// The same, and with --memory `yieldpipe NAME: peak memory 6.1 MiB` on stderr at the end (after the
 /// error message, if the run failed).
 void run_command(std::string_view name, const common_options& options, const std::function<void()>& body);

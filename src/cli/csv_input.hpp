@@ -20,6 +20,7 @@ struct dialect_flags {
   bool tsv = false;             ///< --tsv: the text format (tabs, \t \n \\ escapes, \N null, no quoting)
   std::string quote;            ///< --quote C
   bool no_quote = false;        ///< --no-quote
+  bool header = false;          ///< --header: the first line names the columns (not sniffed)
   bool no_header = false;       ///< --no-header: columns c1, c2, ...
   std::uint64_t skip_rows = 0;  ///< --skip-rows N
   std::string comment;          ///< --comment C
@@ -32,10 +33,12 @@ struct dialect_flags {
 /// --decimal-comma and --verbose to `cmd`, writing into `flags` (which must outlive the parse).
 void add_dialect_options(CLI::App& cmd, dialect_flags& flags);
 
-/// A command's CSV input, with the dialect to read it in: the flags given, and the header and
-/// delimiter read from the start of the input for `--no-header` (the field count of the first
-/// record names the columns c1..cN). Standard input is opened here and read by `reduce`/`reader`;
-/// other paths are opened again there (a plain file in byte ranges).
+/// A command's CSV input, with the dialect to read it in: the flags given, and what they leave open
+/// (delimiter, quoting, header) sniffed from the first 64 KiB (io::sniff_csv); without a header the
+/// field count of the first record names the columns c1..cN. Standard input is opened here and read
+/// by `reduce`/`reader`; other paths are opened again there (a plain file in byte ranges). When
+/// something was sniffed, an error of the run is followed by a note saying what was guessed and
+/// which flags say otherwise (set_error_note).
 ///
 /// Errors: a flag that cannot work (two characters for --delimiter, --tsv with --quote, an unknown
 /// --encoding) is a usage_error; an input that cannot be opened, an io_error.
@@ -65,6 +68,8 @@ class csv_input {
   std::string path_;
   io::csv_options options_;
   std::string description_;
+  std::string sniffed_;  // what the sniffer saw: "3 columns in 810 of 812 records"
+  std::string hint_;     // a flag the sniffer suggests (--decimal-comma)
   std::optional<io::input> stdin_;
 };
 

@@ -111,4 +111,39 @@ TEST_F(csv_input_test, flags_that_cannot_work_are_usage_errors) {
   }
 }
 
+TEST_F(csv_input_test, without_flags_the_dialect_is_sniffed_through_files_pipes_and_gzip) {
+  const std::string text = "city;temp;note\nparis;10;\"a;b\"\nberlin;20;x\nparis;12;y\n";
+  write("eu.csv", text);
+  write("eu.csv.gz", yieldpipe::test::gzip(text));
+  for (const std::string& from : {std::string("eu.csv"), std::string("eu.csv.gz"), std::string("- < eu.csv")}) {
+    SCOPED_TRACE(from);
+    ASSERT_EQ(yieldpipe("stats " + from + " --by city --agg sum:temp,count_distinct:note --verbose"), 0) << err();
+    EXPECT_EQ(out(), "city,sum_temp,count_distinct_note\nberlin,20.0,1\nparis,22.0,2\n");
+    EXPECT_NE(err().find("as delimiter ';', quote '\"', header (delimiter, quoting, header detected"),
+              std::string::npos)
+        << err();
+  }
+  // A headerless file of numbers: no header found, so its columns are c1, c2.
+  write("nums.csv", "1,10\n2,20\n3,30\n");
+  ASSERT_EQ(yieldpipe("stats nums.csv --agg sum:c2"), 0) << err();
+  EXPECT_EQ(out(), "sum_c2\n60.0\n");
+  // --header says otherwise.
+  ASSERT_EQ(yieldpipe("stats nums.csv --header --agg sum:10"), 0) << err();
+  EXPECT_EQ(out(), "sum_10\n50.0\n");
+}
+
+TEST_F(csv_input_test, an_error_after_a_guess_says_what_was_guessed_and_how_to_say_otherwise) {
+  write("guess.csv", "a;b\n1;2\n3;4\n5;6;7\n");
+  EXPECT_EQ(yieldpipe("filter guess.csv"), 1);
+  EXPECT_NE(err().find("guess.csv:4:"), std::string::npos) << err();
+  EXPECT_NE(err().find("note: read guess.csv as delimiter ';'"), std::string::npos) << err();
+  EXPECT_NE(err().find("--delimiter"), std::string::npos) << err();
+  // Semicolon numbers with decimal commas: the note suggests --decimal-comma.
+  std::string dec = "name;price\n";
+  for (int i = 0; i < 40; ++i) dec += "item" + std::to_string(i) + ";" + std::to_string(i) + ",5\n";
+  write("dec.csv", dec + "last;n/a\n");
+  EXPECT_EQ(yieldpipe("stats dec.csv --agg sum:price"), 1);
+  EXPECT_NE(err().find("--decimal-comma"), std::string::npos) << err();
+}
+
 }  // namespace
