@@ -441,6 +441,26 @@ def main():
     h, rows, _ = table(rng, "numbers", 120)
     c.csv("tilde_no_header.txt", h, rows, delimiter="~", header=False, about="tilde-separated numbers, no header")
 
+    # --- small and awkward ------------------------------------------------------------------------------
+    c.csv("comma_quoted_header_only.csv", ["id", "name", "value"], [], quoting="all",
+          about="a quoted header and nothing else")
+    c.csv("semicolon_two_rows.csv", ["Artikel", "Preis"], [["Kaffee", "3,49"], ["Käse", "12,90"]], delimiter=";",
+          decimal_comma=True, about="a header and two rows with decimal commas")
+    c.csv("comma_two_rows_no_header.csv", None, [[1, 2.5, 3], [4, 5.5, 6]], header=False,
+          about="two rows of numbers, no header")
+    events = [[i + 1, json.dumps({"user": rng.choice(FIRST_NAMES), "tags": rng.sample(COLOURS, 2),
+                                  "score": rng.randint(0, 99)}, ensure_ascii=False)] for i in range(100)]
+    c.csv("comma_json_column.csv", ["id", "payload"], events, about="a JSON column: commas and doubled quotes")
+    h, rows, _ = table(rng, "orders", 150, allow="")
+    c.csv("tab_spaces_in_text.tsv", h, rows, delimiter="\t", about="tab-separated, many spaces in the text")
+    h, rows, _ = table(rng, "european", 120, decimal_comma=True)
+    rows = [r[:1] + [r[1] + ("\nBio" if rng.random() < 0.2 else "")] + r[2:] for r in rows]
+    c.csv("semicolon_excel_cell_breaks.csv", h, rows, delimiter=";", decimal_comma=True, line_ending="\r\n",
+          about="Excel: CRLF records, Alt+Enter line breaks (LF) inside quoted cells, decimal commas")
+    links = [[i, "https://example.org/item?id=%d&ref=%s;v=%d" % (i, rng.choice(WORDS), rng.randint(1, 3)),
+              rng.choice(STATUSES)] for i in range(100)]
+    c.csv("comma_url_column.csv", ["id", "url", "status"], links, about="URLs holding : / ? & = and ;")
+
     # --- one column, empty ---------------------------------------------------------------------------
     c.csv("one_column_names.csv", ["name"], [[full_name(rng)] for _ in range(100)], about="one column of names")
     c.csv("one_column_numbers.csv", ["value"], [[round(rng.uniform(0, 100), 2)] for _ in range(100)],
