@@ -27,7 +27,7 @@ constexpr double quote_slack = 0.1;
 // consistent (`,` can split every row of a file whose numbers all have a fraction).
 constexpr double decimal_comma_slack = 0.05;
 // Records typed for the header and decimal-comma decisions: enough to know a column's type.
-constexpr std::size_t max_typed_records = 1000;
+constexpr std::size_t max_typed_records = 500;
 // Other punctuation tried when the common delimiters fail: at most this many, the most frequent.
 constexpr std::size_t max_other_delimiters = 4;
 
@@ -168,8 +168,10 @@ struct table {
   std::string_view at(std::size_t i, std::size_t j) const noexcept { return fields[begin_of(i) + j]; }
 };
 
-table extract(std::string_view s, char d, int q, bool whole) {
+table extract(std::string_view s, char d, int q, bool whole, std::size_t columns) {
   table t;
+  t.fields.reserve(max_typed_records * std::max<std::size_t>(columns, 1) + 64);
+  t.ends.reserve(max_typed_records);
   pair_stats ignored;
   parse(
       s, d, q, ignored, [&](std::string_view f) { t.fields.push_back(f); },
@@ -210,9 +212,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
 // Spellings of a missing value: no evidence of a column's type.
 bool is_null_token(std::string_view s) noexcept {
   if (s.empty() || s == "-" || s == "\\N" || s == "#N/A") return true;
-  for (std::string_view token : {"na", "n/a", "null", "none", "nan"})
-    if (equals_ignoring_case(s, token)) return true;
-  return false;
+  if (s.size() > 4) return false;
+  static constexpr std::array<std::string_view, 5> tokens{"na", "n/a", "null", "none", "nan"};
+  return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return equals_ignoring_case(s, t); });
 }
 
 // Reads between `min` and `max` digits at `i`; false if fewer.
@@ -466,12 +468,14 @@ bool more_consistent(const pair_stats& a, const pair_stats& b) noexcept {
   return a.consistent * b.records > b.consistent * a.records;
 }
 
-delimiter_choice choose_quote(std::string_view s, char d, bool whole, const std::array<std::size_t, 256>& counts) {
+bool holds(std::string_view s, char c) noexcept { return std::memchr(s.data(), c, s.size()) != nullptr; }
+
+delimiter_choice choose_quote(std::string_view s, char d, bool whole) {
   delimiter_choice choice;
   choice.stats = count_fields(s, d, no_quote, whole);
   const pair_stats none = choice.stats;
   for (char q : quote_characters) {
-    if (counts[static_cast<unsigned char>(q)] == 0) continue;
+    if (!holds(s, q)) continue;
     const pair_stats quoted = count_fields(s, d, q, whole);
     if (q == '"' && quoted.quoted > 0 && (!quoted.clean_quotes() || quoted.open_at_end)) choice.quote_dirty = true;
     if (!quoted.clean_quotes() || quoted.open_at_end) continue;
@@ -528,23 +532,9 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
   if (sample.starts_with("\xEF\xBB\xBF")) sample.remove_prefix(3);
   const bool whole = sample_is_whole_input;
 
-  // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
-  std::array<std::array<std::size_t, 256>, 4> tables{};
-  const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
-  std::size_t i = 0;
-  for (; i + 4 <= sample.size(); i += 4) {
-    ++tables[0][bytes[i]];
-    ++tables[1][bytes[i + 1]];
-    ++tables[2][bytes[i + 2]];
-    ++tables[3][bytes[i + 3]];
-  }
-  for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
-  std::array<std::size_t, 256> counts{};
-  for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
-
   std::vector<delimiter_choice> common;
   for (char d : common_delimiters)
-    if (counts[static_cast<unsigned char>(d)] > 0) common.push_back(choose_quote(sample, d, whole, counts));
+    if (holds(sample, d)) common.push_back(choose_quote(sample, d, whole));
 
   // Which candidates compete: the consistent common delimiters; else those that split nearly every
   // record; else other punctuation that splits every record alike.
@@ -556,6 +546,19 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       if (splits_records(c.stats)) field.push_back(&c);
   std::vector<delimiter_choice> others;
   if (field.empty()) {
+    // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
+    std::array<std::array<std::size_t, 256>, 4> tables{};
+    const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
+    std::size_t i = 0;
+    for (; i + 4 <= sample.size(); i += 4) {
+      ++tables[0][bytes[i]];
+      ++tables[1][bytes[i + 1]];
+      ++tables[2][bytes[i + 2]];
+      ++tables[3][bytes[i + 3]];
+    }
+    for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
+    std::array<std::size_t, 256> counts{};
+    for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
     const std::size_t lines = counts['\n'] > 0 ? counts['\n'] : counts['\r'];
     std::vector<char> punctuation;
     constexpr std::string_view excluded = "\"'.,;|-+_/\\()[]{}<>%";
@@ -569,7 +572,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       return counts[static_cast<unsigned char>(a)] > counts[static_cast<unsigned char>(b)];
     });
     if (punctuation.size() > max_other_delimiters) punctuation.resize(max_other_delimiters);
-    for (char d : punctuation) others.push_back(choose_quote(sample, d, whole, counts));
+    for (char d : punctuation) others.push_back(choose_quote(sample, d, whole));
     for (const auto& c : others)
       if (c.stats.columns >= 2 && !c.stats.open_at_end && c.stats.consistent == c.stats.records) field.push_back(&c);
   }
@@ -583,11 +586,11 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
   if (field.empty()) {  // one column: a delimiter that the sample does not hold, ',' if it can
     char d = ',';
     for (char c : common_delimiters)
-      if (counts[static_cast<unsigned char>(c)] == 0) {
+      if (!holds(sample, c)) {
         d = c;
         break;
       }
-    chosen = choose_quote(sample, d, whole, counts);
+    chosen = choose_quote(sample, d, whole);
   } else {
     chosen = *field.front();
     result.delimiter_found = true;
@@ -596,7 +599,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       for (std::size_t k = 1; k < field.size(); ++k) {
         const delimiter_choice& other = *field[k];
         if (other.stats.consistency() + decimal_comma_slack < chosen.stats.consistency()) continue;
-        table t = extract(sample, other.stats.delimiter, other.stats.quote, whole);
+        table t = extract(sample, other.stats.delimiter, other.stats.quote, whole, other.stats.columns);
         const comma_census census = count_commas(t, 0);
         if (census.comma_reals > 0 && census.other_commas == 0) {
           std::swap(field[0], field[k]);
@@ -613,7 +616,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       }
   }
   const pair_stats& stats = chosen.stats;
-  if (records.size() == 0) records = extract(sample, stats.delimiter, stats.quote, whole);
+  if (records.size() == 0) records = extract(sample, stats.delimiter, stats.quote, whole, stats.columns);
 
   csv_dialect& dialect = result.dialect;
   dialect.delimiter = stats.delimiter;
