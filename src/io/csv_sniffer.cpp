@@ -43,6 +43,7 @@ struct pair_stats {
   std::size_t split = 0;       // records with two fields or more
   std::size_t quoted = 0;      // fields opened by the quote character
   std::size_t bad_closes = 0;  // closing quotes followed by text (Python appends it to the field)
+  std::size_t spaced = 0;      // unquoted fields that start with a space (as after the comma of "Smith, John")
   bool open_at_end = false;    // the input ends inside a quoted field
 
   double consistency() const noexcept {
@@ -99,6 +100,7 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
       }
     } else {
       const char* const start = p;
+      stats.spaced += *p == ' ';
       while (p < end && !stop[static_cast<unsigned char>(*p)]) ++p;
       text = std::string_view(start, static_cast<std::size_t>(p - start));
     }
@@ -496,11 +498,13 @@ bool splits_records(const pair_stats& s) noexcept {
   return s.records >= 2 && !s.open_at_end && s.split * 10 >= s.records * 9;
 }
 
-// Ranks two candidates: more consistent first, then more columns, then the earlier in the list.
+// Ranks two candidates: more consistent first, then more columns, then fewer fields that start with a
+// space (a delimiter inside text is mostly followed by one: "Smith, John"), then the earlier in the list.
 bool better(const delimiter_choice& a, const delimiter_choice& b) noexcept {
   if (more_consistent(a.stats, b.stats)) return true;
   if (more_consistent(b.stats, a.stats)) return false;
-  return a.stats.columns > b.stats.columns;
+  if (a.stats.columns != b.stats.columns) return a.stats.columns > b.stats.columns;
+  return a.stats.spaced * b.stats.records < b.stats.spaced * a.stats.records;
 }
 
 std::string quoted_byte(char c) {

@@ -88,12 +88,15 @@ TEST(csv_sniffer, a_byte_order_mark_is_skipped) {
   EXPECT_FALSE(r.dialect.header);
 }
 
-TEST(csv_sniffer, crlf_ends_a_record_once) {
+TEST(csv_sniffer, crlf_or_a_lone_cr_ends_a_record_once) {
   const csv_sniff_result r = sniff(table(
       "a,b,c", 20, [](int i) { return std::to_string(i) + ",x,1.5"; }, "\r\n"));
   EXPECT_EQ(r.records, 21u);
   EXPECT_EQ(r.consistent_records, 21u);
   EXPECT_TRUE(r.dialect.header);
+  const csv_sniff_result lone_cr = sniff("a,b\r1,2\r3,4\r");  // classic Mac OS
+  EXPECT_EQ(lone_cr.records, 3u);
+  EXPECT_EQ(lone_cr.columns, 2u);
 }
 
 TEST(csv_sniffer, blank_lines_are_no_records) {
@@ -180,6 +183,14 @@ TEST(csv_sniffer, a_comma_inside_a_text_field_does_not_make_a_delimiter) {
     return (i % 2 ? "Smith, John;" : "Anna;") + std::string("Paris;") + std::to_string(20 + i);
   }));
   EXPECT_EQ(r.dialect.delimiter, ';');
+}
+
+TEST(csv_sniffer, a_comma_followed_by_a_space_loses_a_tie) {
+  // Without a header, ',' and ';' both split every record in two; the comma is the one inside names.
+  const csv_sniff_result r = sniff("Müller, Anna;42\nSmith, John;33\nDoe, Jane;25\nRoe, Rich;61\n");
+  EXPECT_EQ(r.dialect.delimiter, ';');
+  EXPECT_EQ(r.runner_up, ',');
+  EXPECT_FALSE(r.dialect.header);
 }
 
 TEST(csv_sniffer, a_last_record_cut_off_by_the_sample_is_not_counted) {

@@ -81,7 +81,8 @@ struct csv_sniff_result {
 ///   by the delimiter or the end of the line) and parses the records at least about as consistently
 ///   as no quoting; `"` is preferred to `'` and to none when the sample cannot tell. Among
 ///   delimiters the most consistent wins (a few ragged rows are tolerated: 60% of the records must
-///   agree), then the one with more columns; a `;` (or `\t`, `|`) whose fields hold commas only as
+///   agree), then the one with more columns, then the one whose fields less often start with a
+///   space (`Smith, John`); a `;` (or `\t`, `|`) whose fields hold commas only as
 ///   decimal commas beats `,`. A file too ragged for that gets the one that splits 90% of its
 ///   records into two fields or more. Other
 ///   punctuation bytes (`:` `^` `~` `!` `#` ...) are tried only when none of the four splits the
