@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,12 @@ namespace {
 using yieldpipe::io::apply;
 using yieldpipe::io::csv_dialect;
 using yieldpipe::io::csv_options;
+using yieldpipe::io::csv_reader;
 using yieldpipe::io::csv_sniff_result;
+using yieldpipe::io::input;
+using yieldpipe::io::io_error;
 using yieldpipe::io::quote_style;
+using yieldpipe::io::ragged_rows;
 using yieldpipe::io::sniff_csv;
 
 csv_sniff_result sniff(std::string_view text) { return sniff_csv(text, true); }
@@ -114,6 +119,33 @@ TEST(csv_sniffer, random_bytes_give_a_dialect_without_reading_past_the_sample) {
     EXPECT_LE(r.consistent_records, r.records);
     EXPECT_NE(r.dialect.describe(), "");
   }
+}
+
+TEST(csv_sniffer, a_whole_input_reads_with_its_sniffed_dialect_without_an_open_quote_and_describes_in_ascii) {
+  // Random CSV-like inputs: the reader, with the dialect the sniffer gives a whole input, never meets a
+  // quoted field still open at the end (an io_error), and the description is printable ASCII.
+  std::mt19937 random(2026);
+  constexpr std::string_view alphabet = ",;\t|\"'\n\r a1:\\\xc3\xa9";
+  std::size_t quoted = 0;
+  for (int n = 0; n < 5000; ++n) {
+    std::string text(random() % 120, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    const csv_sniff_result r = sniff_csv(text, true);
+    EXPECT_LE(r.consistent_records, r.records);
+    for (char c : r.dialect.describe()) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << r.dialect.describe();
+    csv_options options;
+    apply(r.dialect, options);
+    options.ragged = ragged_rows::keep;
+    quoted += r.dialect.quote.has_value();
+    try {
+      csv_reader reader(input::from_memory(std::span<const char>(text.data(), text.size()), "random"), options);
+      while (reader.next() != nullptr) {
+      }
+    } catch (const io_error& e) {
+      ADD_FAILURE() << e.what() << " reading " << ::testing::PrintToString(text) << " as " << r.dialect.describe();
+    }
+  }
+  EXPECT_GT(quoted, 0u);
 }
 
 // --- delimiters ----------------------------------------------------------------------------------
