@@ -507,6 +507,47 @@ bool better(const delimiter_choice& a, const delimiter_choice& b) noexcept {
   return a.stats.spaced * b.stats.records < b.stats.spaced * a.stats.records;
 }
 
+// Punctuation bytes other than the common delimiters that could separate the sample's fields: those
+// that occur at least once per line, the most frequent first, and not those that are common inside
+// values (quotes, '.', '-', '/', brackets...).
+std::vector<char> other_delimiters(std::string_view sample) {
+  // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
+  std::array<std::array<std::size_t, 256>, 4> tables{};
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
+  std::size_t i = 0;
+  for (; i + 4 <= sample.size(); i += 4) {
+    ++tables[0][bytes[i]];
+    ++tables[1][bytes[i + 1]];
+    ++tables[2][bytes[i + 2]];
+    ++tables[3][bytes[i + 3]];
+  }
+  for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
+  std::array<std::size_t, 256> counts{};
+  for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
+  const std::size_t lines = counts['\n'] > 0 ? counts['\n'] : counts['\r'];
+  std::vector<char> punctuation;
+  constexpr std::string_view excluded = "\"'.,;|-+_/\\()[]{}<>%";
+  for (unsigned b = 0x21; b < 0x7f; ++b) {
+    const char c = static_cast<char>(b);
+    const bool punct = !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+    if (punct && excluded.find(c) == std::string_view::npos && counts[b] > 0 && counts[b] >= lines)
+      punctuation.push_back(c);
+  }
+  std::stable_sort(punctuation.begin(), punctuation.end(), [&](char a, char b) {
+    return counts[static_cast<unsigned char>(a)] > counts[static_cast<unsigned char>(b)];
+  });
+  if (punctuation.size() > max_other_delimiters) punctuation.resize(max_other_delimiters);
+  return punctuation;
+}
+
+// The delimiter of a one-column input: one the sample does not hold, so that it splits nothing; ','
+// when it can be.
+char one_column_delimiter(std::string_view sample) noexcept {
+  for (char c : common_delimiters)
+    if (!holds(sample, c)) return c;
+  return ',';
+}
+
 std::string quoted_byte(char c) {
   static constexpr char hex[] = "0123456789abcdef";
   const auto u = static_cast<unsigned char>(c);
@@ -550,33 +591,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       if (splits_records(c.stats)) field.push_back(&c);
   std::vector<delimiter_choice> others;
   if (field.empty()) {
-    // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
-    std::array<std::array<std::size_t, 256>, 4> tables{};
-    const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
-    std::size_t i = 0;
-    for (; i + 4 <= sample.size(); i += 4) {
-      ++tables[0][bytes[i]];
-      ++tables[1][bytes[i + 1]];
-      ++tables[2][bytes[i + 2]];
-      ++tables[3][bytes[i + 3]];
-    }
-    for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
-    std::array<std::size_t, 256> counts{};
-    for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
-    const std::size_t lines = counts['\n'] > 0 ? counts['\n'] : counts['\r'];
-    std::vector<char> punctuation;
-    constexpr std::string_view excluded = "\"'.,;|-+_/\\()[]{}<>%";
-    for (unsigned b = 0x21; b < 0x7f; ++b) {
-      const char c = static_cast<char>(b);
-      const bool punct = !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
-      if (punct && excluded.find(c) == std::string_view::npos && counts[b] > 0 && counts[b] >= lines)
-        punctuation.push_back(c);
-    }
-    std::stable_sort(punctuation.begin(), punctuation.end(), [&](char a, char b) {
-      return counts[static_cast<unsigned char>(a)] > counts[static_cast<unsigned char>(b)];
-    });
-    if (punctuation.size() > max_other_delimiters) punctuation.resize(max_other_delimiters);
-    for (char d : punctuation) others.push_back(choose_quote(sample, d, whole));
+    for (char d : other_delimiters(sample)) others.push_back(choose_quote(sample, d, whole));
     for (const auto& c : others)
       if (c.stats.columns >= 2 && !c.stats.open_at_end && c.stats.consistent == c.stats.records) field.push_back(&c);
   }
@@ -587,14 +602,8 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
   csv_sniff_result result;
   delimiter_choice chosen;
   table records;
-  if (field.empty()) {  // one column: a delimiter that the sample does not hold, ',' if it can
-    char d = ',';
-    for (char c : common_delimiters)
-      if (!holds(sample, c)) {
-        d = c;
-        break;
-      }
-    chosen = choose_quote(sample, d, whole);
+  if (field.empty()) {
+    chosen = choose_quote(sample, one_column_delimiter(sample), whole);
   } else {
     chosen = *field.front();
     result.delimiter_found = true;
