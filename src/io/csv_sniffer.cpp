@@ -472,12 +472,23 @@ bool more_consistent(const pair_stats& a, const pair_stats& b) noexcept {
 
 bool holds(std::string_view s, char c) noexcept { return std::memchr(s.data(), c, s.size()) != nullptr; }
 
+// Whether `q` occurs where a field starts with delimiter `d`: at the start, or after `d` or a line
+// break. If not, parsing with `q` as the quote is parsing without quotes, and is not worth doing.
+bool opens_fields(std::string_view s, char d, char q) noexcept {
+  const char* const end = s.data() + s.size();
+  for (auto* p = static_cast<const char*>(std::memchr(s.data(), q, s.size())); p != nullptr;
+       p = static_cast<const char*>(std::memchr(p + 1, q, static_cast<std::size_t>(end - p - 1)))) {
+    if (p == s.data() || p[-1] == d || is_line_break(p[-1])) return true;
+  }
+  return false;
+}
+
 delimiter_choice choose_quote(std::string_view s, char d, bool whole) {
   delimiter_choice choice;
   choice.stats = count_fields(s, d, no_quote, whole);
   const pair_stats none = choice.stats;
   for (char q : quote_characters) {
-    if (!holds(s, q)) continue;
+    if (!opens_fields(s, d, q)) continue;
     const pair_stats quoted = count_fields(s, d, q, whole);
     if (q == '"' && quoted.quoted > 0 && (!quoted.clean_quotes() || quoted.open_at_end)) choice.quote_dirty = true;
     if (!quoted.clean_quotes() || quoted.open_at_end) continue;
