@@ -103,8 +103,8 @@ struct csv_sniff_result {
 /// - **Decimal comma**: a delimiter other than `,` and number columns written `1,5` or `1.234,5`
 ///   (and no number written `1.5`).
 ///
-/// Cost: a parse of the sample per candidate pair (each common delimiter the sample holds, with each
-/// quote character it holds and without) that stops only at delimiters, quotes and line breaks
+/// Cost: a parse of the sample per candidate pair (each common delimiter the sample holds, without
+/// quoting and with each quote character that occurs where a field starts) that stops only at delimiters, quotes and line breaks
 /// (`memchr` inside quoted fields), and a typing pass over the first 500
 /// records of the chosen parse: about 0.1 ms of CPU for 64 KiB (docs/io.md). Memory: a few words
 /// per record of the sample.
