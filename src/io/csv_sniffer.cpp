@@ -28,6 +28,9 @@ constexpr double quote_slack = 0.1;
 constexpr double decimal_comma_slack = 0.05;
 // Records typed for the header and decimal-comma decisions: enough to know a column's type.
 constexpr std::size_t max_typed_records = 500;
+// Columns whose types vote on the header: enough to tell, and a bound on the work for a first record
+// of thousands of fields.
+constexpr std::size_t max_typed_columns = 256;
 // Other punctuation tried when the common delimiters fail: at most this many, the most frequent.
 constexpr std::size_t max_other_delimiters = 4;
 
@@ -172,7 +175,8 @@ struct table {
 
 table extract(std::string_view s, char d, int q, bool whole, std::size_t columns) {
   table t;
-  t.fields.reserve(max_typed_records * std::max<std::size_t>(columns, 1) + 64);
+  // A record has at most one field more than delimiters: never more fields than bytes, plus one.
+  t.fields.reserve(std::min(max_typed_records * std::max<std::size_t>(columns, 1), s.size() + 1));
   t.ends.reserve(max_typed_records);
   pair_stats ignored;
   parse(
@@ -353,7 +357,7 @@ struct header_decision {
 
 header_decision decide_header(const table& t, bool comma_decimals) {
   if (t.size() == 0) return {};
-  const std::size_t width = t.width(0);
+  const std::size_t width = std::min(t.width(0), max_typed_columns);
   std::vector<std::string_view> first(width);
   for (std::size_t j = 0; j < width; ++j) first[j] = trim(t.at(0, j));
 

@@ -110,6 +110,17 @@ TEST(csv_sniffer, blank_lines_are_no_records) {
   EXPECT_EQ(r.consistent_records, 3u);
 }
 
+TEST(csv_sniffer, a_sample_of_commas_alone_is_one_record_of_as_many_fields) {
+  const std::string commas(65535, ',');
+  const csv_sniff_result r = sniff(commas);
+  EXPECT_EQ(r.dialect.delimiter, ',');
+  EXPECT_EQ(r.records, 1u);
+  EXPECT_EQ(r.columns, 65536u);
+  EXPECT_FALSE(r.dialect.header);  // empty names
+  const csv_sniff_result lines = sniff_csv(std::string(600, '\n') + commas.substr(0, 30000) + "\n" + "x\n", true);
+  EXPECT_EQ(lines.records, 2u);
+}
+
 TEST(csv_sniffer, random_bytes_give_a_dialect_without_reading_past_the_sample) {
   std::mt19937 random(12);
   std::string bytes(100000, '\0');

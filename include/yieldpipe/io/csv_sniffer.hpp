@@ -104,7 +104,8 @@ struct csv_sniff_result {
 ///   (and no number written `1.5`).
 ///
 /// Cost: a parse of the sample per candidate pair (each common delimiter the sample holds, without
-/// quoting and with each quote character that occurs where a field starts) that stops only at delimiters, quotes and line breaks
+/// quoting and with each quote character that occurs where a field starts) that stops only at delimiters, quotes and
+/// line breaks
 /// (`memchr` inside quoted fields), and a typing pass over the first 500
 /// records of the chosen parse: about 0.1 ms of CPU for 64 KiB (docs/io.md). Memory: a few words
 /// per record of the sample.
