@@ -31,6 +31,8 @@ constexpr std::size_t max_typed_records = 500;
 // Columns whose types vote on the header: enough to tell, and a bound on the work for a first record
 // of thousands of fields.
 constexpr std::size_t max_typed_columns = 256;
+// Title lines looked for before a table.
+constexpr std::size_t max_preamble_records = 10;
 // Other punctuation tried when the common delimiters fail: at most this many, the most frequent.
 constexpr std::size_t max_other_delimiters = 4;
 
@@ -61,8 +63,9 @@ struct pair_stats {
 // opens a field only at its start, a doubled quote inside is data, line breaks inside quotes do not
 // end the record, text after a closing quote joins the field, blank lines are no records. Calls
 // `on_field(text)` per field (a quoted field's text between its quotes, doubled quotes left as they
-// are) and `on_record(fields, terminated)` per record (`terminated` false for a last record that the
-// end of `s` cut off or that had no line break); `on_record` returns false to stop. Counts quoted
+// are) and `on_record(fields, terminated, start)` per record (`terminated` false for a last record
+// that the end of `s` cut off or that had no line break; `start` its offset in `s`); `on_record`
+// returns false to stop. Counts quoted
 // fields and bad closings into `stats`.
 template <class OnField, class OnRecord>
 void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_field, OnRecord&& on_record) {
@@ -73,10 +76,14 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
   const char* p = s.data();
   const char* const end = p + s.size();
   std::size_t fields = 0;
+  std::size_t start = 0;  // of the current record
   while (p < end) {
-    if (fields == 0 && is_line_break(*p)) {  // a blank line
-      ++p;
-      continue;
+    if (fields == 0) {
+      if (is_line_break(*p)) {  // a blank line
+        ++p;
+        continue;
+      }
+      start = static_cast<std::size_t>(p - s.data());
     }
     std::string_view text;
     if (q != no_quote && *p == quote) {
@@ -91,7 +98,7 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
       if (close == nullptr) {
         stats.open_at_end = true;
         on_field(std::string_view(content, static_cast<std::size_t>(end - content)));
-        on_record(fields + 1, false);
+        on_record(fields + 1, false, start);
         return;
       }
       text = std::string_view(content, static_cast<std::size_t>(close - content));
@@ -102,10 +109,10 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
         text = std::string_view(content, static_cast<std::size_t>(p - content));
       }
     } else {
-      const char* const start = p;
+      const char* const begin = p;
       stats.spaced += *p == ' ';
       while (p < end && !stop[static_cast<unsigned char>(*p)]) ++p;
-      text = std::string_view(start, static_cast<std::size_t>(p - start));
+      text = std::string_view(begin, static_cast<std::size_t>(p - begin));
     }
     on_field(text);
     ++fields;
@@ -122,9 +129,9 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
     ++p;
     const std::size_t n = fields;
     fields = 0;
-    if (!on_record(n, true)) return;
+    if (!on_record(n, true, start)) return;
   }
-  if (fields > 0) on_record(fields, false);
+  if (fields > 0) on_record(fields, false, start);
 }
 
 // The field counts of every record of the sample under one (delimiter, quote) pair.
@@ -136,7 +143,7 @@ pair_stats count_fields(std::string_view s, char d, int q, bool whole) {
   std::size_t cut_off = 0;  // the fields of a last record the sample's end cut off
   parse(
       s, d, q, stats, [](std::string_view) {},
-      [&](std::size_t fields, bool terminated) {
+      [&](std::size_t fields, bool terminated, std::size_t) {
         if (!terminated && !whole) {
           cut_off = fields;
           return true;
@@ -165,7 +172,8 @@ pair_stats count_fields(std::string_view s, char d, int q, bool whole) {
 // The fields of the first records of the sample under one pair.
 struct table {
   std::vector<std::string_view> fields;
-  std::vector<std::size_t> ends;  // record i is fields [ends[i-1], ends[i])
+  std::vector<std::size_t> ends;    // record i is fields [ends[i-1], ends[i])
+  std::vector<std::size_t> starts;  // record i starts at byte starts[i] of the sample
 
   std::size_t size() const noexcept { return ends.size(); }
   std::size_t begin_of(std::size_t i) const noexcept { return i == 0 ? 0 : ends[i - 1]; }
@@ -178,15 +186,17 @@ table extract(std::string_view s, char d, int q, bool whole, std::size_t columns
   // A record has at most one field more than delimiters: never more fields than bytes, plus one.
   t.fields.reserve(std::min(max_typed_records * std::max<std::size_t>(columns, 1), s.size() + 1));
   t.ends.reserve(max_typed_records);
+  t.starts.reserve(max_typed_records);
   pair_stats ignored;
   parse(
       s, d, q, ignored, [&](std::string_view f) { t.fields.push_back(f); },
-      [&](std::size_t fields, bool terminated) {
+      [&](std::size_t fields, bool terminated, std::size_t start) {
         if (!terminated && !whole && !t.ends.empty()) {
           t.fields.resize(t.fields.size() - fields);
           return false;
         }
         t.ends.push_back(t.fields.size());
+        t.starts.push_back(start);
         return t.ends.size() < max_typed_records;
       });
   t.fields.resize(t.ends.empty() ? 0 : t.ends.back());
@@ -355,11 +365,12 @@ struct header_decision {
   bool from_types = false;
 };
 
-header_decision decide_header(const table& t, bool comma_decimals) {
-  if (t.size() == 0) return {};
-  const std::size_t width = std::min(t.width(0), max_typed_columns);
+// Whether record `top` of `t` names the columns of the records below it.
+header_decision decide_header(const table& t, std::size_t top, bool comma_decimals) {
+  if (t.size() <= top) return {};
+  const std::size_t width = std::min(t.width(top), max_typed_columns);
   std::vector<std::string_view> first(width);
-  for (std::size_t j = 0; j < width; ++j) first[j] = trim(t.at(0, j));
+  for (std::size_t j = 0; j < width; ++j) first[j] = trim(t.at(top, j));
 
   // The first record could name columns: non-empty, unique, no numbers or dates.
   bool names_like = true;
@@ -369,7 +380,7 @@ header_decision decide_header(const table& t, bool comma_decimals) {
       if (f.empty() || !seen.insert(f).second || (value_types(f, comma_decimals) & (real_type | date_type)) != 0)
         names_like = false;
   }
-  if (t.size() == 1) return {names_like, false};
+  if (t.size() == top + 1) return {names_like, false};
 
   std::size_t votes_for = 0;
   std::size_t votes_against = 0;
@@ -380,7 +391,7 @@ header_decision decide_header(const table& t, bool comma_decimals) {
   for (std::size_t j = 0; j < width; ++j) {
     below.clear();
     std::array<std::size_t, 4> fits{};
-    for (std::size_t i = 1; i < t.size(); ++i) {
+    for (std::size_t i = top + 1; i < t.size(); ++i) {
       if (j >= t.width(i)) continue;
       const std::string_view v = trim(t.at(i, j));
       if (is_null_token(v)) continue;
@@ -457,6 +468,27 @@ bool has_backslash_escapes(std::string_view s) noexcept {
     i += 2;
   }
   return escapes > 0;
+}
+
+// --- lines before the table ------------------------------------------------------------------------
+
+// Title lines before a table ("Sales report", "# exported 2024-03-01"): leading records of at most
+// half the table's fields (a title may hold a delimiter: "Readings, building 4"), then a record of the
+// table's width and at least one more.
+std::size_t preamble_records(const table& t, std::size_t columns) noexcept {
+  if (columns < 2) return 0;
+  std::size_t k = 0;
+  while (k < t.size() && k < max_preamble_records && t.width(k) * 2 <= columns) ++k;
+  if (k == 0 || k + 2 > t.size() || t.width(k) != columns) return 0;
+  return k;
+}
+
+// The line breaks in `s` (\n, \r\n or a lone \r): the lines before a record that starts after them.
+std::size_t line_breaks(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] != '\n'))) ++n;
+  return n;
 }
 
 // --- choosing --------------------------------------------------------------------------------------
@@ -656,12 +688,14 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
     dialect.backslash_escapes = true;
     dialect.quote = std::nullopt;
   }
+  const std::size_t top = result.delimiter_found ? preamble_records(records, stats.columns) : 0;
+  if (top > 0) result.preamble_lines = line_breaks(sample.substr(0, records.starts[top]));
   const bool comma_decimals = stats.delimiter != ',';
-  const header_decision header = decide_header(records, comma_decimals);
+  const header_decision header = decide_header(records, top, comma_decimals);
   dialect.header = header.header;
   result.header_from_types = header.from_types;
   if (comma_decimals) {
-    const comma_census census = count_commas(records, 1);
+    const comma_census census = count_commas(records, top + 1);
     dialect.decimal_comma = census.comma_reals > 0 && census.dot_reals * 10 <= census.comma_reals;
   }
   result.records = stats.records;

@@ -8,7 +8,8 @@ For each file of DIR/manifest.json:
   decoded with their true encoding, without their BOM: io::input does not transcode yet);
 - sniffs the first SAMPLE_SIZE bytes of that UTF-8 text, as the C++ test does, with Python's
   csv.Sniffer().sniff() and has_header();
-- reads the whole text with csv.reader in the file's true dialect and writes the records to
+- reads the whole text, after its skip_lines lines, with csv.reader in the file's true dialect and writes the
+  records to
   DIR/rows/<file>: per record "<fields>\\n", per field "<bytes>\\n<UTF-8 bytes>".
 
 Prints one JSON object per file on standard output: the manifest's entry plus "python": {"delimiter", "quote",
@@ -48,7 +49,8 @@ def write_rows(path, text, entry):
         options["quotechar"] = entry["quote"]
     with open(path, "wb") as out:
         # io.StringIO(newline='') yields what a file opened with newline='' does: lines with their endings.
-        for row in csv.reader(io.StringIO(text, newline=""), **options):
+        lines = io.StringIO(text, newline="").readlines()[entry["skip_lines"]:]
+        for row in csv.reader(lines, **options):
             out.write(b"%d\n" % len(row))
             for field in row:
                 data = field.encode("utf-8")

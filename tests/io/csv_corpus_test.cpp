@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -40,11 +41,13 @@ struct guess {
 struct corpus_file {
   std::string name;
   io::csv_dialect truth;
+  std::size_t skip_lines = 0;  // lines before the table
   std::string about;
   std::optional<guess> python;  // nullopt: csv.Sniffer raised python_error
   std::string python_error;
   std::string bytes;    // the file as UTF-8 (the UTF-16, Latin-1 and cp1252 files transcoded by the oracle)
-  records python_rows;  // csv.reader in the true dialect
+  std::string table;    // bytes after the skip_lines lines: what csv_reader reads (it cannot skip rows yet)
+  records python_rows;  // csv.reader in the true dialect, after the skip_lines lines
 };
 
 std::string read_file(const fs::path& path) {
@@ -74,6 +77,15 @@ records read_rows(const fs::path& path) {
 }
 
 char one_char(const std::string& s) { return s.size() == 1 ? s[0] : '\0'; }
+
+// `bytes` after its first `lines` lines (ending in \n, \r\n or a lone \r).
+std::string after_lines(const std::string& bytes, std::size_t lines) {
+  std::size_t i = 0;
+  for (; lines > 0 && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n'))) --lines;
+  }
+  return bytes.substr(i);
+}
 
 // What io::csv_reader reads from `bytes` in `dialect` (backslash escapes and decimal commas are not the
 // reader's yet: fields come as written), the header as the first record; ragged rows kept, as Python does.
@@ -118,6 +130,7 @@ class csv_corpus : public ::testing::Test {
       f.truth.header = r.get<bool>("header");
       f.truth.backslash_escapes = r.get<bool>("backslash_escapes");
       f.truth.decimal_comma = r.get<bool>("decimal_comma");
+      f.skip_lines = static_cast<std::size_t>(r.get<std::int64_t>("skip_lines"));
       const io::json_value python = r.at("python");
       if (auto error = python.find("error")) {
         f.python_error = error->get<std::string>();
@@ -128,6 +141,7 @@ class csv_corpus : public ::testing::Test {
       // TODO(io::input transcoding): read the UTF-16, Latin-1 and cp1252 files themselves once io::input
       // transcodes them; until then the oracle writes them as UTF-8.
       f.bytes = read_file(dir_ / "utf8" / f.name);
+      f.table = after_lines(f.bytes, f.skip_lines);
       f.python_rows = read_rows(dir_ / "rows" / f.name);
     }
   }
@@ -146,16 +160,17 @@ std::string show(const guess& g) {
   return s + (g.header ? " header" : " no header");
 }
 
-// A guess is right when the file reads with its delimiter and quote as with the true ones (a quote
-// character that the file never uses reads as no quoting; a one-column file reads alike with any
-// delimiter it does not hold), and it tells the header right (if there are records at all).
+// A guess is right when the file (after the lines before its table) reads with its delimiter and quote
+// as with the true ones (a quote character that the file never uses reads as no quoting; a one-column
+// file reads alike with any delimiter it does not hold), and it tells the header right (if there are
+// records at all). csv.Sniffer knows no lines before a table: it is not asked to find them.
 bool right(const corpus_file& f, const records& truth, const guess& g) {
   io::csv_dialect d = f.truth;
   d.delimiter = g.delimiter;
   d.quote = g.quote;
   d.header = false;
   try {
-    if (read_with(f.bytes, d) != truth) return false;
+    if (read_with(f.table, d) != truth) return false;
   } catch (const std::exception&) {  // an unterminated quoted field, a delimiter the reader refuses
     return false;
   }
@@ -171,7 +186,7 @@ TEST_F(csv_corpus, the_sniffer_finds_every_dialect_and_every_one_python_finds) {
   for (const corpus_file& f : files_) {
     io::csv_dialect no_header = f.truth;
     no_header.header = false;
-    const records truth = read_with(f.bytes, no_header);
+    const records truth = read_with(f.table, no_header);
     const std::string_view sample = std::string_view(f.bytes).substr(0, io::csv_sniff_sample_size);
     const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() == f.bytes.size());
     const io::csv_dialect& d = found.dialect;
@@ -179,11 +194,12 @@ TEST_F(csv_corpus, the_sniffer_finds_every_dialect_and_every_one_python_finds) {
     const bool python_right = f.python && right(f, truth, *f.python);
     ours += ours_right;
     python += python_right;
-    const bool all_right =
-        ours_right && d.backslash_escapes == f.truth.backslash_escapes && d.decimal_comma == f.truth.decimal_comma;
+    const bool all_right = ours_right && d.backslash_escapes == f.truth.backslash_escapes &&
+                           d.decimal_comma == f.truth.decimal_comma && found.preamble_lines == f.skip_lines;
     full += all_right;
     EXPECT_TRUE(all_right) << f.name << " (" << f.about << "): sniffed " << d.describe() << " (" << found.summary()
-                           << "), written " << f.truth.describe();
+                           << ", " << found.preamble_lines << " lines before the table), written " << f.truth.describe()
+                           << " after " << f.skip_lines << " lines";
     EXPECT_TRUE(ours_right || !python_right) << f.name << ": csv.Sniffer finds " << show(*f.python);
   }
   EXPECT_GE(ours, python);
@@ -201,7 +217,7 @@ TEST_F(csv_corpus, the_reader_reads_every_file_in_its_true_dialect_as_python_doe
     records expected = f.python_rows;
     // With a header the reader skips blank lines, as DictReader does.
     if (f.truth.header) std::erase_if(expected, [](const std::vector<std::string>& row) { return row.empty(); });
-    EXPECT_EQ(read_with(f.bytes, f.truth), expected) << f.name << " (" << f.about << ")";
+    EXPECT_EQ(read_with(f.table, f.truth), expected) << f.name << " (" << f.about << ")";
   }
 }
 

@@ -246,6 +246,26 @@ TEST(csv_sniffer, a_last_record_cut_off_by_the_sample_is_not_counted) {
   EXPECT_EQ(whole.consistent_records, 11u);
 }
 
+TEST(csv_sniffer, title_lines_before_the_table_are_counted_and_the_header_is_the_record_after_them) {
+  const csv_sniff_result r = sniff("Sales report\n\n# exported 2024-03-01\nid,name,value\n1,a,1.5\n2,b,2.5\n3,c,3.5\n");
+  EXPECT_EQ(r.dialect.delimiter, ',');
+  EXPECT_EQ(r.preamble_lines, 3u);
+  EXPECT_TRUE(r.dialect.header);
+  EXPECT_TRUE(r.header_from_types);
+  const csv_sniff_result crlf =
+      sniff("Umsätze\r\n\r\nDatum;Betrag\r\n01.03.2024;1,5\r\n02.03.2024;2,5\r\n03.03.2024;3\r\n");
+  EXPECT_EQ(crlf.dialect.delimiter, ';');
+  EXPECT_EQ(crlf.preamble_lines, 2u);
+  EXPECT_TRUE(crlf.dialect.header);
+  EXPECT_TRUE(crlf.dialect.decimal_comma);
+}
+
+TEST(csv_sniffer, a_table_without_title_lines_has_none) {
+  EXPECT_EQ(sniff(sensors(',', true)).preamble_lines, 0u);
+  EXPECT_EQ(sniff("name\nAnna\nBen\n").preamble_lines, 0u);  // one column: nothing to tell
+  EXPECT_EQ(sniff("title\na,b\n").preamble_lines, 0u);       // a table needs two records
+}
+
 // --- quotes --------------------------------------------------------------------------------------
 
 TEST(csv_sniffer, quoted_delimiters_and_line_breaks_do_not_split_records) {

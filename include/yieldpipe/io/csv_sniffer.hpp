@@ -55,6 +55,11 @@ struct csv_sniff_result {
   /// False when no candidate delimiter splits the records: one column (`sniff_csv` says which
   /// delimiter reads it).
   bool delimiter_found = false;
+  /// Lines before the table that are no part of it (blank lines among them counted): leading
+  /// records of at most half the table's fields, such as a title or `# exported by ...`, before a
+  /// record of the table's width. The header is decided from the record after them; a
+  /// reader must skip them (`--skip-rows`). 0 when there are none.
+  std::size_t preamble_lines = 0;
   /// Another delimiter that splits the sample almost as well, if any: the likeliest wrong guess.
   std::optional<char> runner_up{};
   /// True when the header was decided by column types (a text first record over numbers or dates,
@@ -98,6 +103,8 @@ struct csv_sniff_result {
 ///   data if the first value has that length too, and like a header if not; a column of repeated
 ///   values, a category, looks like a header when the first value is not one of them). A single
 ///   record is a header if its fields are non-empty, unique and not numbers or dates.
+/// - **Lines before the table** (`preamble_lines`): up to ten leading records of at most half the
+///   fields of a table of several columns, followed by a record of the table's width and one more.
 /// - **Backslash escapes**: a tab-separated sample without quoting that holds backslash escapes
 ///   (`\t` `\n` `\r` `\\` `\N`) and no other backslash.
 /// - **Decimal comma**: a delimiter other than `,` and number columns written `1,5` or `1.234,5`
