@@ -3,7 +3,7 @@
 
 Usage: messy_corpus.py DIR
 
-Writes into DIR about seventy files and DIR/manifest.json, a list with one object per file:
+Writes into DIR 78 files and DIR/manifest.json, a list with one object per file:
 
     file               the file's name
     delimiter          one character
