@@ -713,6 +713,19 @@ void apply(const csv_dialect& dialect, csv_options& options) {
     options.quoting = quote_style::none;
   }
   options.header = dialect.header;
+  if (dialect.backslash_escapes) {
+    options.escape = '\\';
+    options.escape_sequences = true;
+  } else if (options.escape_sequences) {
+    options.escape.reset();
+    options.escape_sequences = false;
+  }
+  options.decimal_comma = dialect.decimal_comma;
+}
+
+void apply(const csv_sniff_result& found, csv_options& options) {
+  apply(found.dialect, options);
+  options.skip_lines = found.preamble_lines;
 }
 
 }  // namespace yieldpipe::io

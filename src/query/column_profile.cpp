@@ -79,8 +79,8 @@ value_type type_of(std::string_view v) noexcept {
   if (v.back() == ' ' || v.back() == '\t') return value_type::text;  // parse_number allows them; a load would not
   if (equals_ignoring_case(v, "true") || equals_ignoring_case(v, "false")) return value_type::boolean;
   const char first = v[0];
-  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' || first == 'i' ||
-      first == 'I' || first == 'n' || first == 'N') {
+  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' || first == 'i' || first == 'I' ||
+      first == 'n' || first == 'N') {
     // A leading zero before a digit: an identifier, kept as written ("007", "-01").
     const std::size_t digit = first == '-' || first == '+' ? 1 : 0;
     const bool leading_zero = v.size() > digit + 1 && v[digit] == '0' && v[digit + 1] >= '0' && v[digit + 1] <= '9';

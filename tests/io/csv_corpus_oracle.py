@@ -8,8 +8,8 @@ For each file of DIR/manifest.json:
   decoded with their true encoding, without their BOM: io::input does not transcode yet);
 - sniffs the first SAMPLE_SIZE bytes of that UTF-8 text, as the C++ test does, with Python's
   csv.Sniffer().sniff() and has_header();
-- reads the whole text, after its skip_lines lines, with csv.reader in the file's true dialect and writes the
-  records to
+- reads the whole text, after its skip_lines lines, with csv.reader in the file's true dialect (the text
+  format's escapes decoded after) and writes the records to
   DIR/rows/<file>: per record "<fields>\\n", per field "<bytes>\\n<UTF-8 bytes>".
 
 Prints one JSON object per file on standard output: the manifest's entry plus "python": {"delimiter", "quote",
@@ -41,6 +41,21 @@ def sniff(sample):
     return {"delimiter": dialect.delimiter, "quote": dialect.quotechar, "header": bool(header)}
 
 
+def unescape(field):
+    """A field of the text format of PostgreSQL's COPY: \\t \\n \\r and \\\\ decoded, any other escaped
+    character itself, \\N (null) empty."""
+    if field == "\\N":
+        return ""
+    out = []
+    chars = iter(field)
+    for c in chars:
+        if c == "\\":
+            c = next(chars, "")
+            c = {"t": "\t", "n": "\n", "r": "\r"}.get(c, c)
+        out.append(c)
+    return "".join(out)
+
+
 def write_rows(path, text, entry):
     options = {"delimiter": entry["delimiter"], "strict": False, "doublequote": True}
     if entry["quote"] is None:
@@ -51,6 +66,8 @@ def write_rows(path, text, entry):
         # io.StringIO(newline='') yields what a file opened with newline='' does: lines with their endings.
         lines = io.StringIO(text, newline="").readlines()[entry["skip_lines"]:]
         for row in csv.reader(lines, **options):
+            if entry["backslash_escapes"]:
+                row = [unescape(field) for field in row]
             out.write(b"%d\n" % len(row))
             for field in row:
                 data = field.encode("utf-8")

@@ -484,6 +484,34 @@ TEST(csv_sniffer, apply_sets_the_reader_options) {
   apply(d, options);
   EXPECT_EQ(options.quoting, quote_style::minimal);
   EXPECT_EQ(options.quote, '"');
+  EXPECT_FALSE(options.escape_sequences);
+  EXPECT_FALSE(options.decimal_comma);
+
+  d.delimiter = ';';
+  d.decimal_comma = true;
+  apply(d, options);
+  EXPECT_TRUE(options.decimal_comma);
+}
+
+TEST(csv_sniffer, apply_reads_backslash_escapes_as_the_text_format_and_skips_the_lines_before_the_table) {
+  const csv_sniff_result found = sniff("Export\n\nid\tnote\n1\tline\\none\n2\t\\N\n");
+  ASSERT_TRUE(found.dialect.backslash_escapes);
+  ASSERT_EQ(found.preamble_lines, 2u);
+  csv_options options;
+  apply(found, options);
+  const csv_options text = csv_options::tsv_text();
+  EXPECT_EQ(options.delimiter, text.delimiter);
+  EXPECT_EQ(options.quoting, text.quoting);
+  EXPECT_EQ(options.escape, text.escape);
+  EXPECT_TRUE(options.escape_sequences);
+  EXPECT_EQ(options.skip_lines, 2u);
+  EXPECT_TRUE(options.header);
+
+  csv_dialect plain;
+  apply(plain, options);  // back to CSV: no escapes
+  EXPECT_FALSE(options.escape_sequences);
+  EXPECT_EQ(options.escape, std::nullopt);
+  EXPECT_EQ(options.quoting, quote_style::minimal);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 //   std::string_view sample = /* the input's first csv_sniff_sample_size bytes, or all of a shorter one */;
 //   const io::csv_sniff_result found = io::sniff_csv(sample, /*sample_is_whole_input=*/ended);
 //   io::csv_options options;
-//   io::apply(found.dialect, options);   // then the user's --delimiter, --no-header... on top
+//   io::apply(found, options);   // then the user's --delimiter, --no-header... on top
 
 #include <cstddef>
 #include <optional>
@@ -118,9 +118,12 @@ struct csv_sniff_result {
 /// per record of the sample.
 csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input);
 
-/// Sets `options`' delimiter, quote and quoting (`quote_style::none` when the dialect has no
-/// quote) and header from `dialect`. Backslash escapes and decimal commas are not options of the
-/// reader here; the caller passes them on where they are read.
+/// Sets `options` to read `dialect`: the delimiter; the quote, or `quote_style::none` when there is
+/// none; `header`; backslash escapes as `csv_options::tsv_text()` reads them (`escape` '\\' and
+/// `escape_sequences`; without them, escape sequences off); `decimal_comma`. A header-less dialect
+/// leaves `names` empty: the caller names the columns (`c1`, `c2`, ... as `--no-header` does).
 void apply(const csv_dialect& dialect, csv_options& options);
+/// `apply(found.dialect, options)`, and `skip_lines` set to `found.preamble_lines`.
+void apply(const csv_sniff_result& found, csv_options& options);
 
 }  // namespace yieldpipe::io
