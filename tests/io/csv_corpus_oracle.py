@@ -4,9 +4,8 @@
 Usage: csv_corpus_oracle.py DIR SAMPLE_SIZE
 
 For each file of DIR/manifest.json:
-- writes DIR/utf8/<file>: the file as UTF-8 (a UTF-8 file as it is, byte order mark included; the others
-  decoded with their true encoding, without their BOM: io::input does not transcode yet);
-- sniffs the first SAMPLE_SIZE bytes of that UTF-8 text, as the C++ test does, with Python's
+- sniffs the first SAMPLE_SIZE bytes of the file as UTF-8 (decoded with its true encoding, as io::input
+  transcodes it), as the C++ test does, with Python's
   csv.Sniffer().sniff() and has_header();
 - reads the whole text, after its skip_lines lines, with csv.reader in the file's true dialect (the text
   format's escapes decoded after) and writes the records to
@@ -79,7 +78,6 @@ def main():
     directory, sample_size = sys.argv[1], int(sys.argv[2])
     with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    os.makedirs(os.path.join(directory, "utf8"), exist_ok=True)
     os.makedirs(os.path.join(directory, "rows"), exist_ok=True)
     csv.field_size_limit(1 << 20)
     for entry in manifest:
@@ -87,8 +85,6 @@ def main():
             data = f.read()
         text = decoded(data, entry)
         utf8 = data if entry["encoding"] == "utf-8" else text.encode("utf-8")
-        with open(os.path.join(directory, "utf8", entry["file"]), "wb") as f:
-            f.write(utf8)
         # The sample the C++ test sniffs, as text (a character cut by its end is dropped); a BOM is
         # removed, as the C++ sniffer skips it.
         sample = utf8[:sample_size].decode("utf-8-sig", errors="ignore")

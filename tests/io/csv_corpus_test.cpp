@@ -15,7 +15,6 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -45,7 +44,8 @@ struct corpus_file {
   std::string about;
   std::optional<guess> python;  // nullopt: csv.Sniffer raised python_error
   std::string python_error;
-  std::string bytes;    // the file as UTF-8 (the UTF-16, Latin-1 and cp1252 files transcoded by the oracle)
+  std::string path;
+  io::text_encoding encoding = io::text_encoding::automatic;  // what --encoding would say (UTF-16: its BOM)
   records python_rows;  // csv.reader in the true dialect, after the skip_lines lines
 };
 
@@ -77,15 +77,17 @@ records read_rows(const fs::path& path) {
 
 char one_char(const std::string& s) { return s.size() == 1 ? s[0] : '\0'; }
 
-// What io::csv_reader reads from `bytes` in `dialect`, after `skip_lines` lines (backslash escapes decoded; decimal
+// What io::csv_reader reads from the file (transcoded to UTF-8 by io::input) in `dialect`, after its lines
+// before the table (backslash escapes decoded; decimal
 // commas change no text), the header as the first record; ragged rows kept, as Python does.
-records read_with(const std::string& bytes, const io::csv_dialect& dialect, std::size_t skip_lines) {
+records read_with(const corpus_file& f, const io::csv_dialect& dialect) {
   io::csv_options options;
   io::apply(dialect, options);
-  options.skip_lines = skip_lines;
+  options.skip_lines = f.skip_lines;
+  options.input.encoding = f.encoding;
   options.ragged = io::ragged_rows::keep;
   options.max_field_size = std::size_t{1} << 20;
-  io::csv_reader reader(io::input::from_memory(std::span<const char>(bytes.data(), bytes.size()), "corpus"), options);
+  io::csv_reader reader(f.path, options);
   records rows;
   if (reader.header() != nullptr && reader.header()->size() > 0) rows.push_back(reader.header()->names());
   while (const io::csv_row* row = reader.next()) rows.emplace_back(row->fields().begin(), row->fields().end());
@@ -129,9 +131,10 @@ class csv_corpus : public ::testing::Test {
         f.python = guess{one_char(python.get<std::string>("delimiter")), one_char(python.get<std::string>("quote")),
                          python.get<bool>("header")};
       }
-      // TODO(io::input transcoding): read the UTF-16, Latin-1 and cp1252 files themselves once io::input
-      // transcodes them; until then the oracle writes them as UTF-8.
-      f.bytes = read_file(dir_ / "utf8" / f.name);
+      f.path = (dir_ / f.name).string();
+      const std::string encoding = r.get<std::string>("encoding");
+      if (encoding == "latin-1") f.encoding = io::text_encoding::latin1;
+      if (encoding == "cp1252") f.encoding = io::text_encoding::cp1252;
       f.python_rows = read_rows(dir_ / "rows" / f.name);
     }
   }
@@ -160,7 +163,7 @@ bool right(const corpus_file& f, const records& truth, const guess& g) {
   d.quote = g.quote;
   d.header = false;
   try {
-    if (read_with(f.bytes, d, f.skip_lines) != truth) return false;
+    if (read_with(f, d) != truth) return false;
   } catch (const std::exception&) {  // an unterminated quoted field, a delimiter the reader refuses
     return false;
   }
@@ -176,9 +179,11 @@ TEST_F(csv_corpus, the_sniffer_finds_every_dialect_and_every_one_python_finds) {
   for (const corpus_file& f : files_) {
     io::csv_dialect no_header = f.truth;
     no_header.header = false;
-    const records truth = read_with(f.bytes, no_header, f.skip_lines);
-    const std::string_view sample = std::string_view(f.bytes).substr(0, io::csv_sniff_sample_size);
-    const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() == f.bytes.size());
+    const records truth = read_with(f, no_header);
+    // What a command sniffs: the start of the input, transcoded, as io::input::peek gives it.
+    io::input in(f.path, {.encoding = f.encoding});
+    const std::string_view sample = in.peek(io::csv_sniff_sample_size);
+    const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() < io::csv_sniff_sample_size);
     const io::csv_dialect& d = found.dialect;
     const bool ours_right = right(f, truth, {d.delimiter, d.quote, d.header});
     const bool python_right = f.python && right(f, truth, *f.python);
@@ -207,7 +212,7 @@ TEST_F(csv_corpus, the_reader_reads_every_file_in_its_true_dialect_as_python_doe
     records expected = f.python_rows;
     // With a header the reader skips blank lines, as DictReader does.
     if (f.truth.header) std::erase_if(expected, [](const std::vector<std::string>& row) { return row.empty(); });
-    EXPECT_EQ(read_with(f.bytes, f.truth, f.skip_lines), expected) << f.name << " (" << f.about << ")";
+    EXPECT_EQ(read_with(f, f.truth), expected) << f.name << " (" << f.about << ")";
   }
 }
 
