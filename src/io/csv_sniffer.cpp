@@ -27,7 +27,12 @@ constexpr double quote_slack = 0.1;
 // consistent (`,` can split every row of a file whose numbers all have a fraction).
 constexpr double decimal_comma_slack = 0.05;
 // Records typed for the header and decimal-comma decisions: enough to know a column's type.
-constexpr std::size_t max_typed_records = 1000;
+constexpr std::size_t max_typed_records = 500;
+// Columns whose types vote on the header: enough to tell, and a bound on the work for a first record
+// of thousands of fields.
+constexpr std::size_t max_typed_columns = 256;
+// Title lines looked for before a table.
+constexpr std::size_t max_preamble_records = 10;
 // Other punctuation tried when the common delimiters fail: at most this many, the most frequent.
 constexpr std::size_t max_other_delimiters = 4;
 
@@ -43,6 +48,7 @@ struct pair_stats {
   std::size_t split = 0;       // records with two fields or more
   std::size_t quoted = 0;      // fields opened by the quote character
   std::size_t bad_closes = 0;  // closing quotes followed by text (Python appends it to the field)
+  std::size_t spaced = 0;      // unquoted fields that start with a space (as after the comma of "Smith, John")
   bool open_at_end = false;    // the input ends inside a quoted field
 
   double consistency() const noexcept {
@@ -57,8 +63,9 @@ struct pair_stats {
 // opens a field only at its start, a doubled quote inside is data, line breaks inside quotes do not
 // end the record, text after a closing quote joins the field, blank lines are no records. Calls
 // `on_field(text)` per field (a quoted field's text between its quotes, doubled quotes left as they
-// are) and `on_record(fields, terminated)` per record (`terminated` false for a last record that the
-// end of `s` cut off or that had no line break); `on_record` returns false to stop. Counts quoted
+// are) and `on_record(fields, terminated, start)` per record (`terminated` false for a last record
+// that the end of `s` cut off or that had no line break; `start` its offset in `s`); `on_record`
+// returns false to stop. Counts quoted
 // fields and bad closings into `stats`.
 template <class OnField, class OnRecord>
 void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_field, OnRecord&& on_record) {
@@ -69,10 +76,14 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
   const char* p = s.data();
   const char* const end = p + s.size();
   std::size_t fields = 0;
+  std::size_t start = 0;  // of the current record
   while (p < end) {
-    if (fields == 0 && is_line_break(*p)) {  // a blank line
-      ++p;
-      continue;
+    if (fields == 0) {
+      if (is_line_break(*p)) {  // a blank line
+        ++p;
+        continue;
+      }
+      start = static_cast<std::size_t>(p - s.data());
     }
     std::string_view text;
     if (q != no_quote && *p == quote) {
@@ -87,7 +98,7 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
       if (close == nullptr) {
         stats.open_at_end = true;
         on_field(std::string_view(content, static_cast<std::size_t>(end - content)));
-        on_record(fields + 1, false);
+        on_record(fields + 1, false, start);
         return;
       }
       text = std::string_view(content, static_cast<std::size_t>(close - content));
@@ -98,9 +109,10 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
         text = std::string_view(content, static_cast<std::size_t>(p - content));
       }
     } else {
-      const char* const start = p;
+      const char* const begin = p;
+      stats.spaced += *p == ' ';
       while (p < end && !stop[static_cast<unsigned char>(*p)]) ++p;
-      text = std::string_view(start, static_cast<std::size_t>(p - start));
+      text = std::string_view(begin, static_cast<std::size_t>(p - begin));
     }
     on_field(text);
     ++fields;
@@ -117,9 +129,9 @@ void parse(std::string_view s, char d, int q, pair_stats& stats, OnField&& on_fi
     ++p;
     const std::size_t n = fields;
     fields = 0;
-    if (!on_record(n, true)) return;
+    if (!on_record(n, true, start)) return;
   }
-  if (fields > 0) on_record(fields, false);
+  if (fields > 0) on_record(fields, false, start);
 }
 
 // The field counts of every record of the sample under one (delimiter, quote) pair.
@@ -131,7 +143,7 @@ pair_stats count_fields(std::string_view s, char d, int q, bool whole) {
   std::size_t cut_off = 0;  // the fields of a last record the sample's end cut off
   parse(
       s, d, q, stats, [](std::string_view) {},
-      [&](std::size_t fields, bool terminated) {
+      [&](std::size_t fields, bool terminated, std::size_t) {
         if (!terminated && !whole) {
           cut_off = fields;
           return true;
@@ -160,7 +172,8 @@ pair_stats count_fields(std::string_view s, char d, int q, bool whole) {
 // The fields of the first records of the sample under one pair.
 struct table {
   std::vector<std::string_view> fields;
-  std::vector<std::size_t> ends;  // record i is fields [ends[i-1], ends[i])
+  std::vector<std::size_t> ends;    // record i is fields [ends[i-1], ends[i])
+  std::vector<std::size_t> starts;  // record i starts at byte starts[i] of the sample
 
   std::size_t size() const noexcept { return ends.size(); }
   std::size_t begin_of(std::size_t i) const noexcept { return i == 0 ? 0 : ends[i - 1]; }
@@ -168,17 +181,22 @@ struct table {
   std::string_view at(std::size_t i, std::size_t j) const noexcept { return fields[begin_of(i) + j]; }
 };
 
-table extract(std::string_view s, char d, int q, bool whole) {
+table extract(std::string_view s, char d, int q, bool whole, std::size_t columns) {
   table t;
+  // A record has at most one field more than delimiters: never more fields than bytes, plus one.
+  t.fields.reserve(std::min(max_typed_records * std::max<std::size_t>(columns, 1), s.size() + 1));
+  t.ends.reserve(max_typed_records);
+  t.starts.reserve(max_typed_records);
   pair_stats ignored;
   parse(
       s, d, q, ignored, [&](std::string_view f) { t.fields.push_back(f); },
-      [&](std::size_t fields, bool terminated) {
+      [&](std::size_t fields, bool terminated, std::size_t start) {
         if (!terminated && !whole && !t.ends.empty()) {
           t.fields.resize(t.fields.size() - fields);
           return false;
         }
         t.ends.push_back(t.fields.size());
+        t.starts.push_back(start);
         return t.ends.size() < max_typed_records;
       });
   t.fields.resize(t.ends.empty() ? 0 : t.ends.back());
@@ -210,9 +228,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
 // Spellings of a missing value: no evidence of a column's type.
 bool is_null_token(std::string_view s) noexcept {
   if (s.empty() || s == "-" || s == "\\N" || s == "#N/A") return true;
-  for (std::string_view token : {"na", "n/a", "null", "none", "nan"})
-    if (equals_ignoring_case(s, token)) return true;
-  return false;
+  if (s.size() > 4) return false;
+  static constexpr std::array<std::string_view, 5> tokens{"na", "n/a", "null", "none", "nan"};
+  return std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) { return equals_ignoring_case(s, t); });
 }
 
 // Reads between `min` and `max` digits at `i`; false if fewer.
@@ -347,11 +365,12 @@ struct header_decision {
   bool from_types = false;
 };
 
-header_decision decide_header(const table& t, bool comma_decimals) {
-  if (t.size() == 0) return {};
-  const std::size_t width = t.width(0);
+// Whether record `top` of `t` names the columns of the records below it.
+header_decision decide_header(const table& t, std::size_t top, bool comma_decimals) {
+  if (t.size() <= top) return {};
+  const std::size_t width = std::min(t.width(top), max_typed_columns);
   std::vector<std::string_view> first(width);
-  for (std::size_t j = 0; j < width; ++j) first[j] = trim(t.at(0, j));
+  for (std::size_t j = 0; j < width; ++j) first[j] = trim(t.at(top, j));
 
   // The first record could name columns: non-empty, unique, no numbers or dates.
   bool names_like = true;
@@ -361,7 +380,7 @@ header_decision decide_header(const table& t, bool comma_decimals) {
       if (f.empty() || !seen.insert(f).second || (value_types(f, comma_decimals) & (real_type | date_type)) != 0)
         names_like = false;
   }
-  if (t.size() == 1) return {names_like, false};
+  if (t.size() == top + 1) return {names_like, false};
 
   std::size_t votes_for = 0;
   std::size_t votes_against = 0;
@@ -372,7 +391,7 @@ header_decision decide_header(const table& t, bool comma_decimals) {
   for (std::size_t j = 0; j < width; ++j) {
     below.clear();
     std::array<std::size_t, 4> fits{};
-    for (std::size_t i = 1; i < t.size(); ++i) {
+    for (std::size_t i = top + 1; i < t.size(); ++i) {
       if (j >= t.width(i)) continue;
       const std::string_view v = trim(t.at(i, j));
       if (is_null_token(v)) continue;
@@ -451,6 +470,27 @@ bool has_backslash_escapes(std::string_view s) noexcept {
   return escapes > 0;
 }
 
+// --- lines before the table ------------------------------------------------------------------------
+
+// Title lines before a table ("Sales report", "# exported 2024-03-01"): leading records of at most
+// half the table's fields (a title may hold a delimiter: "Readings, building 4"), then a record of the
+// table's width and at least one more.
+std::size_t preamble_records(const table& t, std::size_t columns) noexcept {
+  if (columns < 2) return 0;
+  std::size_t k = 0;
+  while (k < t.size() && k < max_preamble_records && t.width(k) * 2 <= columns) ++k;
+  if (k == 0 || k + 2 > t.size() || t.width(k) != columns) return 0;
+  return k;
+}
+
+// The line breaks in `s` (\n, \r\n or a lone \r): the lines before a record that starts after them.
+std::size_t line_breaks(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] != '\n'))) ++n;
+  return n;
+}
+
 // --- choosing --------------------------------------------------------------------------------------
 
 // The best parse with delimiter `d`: with a quote character that is used as one, or without.
@@ -466,12 +506,25 @@ bool more_consistent(const pair_stats& a, const pair_stats& b) noexcept {
   return a.consistent * b.records > b.consistent * a.records;
 }
 
-delimiter_choice choose_quote(std::string_view s, char d, bool whole, const std::array<std::size_t, 256>& counts) {
+bool holds(std::string_view s, char c) noexcept { return std::memchr(s.data(), c, s.size()) != nullptr; }
+
+// Whether `q` occurs where a field starts with delimiter `d`: at the start, or after `d` or a line
+// break. If not, parsing with `q` as the quote is parsing without quotes, and is not worth doing.
+bool opens_fields(std::string_view s, char d, char q) noexcept {
+  const char* const end = s.data() + s.size();
+  for (auto* p = static_cast<const char*>(std::memchr(s.data(), q, s.size())); p != nullptr;
+       p = static_cast<const char*>(std::memchr(p + 1, q, static_cast<std::size_t>(end - p - 1)))) {
+    if (p == s.data() || p[-1] == d || is_line_break(p[-1])) return true;
+  }
+  return false;
+}
+
+delimiter_choice choose_quote(std::string_view s, char d, bool whole) {
   delimiter_choice choice;
   choice.stats = count_fields(s, d, no_quote, whole);
   const pair_stats none = choice.stats;
   for (char q : quote_characters) {
-    if (counts[static_cast<unsigned char>(q)] == 0) continue;
+    if (!opens_fields(s, d, q)) continue;
     const pair_stats quoted = count_fields(s, d, q, whole);
     if (q == '"' && quoted.quoted > 0 && (!quoted.clean_quotes() || quoted.open_at_end)) choice.quote_dirty = true;
     if (!quoted.clean_quotes() || quoted.open_at_end) continue;
@@ -492,11 +545,54 @@ bool splits_records(const pair_stats& s) noexcept {
   return s.records >= 2 && !s.open_at_end && s.split * 10 >= s.records * 9;
 }
 
-// Ranks two candidates: more consistent first, then more columns, then the earlier in the list.
+// Ranks two candidates: more consistent first, then more columns, then fewer fields that start with a
+// space (a delimiter inside text is mostly followed by one: "Smith, John"), then the earlier in the list.
 bool better(const delimiter_choice& a, const delimiter_choice& b) noexcept {
   if (more_consistent(a.stats, b.stats)) return true;
   if (more_consistent(b.stats, a.stats)) return false;
-  return a.stats.columns > b.stats.columns;
+  if (a.stats.columns != b.stats.columns) return a.stats.columns > b.stats.columns;
+  return a.stats.spaced * b.stats.records < b.stats.spaced * a.stats.records;
+}
+
+// Punctuation bytes other than the common delimiters that could separate the sample's fields: those
+// that occur at least once per line, the most frequent first, and not those that are common inside
+// values (quotes, '.', '-', '/', brackets...).
+std::vector<char> other_delimiters(std::string_view sample) {
+  // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
+  std::array<std::array<std::size_t, 256>, 4> tables{};
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
+  std::size_t i = 0;
+  for (; i + 4 <= sample.size(); i += 4) {
+    ++tables[0][bytes[i]];
+    ++tables[1][bytes[i + 1]];
+    ++tables[2][bytes[i + 2]];
+    ++tables[3][bytes[i + 3]];
+  }
+  for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
+  std::array<std::size_t, 256> counts{};
+  for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
+  const std::size_t lines = counts['\n'] > 0 ? counts['\n'] : counts['\r'];
+  std::vector<char> punctuation;
+  constexpr std::string_view excluded = "\"'.,;|-+_/\\()[]{}<>%";
+  for (unsigned b = 0x21; b < 0x7f; ++b) {
+    const char c = static_cast<char>(b);
+    const bool punct = !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
+    if (punct && excluded.find(c) == std::string_view::npos && counts[b] > 0 && counts[b] >= lines)
+      punctuation.push_back(c);
+  }
+  std::stable_sort(punctuation.begin(), punctuation.end(), [&](char a, char b) {
+    return counts[static_cast<unsigned char>(a)] > counts[static_cast<unsigned char>(b)];
+  });
+  if (punctuation.size() > max_other_delimiters) punctuation.resize(max_other_delimiters);
+  return punctuation;
+}
+
+// The delimiter of a one-column input: one the sample does not hold, so that it splits nothing; ','
+// when it can be.
+char one_column_delimiter(std::string_view sample) noexcept {
+  for (char c : common_delimiters)
+    if (!holds(sample, c)) return c;
+  return ',';
 }
 
 std::string quoted_byte(char c) {
@@ -528,23 +624,9 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
   if (sample.starts_with("\xEF\xBB\xBF")) sample.remove_prefix(3);
   const bool whole = sample_is_whole_input;
 
-  // Byte counts, four tables so that runs of one byte do not wait on each other's increments.
-  std::array<std::array<std::size_t, 256>, 4> tables{};
-  const auto* bytes = reinterpret_cast<const unsigned char*>(sample.data());
-  std::size_t i = 0;
-  for (; i + 4 <= sample.size(); i += 4) {
-    ++tables[0][bytes[i]];
-    ++tables[1][bytes[i + 1]];
-    ++tables[2][bytes[i + 2]];
-    ++tables[3][bytes[i + 3]];
-  }
-  for (; i < sample.size(); ++i) ++tables[0][bytes[i]];
-  std::array<std::size_t, 256> counts{};
-  for (std::size_t b = 0; b < 256; ++b) counts[b] = tables[0][b] + tables[1][b] + tables[2][b] + tables[3][b];
-
   std::vector<delimiter_choice> common;
   for (char d : common_delimiters)
-    if (counts[static_cast<unsigned char>(d)] > 0) common.push_back(choose_quote(sample, d, whole, counts));
+    if (holds(sample, d)) common.push_back(choose_quote(sample, d, whole));
 
   // Which candidates compete: the consistent common delimiters; else those that split nearly every
   // record; else other punctuation that splits every record alike.
@@ -556,20 +638,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       if (splits_records(c.stats)) field.push_back(&c);
   std::vector<delimiter_choice> others;
   if (field.empty()) {
-    const std::size_t lines = counts['\n'] > 0 ? counts['\n'] : counts['\r'];
-    std::vector<char> punctuation;
-    constexpr std::string_view excluded = "\"'.,;|-+_/\\()[]{}<>%";
-    for (unsigned b = 0x21; b < 0x7f; ++b) {
-      const char c = static_cast<char>(b);
-      const bool punct = !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
-      if (punct && excluded.find(c) == std::string_view::npos && counts[b] > 0 && counts[b] >= lines)
-        punctuation.push_back(c);
-    }
-    std::stable_sort(punctuation.begin(), punctuation.end(), [&](char a, char b) {
-      return counts[static_cast<unsigned char>(a)] > counts[static_cast<unsigned char>(b)];
-    });
-    if (punctuation.size() > max_other_delimiters) punctuation.resize(max_other_delimiters);
-    for (char d : punctuation) others.push_back(choose_quote(sample, d, whole, counts));
+    for (char d : other_delimiters(sample)) others.push_back(choose_quote(sample, d, whole));
     for (const auto& c : others)
       if (c.stats.columns >= 2 && !c.stats.open_at_end && c.stats.consistent == c.stats.records) field.push_back(&c);
   }
@@ -580,14 +649,8 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
   csv_sniff_result result;
   delimiter_choice chosen;
   table records;
-  if (field.empty()) {  // one column: a delimiter that the sample does not hold, ',' if it can
-    char d = ',';
-    for (char c : common_delimiters)
-      if (counts[static_cast<unsigned char>(c)] == 0) {
-        d = c;
-        break;
-      }
-    chosen = choose_quote(sample, d, whole, counts);
+  if (field.empty()) {
+    chosen = choose_quote(sample, one_column_delimiter(sample), whole);
   } else {
     chosen = *field.front();
     result.delimiter_found = true;
@@ -596,7 +659,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       for (std::size_t k = 1; k < field.size(); ++k) {
         const delimiter_choice& other = *field[k];
         if (other.stats.consistency() + decimal_comma_slack < chosen.stats.consistency()) continue;
-        table t = extract(sample, other.stats.delimiter, other.stats.quote, whole);
+        table t = extract(sample, other.stats.delimiter, other.stats.quote, whole, other.stats.columns);
         const comma_census census = count_commas(t, 0);
         if (census.comma_reals > 0 && census.other_commas == 0) {
           std::swap(field[0], field[k]);
@@ -613,7 +676,7 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
       }
   }
   const pair_stats& stats = chosen.stats;
-  if (records.size() == 0) records = extract(sample, stats.delimiter, stats.quote, whole);
+  if (records.size() == 0) records = extract(sample, stats.delimiter, stats.quote, whole, stats.columns);
 
   csv_dialect& dialect = result.dialect;
   dialect.delimiter = stats.delimiter;
@@ -625,12 +688,14 @@ csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input) 
     dialect.backslash_escapes = true;
     dialect.quote = std::nullopt;
   }
+  const std::size_t top = result.delimiter_found ? preamble_records(records, stats.columns) : 0;
+  if (top > 0) result.preamble_lines = line_breaks(sample.substr(0, records.starts[top]));
   const bool comma_decimals = stats.delimiter != ',';
-  const header_decision header = decide_header(records, comma_decimals);
+  const header_decision header = decide_header(records, top, comma_decimals);
   dialect.header = header.header;
   result.header_from_types = header.from_types;
   if (comma_decimals) {
-    const comma_census census = count_commas(records, 1);
+    const comma_census census = count_commas(records, top + 1);
     dialect.decimal_comma = census.comma_reals > 0 && census.dot_reals * 10 <= census.comma_reals;
   }
   result.records = stats.records;
@@ -648,6 +713,19 @@ void apply(const csv_dialect& dialect, csv_options& options) {
     options.quoting = quote_style::none;
   }
   options.header = dialect.header;
+  if (dialect.backslash_escapes) {
+    options.escape = '\\';
+    options.escape_sequences = true;
+  } else if (options.escape_sequences) {
+    options.escape.reset();
+    options.escape_sequences = false;
+  }
+  options.decimal_comma = dialect.decimal_comma;
+}
+
+void apply(const csv_sniff_result& found, csv_options& options) {
+  apply(found.dialect, options);
+  options.skip_lines = found.preamble_lines;
 }
 
 }  // namespace yieldpipe::io

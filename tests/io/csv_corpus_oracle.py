@@ -4,11 +4,11 @@
 Usage: csv_corpus_oracle.py DIR SAMPLE_SIZE
 
 For each file of DIR/manifest.json:
-- writes DIR/utf8/<file>: the file as UTF-8 (a UTF-8 file as it is, byte order mark included; the others
-  decoded with their true encoding, without their BOM: io::input does not transcode yet);
-- sniffs the first SAMPLE_SIZE bytes of that UTF-8 text, as the C++ test does, with Python's
+- sniffs the first SAMPLE_SIZE bytes of the file as UTF-8 (decoded with its true encoding, as io::input
+  transcodes it), as the C++ test does, with Python's
   csv.Sniffer().sniff() and has_header();
-- reads the whole text with csv.reader in the file's true dialect and writes the records to
+- reads the whole text, after its skip_lines lines, with csv.reader in the file's true dialect (the text
+  format's escapes decoded after) and writes the records to
   DIR/rows/<file>: per record "<fields>\\n", per field "<bytes>\\n<UTF-8 bytes>".
 
 Prints one JSON object per file on standard output: the manifest's entry plus "python": {"delimiter", "quote",
@@ -40,6 +40,21 @@ def sniff(sample):
     return {"delimiter": dialect.delimiter, "quote": dialect.quotechar, "header": bool(header)}
 
 
+def unescape(field):
+    """A field of the text format of PostgreSQL's COPY: \\t \\n \\r and \\\\ decoded, any other escaped
+    character itself, \\N (null) empty."""
+    if field == "\\N":
+        return ""
+    out = []
+    chars = iter(field)
+    for c in chars:
+        if c == "\\":
+            c = next(chars, "")
+            c = {"t": "\t", "n": "\n", "r": "\r"}.get(c, c)
+        out.append(c)
+    return "".join(out)
+
+
 def write_rows(path, text, entry):
     options = {"delimiter": entry["delimiter"], "strict": False, "doublequote": True}
     if entry["quote"] is None:
@@ -48,7 +63,10 @@ def write_rows(path, text, entry):
         options["quotechar"] = entry["quote"]
     with open(path, "wb") as out:
         # io.StringIO(newline='') yields what a file opened with newline='' does: lines with their endings.
-        for row in csv.reader(io.StringIO(text, newline=""), **options):
+        lines = io.StringIO(text, newline="").readlines()[entry["skip_lines"]:]
+        for row in csv.reader(lines, **options):
+            if entry["backslash_escapes"]:
+                row = [unescape(field) for field in row]
             out.write(b"%d\n" % len(row))
             for field in row:
                 data = field.encode("utf-8")
@@ -60,7 +78,6 @@ def main():
     directory, sample_size = sys.argv[1], int(sys.argv[2])
     with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    os.makedirs(os.path.join(directory, "utf8"), exist_ok=True)
     os.makedirs(os.path.join(directory, "rows"), exist_ok=True)
     csv.field_size_limit(1 << 20)
     for entry in manifest:
@@ -68,8 +85,6 @@ def main():
             data = f.read()
         text = decoded(data, entry)
         utf8 = data if entry["encoding"] == "utf-8" else text.encode("utf-8")
-        with open(os.path.join(directory, "utf8", entry["file"]), "wb") as f:
-            f.write(utf8)
         # The sample the C++ test sniffs, as text (a character cut by its end is dropped); a BOM is
         # removed, as the C++ sniffer skips it.
         sample = utf8[:sample_size].decode("utf-8-sig", errors="ignore")

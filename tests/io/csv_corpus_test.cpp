@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -14,7 +15,6 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,11 +40,13 @@ struct guess {
 struct corpus_file {
   std::string name;
   io::csv_dialect truth;
+  std::size_t skip_lines = 0;  // lines before the table
   std::string about;
   std::optional<guess> python;  // nullopt: csv.Sniffer raised python_error
   std::string python_error;
-  std::string bytes;    // the file as UTF-8 (the UTF-16, Latin-1 and cp1252 files transcoded by the oracle)
-  records python_rows;  // csv.reader in the true dialect
+  std::string path;
+  io::text_encoding encoding = io::text_encoding::automatic;  // what --encoding would say (UTF-16: its BOM)
+  records python_rows;  // csv.reader in the true dialect, after the skip_lines lines
 };
 
 std::string read_file(const fs::path& path) {
@@ -75,14 +77,17 @@ records read_rows(const fs::path& path) {
 
 char one_char(const std::string& s) { return s.size() == 1 ? s[0] : '\0'; }
 
-// What io::csv_reader reads from `bytes` in `dialect` (backslash escapes and decimal commas are not the
-// reader's yet: fields come as written), the header as the first record; ragged rows kept, as Python does.
-records read_with(const std::string& bytes, const io::csv_dialect& dialect) {
+// What io::csv_reader reads from the file (transcoded to UTF-8 by io::input) in `dialect`, after its lines
+// before the table (backslash escapes decoded; decimal
+// commas change no text), the header as the first record; ragged rows kept, as Python does.
+records read_with(const corpus_file& f, const io::csv_dialect& dialect) {
   io::csv_options options;
   io::apply(dialect, options);
+  options.skip_lines = f.skip_lines;
+  options.input.encoding = f.encoding;
   options.ragged = io::ragged_rows::keep;
   options.max_field_size = std::size_t{1} << 20;
-  io::csv_reader reader(io::input::from_memory(std::span<const char>(bytes.data(), bytes.size()), "corpus"), options);
+  io::csv_reader reader(f.path, options);
   records rows;
   if (reader.header() != nullptr && reader.header()->size() > 0) rows.push_back(reader.header()->names());
   while (const io::csv_row* row = reader.next()) rows.emplace_back(row->fields().begin(), row->fields().end());
@@ -118,6 +123,7 @@ class csv_corpus : public ::testing::Test {
       f.truth.header = r.get<bool>("header");
       f.truth.backslash_escapes = r.get<bool>("backslash_escapes");
       f.truth.decimal_comma = r.get<bool>("decimal_comma");
+      f.skip_lines = static_cast<std::size_t>(r.get<std::int64_t>("skip_lines"));
       const io::json_value python = r.at("python");
       if (auto error = python.find("error")) {
         f.python_error = error->get<std::string>();
@@ -125,9 +131,10 @@ class csv_corpus : public ::testing::Test {
         f.python = guess{one_char(python.get<std::string>("delimiter")), one_char(python.get<std::string>("quote")),
                          python.get<bool>("header")};
       }
-      // TODO(io::input transcoding): read the UTF-16, Latin-1 and cp1252 files themselves once io::input
-      // transcodes them; until then the oracle writes them as UTF-8.
-      f.bytes = read_file(dir_ / "utf8" / f.name);
+      f.path = (dir_ / f.name).string();
+      const std::string encoding = r.get<std::string>("encoding");
+      if (encoding == "latin-1") f.encoding = io::text_encoding::latin1;
+      if (encoding == "cp1252") f.encoding = io::text_encoding::cp1252;
       f.python_rows = read_rows(dir_ / "rows" / f.name);
     }
   }
@@ -146,16 +153,17 @@ std::string show(const guess& g) {
   return s + (g.header ? " header" : " no header");
 }
 
-// A guess is right when the file reads with its delimiter and quote as with the true ones (a quote
-// character that the file never uses reads as no quoting; a one-column file reads alike with any
-// delimiter it does not hold), and it tells the header right (if there are records at all).
+// A guess is right when the file (after the lines before its table) reads with its delimiter and quote
+// as with the true ones (a quote character that the file never uses reads as no quoting; a one-column
+// file reads alike with any delimiter it does not hold), and it tells the header right (if there are
+// records at all). csv.Sniffer knows no lines before a table: it is not asked to find them.
 bool right(const corpus_file& f, const records& truth, const guess& g) {
   io::csv_dialect d = f.truth;
   d.delimiter = g.delimiter;
   d.quote = g.quote;
   d.header = false;
   try {
-    if (read_with(f.bytes, d) != truth) return false;
+    if (read_with(f, d) != truth) return false;
   } catch (const std::exception&) {  // an unterminated quoted field, a delimiter the reader refuses
     return false;
   }
@@ -171,19 +179,22 @@ TEST_F(csv_corpus, the_sniffer_finds_every_dialect_and_every_one_python_finds) {
   for (const corpus_file& f : files_) {
     io::csv_dialect no_header = f.truth;
     no_header.header = false;
-    const records truth = read_with(f.bytes, no_header);
-    const std::string_view sample = std::string_view(f.bytes).substr(0, io::csv_sniff_sample_size);
-    const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() == f.bytes.size());
+    const records truth = read_with(f, no_header);
+    // What a command sniffs: the start of the input, transcoded, as io::input::peek gives it.
+    io::input in(f.path, {.encoding = f.encoding});
+    const std::string_view sample = in.peek(io::csv_sniff_sample_size);
+    const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() < io::csv_sniff_sample_size);
     const io::csv_dialect& d = found.dialect;
     const bool ours_right = right(f, truth, {d.delimiter, d.quote, d.header});
     const bool python_right = f.python && right(f, truth, *f.python);
     ours += ours_right;
     python += python_right;
-    const bool all_right =
-        ours_right && d.backslash_escapes == f.truth.backslash_escapes && d.decimal_comma == f.truth.decimal_comma;
+    const bool all_right = ours_right && d.backslash_escapes == f.truth.backslash_escapes &&
+                           d.decimal_comma == f.truth.decimal_comma && found.preamble_lines == f.skip_lines;
     full += all_right;
     EXPECT_TRUE(all_right) << f.name << " (" << f.about << "): sniffed " << d.describe() << " (" << found.summary()
-                           << "), written " << f.truth.describe();
+                           << ", " << found.preamble_lines << " lines before the table), written " << f.truth.describe()
+                           << " after " << f.skip_lines << " lines";
     EXPECT_TRUE(ours_right || !python_right) << f.name << ": csv.Sniffer finds " << show(*f.python);
   }
   EXPECT_GE(ours, python);
@@ -201,7 +212,7 @@ TEST_F(csv_corpus, the_reader_reads_every_file_in_its_true_dialect_as_python_doe
     records expected = f.python_rows;
     // With a header the reader skips blank lines, as DictReader does.
     if (f.truth.header) std::erase_if(expected, [](const std::vector<std::string>& row) { return row.empty(); });
-    EXPECT_EQ(read_with(f.bytes, f.truth), expected) << f.name << " (" << f.about << ")";
+    EXPECT_EQ(read_with(f, f.truth), expected) << f.name << " (" << f.about << ")";
   }
 }
 

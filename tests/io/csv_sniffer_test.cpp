@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,12 @@ namespace {
 using yieldpipe::io::apply;
 using yieldpipe::io::csv_dialect;
 using yieldpipe::io::csv_options;
+using yieldpipe::io::csv_reader;
 using yieldpipe::io::csv_sniff_result;
+using yieldpipe::io::input;
+using yieldpipe::io::io_error;
 using yieldpipe::io::quote_style;
+using yieldpipe::io::ragged_rows;
 using yieldpipe::io::sniff_csv;
 
 csv_sniff_result sniff(std::string_view text) { return sniff_csv(text, true); }
@@ -88,18 +93,32 @@ TEST(csv_sniffer, a_byte_order_mark_is_skipped) {
   EXPECT_FALSE(r.dialect.header);
 }
 
-TEST(csv_sniffer, crlf_ends_a_record_once) {
+TEST(csv_sniffer, crlf_or_a_lone_cr_ends_a_record_once) {
   const csv_sniff_result r = sniff(table(
       "a,b,c", 20, [](int i) { return std::to_string(i) + ",x,1.5"; }, "\r\n"));
   EXPECT_EQ(r.records, 21u);
   EXPECT_EQ(r.consistent_records, 21u);
   EXPECT_TRUE(r.dialect.header);
+  const csv_sniff_result lone_cr = sniff("a,b\r1,2\r3,4\r");  // classic Mac OS
+  EXPECT_EQ(lone_cr.records, 3u);
+  EXPECT_EQ(lone_cr.columns, 2u);
 }
 
 TEST(csv_sniffer, blank_lines_are_no_records) {
   const csv_sniff_result r = sniff("a,b\n\n1,2\n\n\n3,4\n");
   EXPECT_EQ(r.records, 3u);
   EXPECT_EQ(r.consistent_records, 3u);
+}
+
+TEST(csv_sniffer, a_sample_of_commas_alone_is_one_record_of_as_many_fields) {
+  const std::string commas(65535, ',');
+  const csv_sniff_result r = sniff(commas);
+  EXPECT_EQ(r.dialect.delimiter, ',');
+  EXPECT_EQ(r.records, 1u);
+  EXPECT_EQ(r.columns, 65536u);
+  EXPECT_FALSE(r.dialect.header);  // empty names
+  const csv_sniff_result lines = sniff_csv(std::string(600, '\n') + commas.substr(0, 30000) + "\n" + "x\n", true);
+  EXPECT_EQ(lines.records, 2u);
 }
 
 TEST(csv_sniffer, random_bytes_give_a_dialect_without_reading_past_the_sample) {
@@ -111,6 +130,33 @@ TEST(csv_sniffer, random_bytes_give_a_dialect_without_reading_past_the_sample) {
     EXPECT_LE(r.consistent_records, r.records);
     EXPECT_NE(r.dialect.describe(), "");
   }
+}
+
+TEST(csv_sniffer, a_whole_input_reads_with_its_sniffed_dialect_without_an_open_quote_and_describes_in_ascii) {
+  // Random CSV-like inputs: the reader, with the dialect the sniffer gives a whole input, never meets a
+  // quoted field still open at the end (an io_error), and the description is printable ASCII.
+  std::mt19937 random(2026);
+  constexpr std::string_view alphabet = ",;\t|\"'\n\r a1:\\\xc3\xa9";
+  std::size_t quoted = 0;
+  for (int n = 0; n < 5000; ++n) {
+    std::string text(random() % 120, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    const csv_sniff_result r = sniff_csv(text, true);
+    EXPECT_LE(r.consistent_records, r.records);
+    for (char c : r.dialect.describe()) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << r.dialect.describe();
+    csv_options options;
+    apply(r.dialect, options);
+    options.ragged = ragged_rows::keep;
+    quoted += r.dialect.quote.has_value();
+    try {
+      csv_reader reader(input::from_memory(std::span<const char>(text.data(), text.size()), "random"), options);
+      while (reader.next() != nullptr) {
+      }
+    } catch (const io_error& e) {
+      ADD_FAILURE() << e.what() << " reading " << ::testing::PrintToString(text) << " as " << r.dialect.describe();
+    }
+  }
+  EXPECT_GT(quoted, 0u);
 }
 
 // --- delimiters ----------------------------------------------------------------------------------
@@ -182,6 +228,14 @@ TEST(csv_sniffer, a_comma_inside_a_text_field_does_not_make_a_delimiter) {
   EXPECT_EQ(r.dialect.delimiter, ';');
 }
 
+TEST(csv_sniffer, a_comma_followed_by_a_space_loses_a_tie) {
+  // Without a header, ',' and ';' both split every record in two; the comma is the one inside names.
+  const csv_sniff_result r = sniff("Müller, Anna;42\nSmith, John;33\nDoe, Jane;25\nRoe, Rich;61\n");
+  EXPECT_EQ(r.dialect.delimiter, ';');
+  EXPECT_EQ(r.runner_up, ',');
+  EXPECT_FALSE(r.dialect.header);
+}
+
 TEST(csv_sniffer, a_last_record_cut_off_by_the_sample_is_not_counted) {
   const std::string text = table("a,b,c", 10, [](int i) { return std::to_string(i) + ",2,3"; }) + "99,1";
   const csv_sniff_result part = sniff_csv(text, false);
@@ -190,6 +244,26 @@ TEST(csv_sniffer, a_last_record_cut_off_by_the_sample_is_not_counted) {
   const csv_sniff_result whole = sniff_csv(text, true);
   EXPECT_EQ(whole.records, 12u);
   EXPECT_EQ(whole.consistent_records, 11u);
+}
+
+TEST(csv_sniffer, title_lines_before_the_table_are_counted_and_the_header_is_the_record_after_them) {
+  const csv_sniff_result r = sniff("Sales report\n\n# exported 2024-03-01\nid,name,value\n1,a,1.5\n2,b,2.5\n3,c,3.5\n");
+  EXPECT_EQ(r.dialect.delimiter, ',');
+  EXPECT_EQ(r.preamble_lines, 3u);
+  EXPECT_TRUE(r.dialect.header);
+  EXPECT_TRUE(r.header_from_types);
+  const csv_sniff_result crlf =
+      sniff("Umsätze\r\n\r\nDatum;Betrag\r\n01.03.2024;1,5\r\n02.03.2024;2,5\r\n03.03.2024;3\r\n");
+  EXPECT_EQ(crlf.dialect.delimiter, ';');
+  EXPECT_EQ(crlf.preamble_lines, 2u);
+  EXPECT_TRUE(crlf.dialect.header);
+  EXPECT_TRUE(crlf.dialect.decimal_comma);
+}
+
+TEST(csv_sniffer, a_table_without_title_lines_has_none) {
+  EXPECT_EQ(sniff(sensors(',', true)).preamble_lines, 0u);
+  EXPECT_EQ(sniff("name\nAnna\nBen\n").preamble_lines, 0u);  // one column: nothing to tell
+  EXPECT_EQ(sniff("title\na,b\n").preamble_lines, 0u);       // a table needs two records
 }
 
 // --- quotes --------------------------------------------------------------------------------------
@@ -410,6 +484,34 @@ TEST(csv_sniffer, apply_sets_the_reader_options) {
   apply(d, options);
   EXPECT_EQ(options.quoting, quote_style::minimal);
   EXPECT_EQ(options.quote, '"');
+  EXPECT_FALSE(options.escape_sequences);
+  EXPECT_FALSE(options.decimal_comma);
+
+  d.delimiter = ';';
+  d.decimal_comma = true;
+  apply(d, options);
+  EXPECT_TRUE(options.decimal_comma);
+}
+
+TEST(csv_sniffer, apply_reads_backslash_escapes_as_the_text_format_and_skips_the_lines_before_the_table) {
+  const csv_sniff_result found = sniff("Export\n\nid\tnote\n1\tline\\none\n2\t\\N\n");
+  ASSERT_TRUE(found.dialect.backslash_escapes);
+  ASSERT_EQ(found.preamble_lines, 2u);
+  csv_options options;
+  apply(found, options);
+  const csv_options text = csv_options::tsv_text();
+  EXPECT_EQ(options.delimiter, text.delimiter);
+  EXPECT_EQ(options.quoting, text.quoting);
+  EXPECT_EQ(options.escape, text.escape);
+  EXPECT_TRUE(options.escape_sequences);
+  EXPECT_EQ(options.skip_lines, 2u);
+  EXPECT_TRUE(options.header);
+
+  csv_dialect plain;
+  apply(plain, options);  // back to CSV: no escapes
+  EXPECT_FALSE(options.escape_sequences);
+  EXPECT_EQ(options.escape, std::nullopt);
+  EXPECT_EQ(options.quoting, quote_style::minimal);
 }
 
 }  // namespace

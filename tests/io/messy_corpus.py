@@ -3,7 +3,7 @@
 
 Usage: messy_corpus.py DIR
 
-Writes into DIR about seventy files and DIR/manifest.json, a list with one object per file:
+Writes into DIR 78 files and DIR/manifest.json, a list with one object per file:
 
     file               the file's name
     delimiter          one character
@@ -16,6 +16,7 @@ Writes into DIR about seventy files and DIR/manifest.json, a list with one objec
     bom                whether a byte order mark starts the file (for utf-8: EF BB BF)
     line_ending        "\\n" or "\\r\\n"
     ragged             whether some records have more or fewer fields than the others
+    skip_lines         lines before the table (a title, an export note): --skip-rows
     about              one line on what the file is like
 
 Only the standard library (Debian's python3); the output depends on nothing but the fixed seed.
@@ -170,7 +171,7 @@ class Corpus:
         self.manifest = []
 
     def add(self, name, text, *, delimiter, quote, quoting, header, about, encoding="utf-8", bom=False,
-            line_ending="\n", ragged=False, backslash_escapes=False, decimal_comma=False):
+            line_ending="\n", ragged=False, backslash_escapes=False, decimal_comma=False, skip_lines=0):
         if encoding == "utf-8":
             data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
         elif encoding == "utf-16-le":
@@ -184,21 +185,24 @@ class Corpus:
         self.manifest.append({
             "file": name, "delimiter": delimiter, "quote": quote, "quoting": quoting, "header": header,
             "backslash_escapes": backslash_escapes, "decimal_comma": decimal_comma, "encoding": encoding,
-            "bom": bom, "line_ending": line_ending, "ragged": ragged, "about": about})
+            "bom": bom, "line_ending": line_ending, "ragged": ragged, "skip_lines": skip_lines, "about": about})
 
     def csv(self, name, header_row, rows, *, delimiter=",", quote='"', quoting="minimal", header=True,
-            line_ending="\n", about, **kwargs):
+            line_ending="\n", about, preamble=(), **kwargs):
         """Writes rows with Python's csv.writer in the dialect given."""
         modes = {"minimal": csv.QUOTE_MINIMAL, "all": csv.QUOTE_ALL, "nonnumeric": csv.QUOTE_NONNUMERIC,
                  "none": csv.QUOTE_NONE}
         out = io.StringIO(newline="")
+        for line in preamble:
+            out.write(line + line_ending)
         writer = csv.writer(out, delimiter=delimiter, quotechar=quote or '"', quoting=modes[quoting],
                             lineterminator=line_ending, escapechar=None)
         if header:
             writer.writerow(header_row)
         writer.writerows(rows)
         self.add(name, out.getvalue(), delimiter=delimiter, quote=None if quoting == "none" else quote,
-                 quoting=quoting, header=header, line_ending=line_ending, about=about, **kwargs)
+                 quoting=quoting, header=header, line_ending=line_ending, about=about, skip_lines=len(preamble),
+                 **kwargs)
 
     def write_manifest(self):
         with open(os.path.join(self.directory, "manifest.json"), "w", encoding="utf-8") as f:
@@ -440,6 +444,34 @@ def main():
     c.csv("caret_header.txt", h, rows, delimiter="^", about="caret-separated with a header")
     h, rows, _ = table(rng, "numbers", 120)
     c.csv("tilde_no_header.txt", h, rows, delimiter="~", header=False, about="tilde-separated numbers, no header")
+
+    # --- small and awkward ------------------------------------------------------------------------------
+    c.csv("comma_quoted_header_only.csv", ["id", "name", "value"], [], quoting="all",
+          about="a quoted header and nothing else")
+    c.csv("semicolon_two_rows.csv", ["Artikel", "Preis"], [["Kaffee", "3,49"], ["Käse", "12,90"]], delimiter=";",
+          decimal_comma=True, about="a header and two rows with decimal commas")
+    c.csv("comma_two_rows_no_header.csv", None, [[1, 2.5, 3], [4, 5.5, 6]], header=False,
+          about="two rows of numbers, no header")
+    events = [[i + 1, json.dumps({"user": rng.choice(FIRST_NAMES), "tags": rng.sample(COLOURS, 2),
+                                  "score": rng.randint(0, 99)}, ensure_ascii=False)] for i in range(100)]
+    c.csv("comma_json_column.csv", ["id", "payload"], events, about="a JSON column: commas and doubled quotes")
+    h, rows, _ = table(rng, "orders", 150, allow="")
+    c.csv("tab_spaces_in_text.tsv", h, rows, delimiter="\t", about="tab-separated, many spaces in the text")
+    h, rows, _ = table(rng, "european", 120, decimal_comma=True)
+    rows = [r[:1] + [r[1] + ("\nBio" if rng.random() < 0.2 else "")] + r[2:] for r in rows]
+    c.csv("semicolon_excel_cell_breaks.csv", h, rows, delimiter=";", decimal_comma=True, line_ending="\r\n",
+          about="Excel: CRLF records, Alt+Enter line breaks (LF) inside quoted cells, decimal commas")
+    links = [[i, "https://example.org/item?id=%d&ref=%s;v=%d" % (i, rng.choice(WORDS), rng.randint(1, 3)),
+              rng.choice(STATUSES)] for i in range(100)]
+    c.csv("comma_url_column.csv", ["id", "url", "status"], links, about="URLs holding : / ? & = and ;")
+
+    # --- lines before the table --------------------------------------------------------------------
+    h, rows, _ = table(rng, "sensors", 150)
+    c.csv("comma_title_lines.csv", h, rows, preamble=["Sensor readings, building 4", "", "# exported 2024-03-01"],
+          about="a title, a blank line and an export note before the header")
+    h, rows, _ = table(rng, "european", 150, decimal_comma=True)
+    c.csv("semicolon_report_title.csv", h, rows, delimiter=";", decimal_comma=True, bom=True, line_ending="\r\n",
+          preamble=["Umsatzbericht März 2024", ""], about="a spreadsheet report: a title line, then the table")
 
     # --- one column, empty ---------------------------------------------------------------------------
     c.csv("one_column_names.csv", ["name"], [[full_name(rng)] for _ in range(100)], about="one column of names")

@@ -2,10 +2,10 @@
 // Guessing a CSV file's dialect (delimiter, quote character, header, text-format escapes, decimal
 // comma) from its first bytes, as DuckDB's sniffer and Python's csv.Sniffer do.
 //
-//   std::string sample = first_bytes(path, io::csv_sniff_sample_size);
-//   const io::csv_sniff_result found = io::sniff_csv(sample, sample.size() < io::csv_sniff_sample_size);
+//   std::string_view sample = /* the input's first csv_sniff_sample_size bytes, or all of a shorter one */;
+//   const io::csv_sniff_result found = io::sniff_csv(sample, /*sample_is_whole_input=*/ended);
 //   io::csv_options options;
-//   io::apply(found.dialect, options);   // then the user's --delimiter, --no-header... on top
+//   io::apply(found, options);   // then the user's --delimiter, --no-header... on top
 
 #include <cstddef>
 #include <optional>
@@ -55,6 +55,11 @@ struct csv_sniff_result {
   /// False when no candidate delimiter splits the records: one column (`sniff_csv` says which
   /// delimiter reads it).
   bool delimiter_found = false;
+  /// Lines before the table that are no part of it (blank lines among them counted): leading
+  /// records of at most half the table's fields, such as a title or `# exported by ...`, before a
+  /// record of the table's width. The header is decided from the record after them; a
+  /// reader must skip them (`--skip-rows`). 0 when there are none.
+  std::size_t preamble_lines = 0;
   /// Another delimiter that splits the sample almost as well, if any: the likeliest wrong guess.
   std::optional<char> runner_up{};
   /// True when the header was decided by column types (a text first record over numbers or dates,
@@ -81,7 +86,8 @@ struct csv_sniff_result {
 ///   by the delimiter or the end of the line) and parses the records at least about as consistently
 ///   as no quoting; `"` is preferred to `'` and to none when the sample cannot tell. Among
 ///   delimiters the most consistent wins (a few ragged rows are tolerated: 60% of the records must
-///   agree), then the one with more columns; a `;` (or `\t`, `|`) whose fields hold commas only as
+///   agree), then the one with more columns, then the one whose fields less often start with a
+///   space (`Smith, John`); a `;` (or `\t`, `|`) whose fields hold commas only as
 ///   decimal commas beats `,`. A file too ragged for that gets the one that splits 90% of its
 ///   records into two fields or more. Other
 ///   punctuation bytes (`:` `^` `~` `!` `#` ...) are tried only when none of the four splits the
@@ -97,19 +103,27 @@ struct csv_sniff_result {
 ///   data if the first value has that length too, and like a header if not; a column of repeated
 ///   values, a category, looks like a header when the first value is not one of them). A single
 ///   record is a header if its fields are non-empty, unique and not numbers or dates.
+/// - **Lines before the table** (`preamble_lines`): up to ten leading records of at most half the
+///   fields of a table of several columns, followed by a record of the table's width and one more.
 /// - **Backslash escapes**: a tab-separated sample without quoting that holds backslash escapes
 ///   (`\t` `\n` `\r` `\\` `\N`) and no other backslash.
 /// - **Decimal comma**: a delimiter other than `,` and number columns written `1,5` or `1.234,5`
 ///   (and no number written `1.5`).
 ///
-/// Cost: one pass counting bytes, then a parse of the sample per candidate pair (usually 2 to 6)
-/// that visits only delimiters, quotes and line breaks, and a typing pass over the chosen parse's
-/// fields: about 0.2 ms for 64 KiB (docs/io.md). Memory: a few words per record of the sample.
+/// Cost: a parse of the sample per candidate pair (each common delimiter the sample holds, without
+/// quoting and with each quote character that occurs where a field starts) that stops only at delimiters, quotes and
+/// line breaks
+/// (`memchr` inside quoted fields), and a typing pass over the first 500
+/// records of the chosen parse: about 0.1 ms of CPU for 64 KiB (docs/io.md). Memory: a few words
+/// per record of the sample.
 csv_sniff_result sniff_csv(std::string_view sample, bool sample_is_whole_input);
 
-/// Sets `options`' delimiter, quote and quoting (`quote_style::none` when the dialect has no
-/// quote) and header from `dialect`. Backslash escapes and decimal commas are not options of the
-/// reader here; the caller passes them on where they are read.
+/// Sets `options` to read `dialect`: the delimiter; the quote, or `quote_style::none` when there is
+/// none; `header`; backslash escapes as `csv_options::tsv_text()` reads them (`escape` '\\' and
+/// `escape_sequences`; without them, escape sequences off); `decimal_comma`. A header-less dialect
+/// leaves `names` empty: the caller names the columns (`c1`, `c2`, ... as `--no-header` does).
 void apply(const csv_dialect& dialect, csv_options& options);
+/// `apply(found.dialect, options)`, and `skip_lines` set to `found.preamble_lines`.
+void apply(const csv_sniff_result& found, csv_options& options);
 
 }  // namespace yieldpipe::io
