@@ -150,6 +150,10 @@ csv_input::csv_input(std::string path, const dialect_flags& flags, std::string_v
     if (sniff_header) {
       headerless = !d.header;
       detected.push_back("header");
+      if (flags.skip_rows == 0 && found.preamble_lines > 0) {  // a title or an export note above the table
+        o.skip_lines = found.preamble_lines;
+        detected.push_back("lines to skip");
+      }
     }
     if (d.decimal_comma && !o.decimal_comma) hint_ = "numbers look like 1,5: --decimal-comma reads them as numbers";
     sniffed_ = found.summary();

@@ -127,6 +127,13 @@ TEST_F(csv_input_test, without_flags_the_dialect_is_sniffed_through_files_pipes_
   write("nums.csv", "1,10\n2,20\n3,30\n");
   ASSERT_EQ(yieldpipe("stats nums.csv --agg sum:c2"), 0) << err();
   EXPECT_EQ(out(), "sum_c2\n60.0\n");
+  // A title above the table is found and skipped.
+  std::string titled = "Monthly sensor export\nid;city;temp\n";
+  for (int i = 0; i < 20; ++i)
+    titled += std::to_string(i) + ";" + (i % 2 ? "paris" : "oslo") + ";" + std::to_string(i) + "\n";
+  write("titled.csv", titled);
+  ASSERT_EQ(yieldpipe("stats titled.csv --by city --agg count,sum:temp"), 0) << err();
+  EXPECT_EQ(out(), "city,count,sum_temp\noslo,10,90.0\nparis,10,100.0\n");
   // --header says otherwise.
   ASSERT_EQ(yieldpipe("stats nums.csv --header --agg sum:10"), 0) << err();
   EXPECT_EQ(out(), "sum_10\n50.0\n");
