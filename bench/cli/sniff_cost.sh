@@ -27,7 +27,7 @@ run() {  # run LABEL FLAGS...: one run, appends "cpu wall" to /tmp/sniff_cost.LA
     --agg count,mean:value,min:value,max:value --threads 1 --no-progress "$@" >/dev/null
   end=$EPOCHREALTIME
   read -r user sys </tmp/sniff_cost.time
-  echo "$(echo "$user + $sys" | bc) $(echo "$end - $start" | bc)" >>"/tmp/sniff_cost.$label"
+  printf '%.2f %.2f\n' "$(echo "$user + $sys" | bc)" "$(echo "$end - $start" | bc)" >>"/tmp/sniff_cost.$label"
 }
 rm -f /tmp/sniff_cost.sniffed /tmp/sniff_cost.given
 cat "$file" >/dev/null  # the page cache
@@ -41,6 +41,6 @@ echo "| \`stats\` T1, 1 thread, $(du -m "$file" | cut -f1) MB | least CPU s | be
 echo "| --- | --- | --- |"
 echo "| dialect given (\`--delimiter , --quote '\"' --header\`) | $gc | $gw |"
 echo "| dialect sniffed (no flags) | $sc | $sw |"
-echo "| sniffed ÷ given | $(echo "scale=3; $sc / $gc" | bc) | $(echo "scale=3; $sw / $gw" | bc) |"
+echo "| sniffed ÷ given | $(printf '%.3f' "$(echo "scale=4; $sc / $gc" | bc)") | $(printf '%.3f' "$(echo "scale=4; $sw / $gw" | bc)") |"
 echo
 echo "$rounds rounds, alternating; $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)."
