@@ -85,14 +85,18 @@ void parse_preset(const io::log_format& format, std::string_view line) {
   }
   const io::log_record& r = *result;
   if (format.kind() != io::log_format_kind::json) {
-    for (std::string_view v : {r.timestamp_text, r.level_text, r.component, r.message, r.host, r.client, r.user,
-                               r.method, r.path, r.protocol, r.referrer, r.agent})
+    for (std::string_view v : {r.timestamp_text, r.level_text, r.component, r.message, r.host})
       check(inside(v, line), "every view of a preset's record points into the line");
+    if (r.access)
+      for (std::string_view v : {r.access->client, r.access->user, r.access->method, r.access->path, r.access->protocol,
+                                 r.access->referrer, r.access->agent})
+        check(inside(v, line), "every view of an access record points into the line");
   }
   const auto seconds = r.timestamp.time_since_epoch().count();
   check(seconds >= -62167219200 - 86400 && seconds < 253402300800 + 86400, "a preset's time is within years 0-9999");
-  check(format.kind() != io::log_format_kind::combined || (r.status >= 100 && r.status <= 999),
-        "an access record has a 3-digit status");
+  check((format.kind() == io::log_format_kind::combined) == r.access.has_value(),
+        "access fields exactly for access records");
+  check(!r.access || (r.access->status >= 100 && r.access->status <= 999), "an access record has a 3-digit status");
 }
 
 // parse, checked against parse_or_throw (with `line_number`, 0 for none) and value().

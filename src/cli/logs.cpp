@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -167,11 +168,13 @@ void write_record(Writer& out, io::log_format_kind kind, const io::log_record& r
   query::format_log_time(r.timestamp, ts);
   const std::string_view time(ts, 19);
   switch (kind) {
-    case io::log_format_kind::combined:
-      out.write_row({time, r.client, optional_text(r.user), optional_text(r.method), r.path, optional_text(r.protocol),
-                     static_cast<std::uint64_t>(r.status), r.bytes, optional_text(r.referrer), optional_text(r.agent),
+    case io::log_format_kind::combined: {
+      const io::log_access_fields& a = *r.access;  // every combined record has them
+      out.write_row({time, a.client, optional_text(a.user), optional_text(a.method), a.path, optional_text(a.protocol),
+                     static_cast<std::uint64_t>(a.status), a.bytes, optional_text(a.referrer), optional_text(a.agent),
                      path, line});
       return;
+    }
     case io::log_format_kind::syslog:
       out.write_row(
           {time, io::to_string(r.level), optional_text(r.host), optional_text(r.component), r.message, path, line});
@@ -193,14 +196,19 @@ struct kept_record {
   std::uint64_t line = 0;
 
   kept_record(const io::log_record& r, std::uint64_t line_number) : record(r), line(line_number) {
-    std::string_view* const views[] = {&record.timestamp_text, &record.level_text, &record.component, &record.message,
-                                       &record.host,           &record.client,     &record.user,      &record.method,
-                                       &record.path,           &record.protocol,   &record.referrer,  &record.agent};
+    std::array<std::string_view*, 12> views = {&record.timestamp_text, &record.level_text, &record.component,
+                                               &record.message, &record.host};
+    std::size_t count = 5;
+    if (record.access) {
+      io::log_access_fields& a = *record.access;
+      for (std::string_view* v : {&a.client, &a.user, &a.method, &a.path, &a.protocol, &a.referrer, &a.agent})
+        views[count++] = v;
+    }
     std::size_t size = 0;
-    for (const std::string_view* v : views) size += v->size();
+    for (std::size_t i = 0; i < count; ++i) size += views[i]->size();
     text = std::make_unique<char[]>(size == 0 ? 1 : size);
     char* at = text.get();
-    for (std::string_view* v : views) {
+    for (std::string_view* v : std::span(views.data(), count)) {
       std::copy(v->begin(), v->end(), at);
       *v = std::string_view(at, v->size());
       at += v->size();

@@ -27,8 +27,8 @@ class access_parser {
  public:
   explicit access_parser(std::string_view line) noexcept : p_(line.data()), n_(line.size()) {}
 
-  log_parse_result parse() noexcept {
-    log_record r;
+  log_parse_error parse(log_record& record) noexcept {
+    log_access_fields& r = record.access.emplace();
     if (!token(r.client, "expected the client address")) return error_;
     if (!blanks()) return error_;
     std::string_view ident;
@@ -37,19 +37,19 @@ class access_parser {
     if (!token(r.user, "expected the user field ('-' when none)")) return error_;
     if (r.user == "-") r.user = {};
     if (!blanks()) return error_;
-    if (!time(r)) return error_;
+    if (!time(record)) return error_;
     if (!blanks()) return error_;
     std::string_view request;
     if (!quoted(request, "expected '\"' before the request line")) return error_;
     split_request(request, r);
-    r.message = request;
+    record.message = request;
     if (!blanks()) return error_;
-    if (!status(r)) return error_;
+    if (!status(record)) return error_;
     if (!blanks()) return error_;
     if (!bytes(r)) return error_;
-    if (pos_ == n_) return r;  // the common log format ends here
+    if (pos_ == n_) return {};  // the common log format ends here
     if (!blanks()) return error_;
-    if (pos_ == n_) return r;
+    if (pos_ == n_) return {};
     if (!quoted(r.referrer, "expected '\"' before the referrer")) return error_;
     if (r.referrer == "-") r.referrer = {};
     if (!blanks()) return error_;
@@ -61,7 +61,7 @@ class access_parser {
       fail(pos_, "expected a space after the user agent");
       return error_;
     }
-    return r;
+    return {};
   }
 
  private:
@@ -135,9 +135,10 @@ class access_parser {
       ++pos_;
       if (pos_ == n_ || (p_[pos_] != '+' && p_[pos_] != '-' && p_[pos_] != 'Z'))
         return fail(pos_, "expected the zone (+hhmm or -hhmm)");
-      bool zoned = false;
-      std::string_view reason;
-      if (!parse_fraction_and_zone(p_, n_, pos_, offset, zoned, reason)) return fail(pos_, reason);
+      const fraction_and_zone z = parse_fraction_and_zone(p_, n_, pos_);
+      if (!z.ok) return fail(z.pos, z.reason);
+      pos_ = z.pos;
+      offset = z.offset;
     }
     if (pos_ == n_ || p_[pos_] != ']') return fail(pos_, "expected ']' after the time");
     r.timestamp = to_sys_seconds(year, month, day, hour, minute, second, offset);
@@ -146,18 +147,19 @@ class access_parser {
     return true;
   }
 
-  bool status(log_record& r) noexcept {
+  bool status(log_record& record) noexcept {
     const std::size_t begin = pos_;
     while (pos_ < n_ && is_digit(p_[pos_])) ++pos_;
     if (pos_ - begin != 3 || p_[begin] == '0' || (pos_ < n_ && !is_blank(p_[pos_])))
       return fail(begin, "expected a 3-digit HTTP status (100-999)");
-    r.status = static_cast<std::uint16_t>((p_[begin] - '0') * 100 + two_digits(p_ + begin + 1));
-    r.level_text = std::string_view(p_ + begin, 3);
-    r.level = r.status >= 500 ? log_level::error : r.status >= 400 ? log_level::warning : log_level::info;
+    const auto status = static_cast<std::uint16_t>((p_[begin] - '0') * 100 + two_digits(p_ + begin + 1));
+    record.access->status = status;
+    record.level_text = std::string_view(p_ + begin, 3);
+    record.level = status >= 500 ? log_level::error : status >= 400 ? log_level::warning : log_level::info;
     return true;
   }
 
-  bool bytes(log_record& r) noexcept {
+  bool bytes(log_access_fields& r) noexcept {
     const std::size_t begin = pos_;
     if (pos_ < n_ && p_[pos_] == '-') {  // `%b` writes '-' for no bytes
       ++pos_;
@@ -176,7 +178,7 @@ class access_parser {
 
   // METHOD SP PATH SP PROTOCOL; `METHOD SP PATH` (HTTP/0.9); anything else (`-`, a probe's bytes) is
   // all path, except `-`, which is nothing.
-  static void split_request(std::string_view request, log_record& r) noexcept {
+  static void split_request(std::string_view request, log_access_fields& r) noexcept {
     if (request == "-") return;
     const auto first = request.find(' ');
     const auto last = request.rfind(' ');
@@ -211,6 +213,8 @@ class access_parser {
 
 }  // namespace
 
-log_parse_result parse_access_line(std::string_view line) noexcept { return access_parser(line).parse(); }
+log_parse_error parse_access_line(std::string_view line, log_record& r) noexcept {
+  return access_parser(line).parse(r);
+}
 
 }  // namespace yieldpipe::io::detail

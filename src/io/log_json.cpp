@@ -217,8 +217,8 @@ bool set_text(std::string_view& out, std::string_view line, const candidate& c, 
 
 }  // namespace
 
-log_parse_result parse_json_line(std::string_view line, std::string_view time_field,
-                                 std::string_view level_field) noexcept {
+log_parse_error parse_json_line(std::string_view line, std::string_view time_field, std::string_view level_field,
+                                log_record& r) noexcept {
   json_line_state* s = nullptr;
   element root;
   std::string_view json = line;
@@ -252,7 +252,6 @@ log_parse_result parse_json_line(std::string_view line, std::string_view time_fi
     offer(component, component_names, key, member.value);
   }
 
-  log_record r;
   log_parse_error error;
   if (time.rank == SIZE_MAX)
     return fail_at(0, time_field.empty() ? "no time member (time, timestamp, ts or @timestamp)"
@@ -261,7 +260,7 @@ log_parse_result parse_json_line(std::string_view line, std::string_view time_fi
   if (level.rank != SIZE_MAX && !set_level(r, line, level, error)) return error;
   if (!set_text(r.message, line, message, "the message is not a string", error)) return error;
   if (!set_text(r.component, line, component, "the component is not a string", error)) return error;
-  return r;
+  return {};
 }
 
 }  // namespace yieldpipe::io::detail

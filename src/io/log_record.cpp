@@ -154,7 +154,7 @@ log_parse_error fail(std::size_t position, std::string_view reason) noexcept { r
 // The default layout without the interpreter's dispatch per field (which costs more than the
 // fields). Succeeds only where the interpreter would, with the same record; on any doubt it returns
 // false and the interpreter runs, so error columns and reasons have one source.
-bool parse_default_layout(std::string_view line, log_record& record) noexcept {
+[[gnu::always_inline]] inline bool parse_default_layout(std::string_view line, log_record& record) noexcept {
   const char* const p = line.data();
   const std::size_t n = line.size();
   if (n < 19) return false;
@@ -169,10 +169,11 @@ bool parse_default_layout(std::string_view line, log_record& record) noexcept {
 
   std::size_t pos = 19;
   int offset = 0;
-  if (pos < n && !is_blank(p[pos])) {  // an ISO-8601 fraction or zone
-    bool zoned = false;
-    std::string_view reason;
-    if (!detail::parse_fraction_and_zone(p, n, pos, offset, zoned, reason)) return false;
+  if (pos < n && !is_blank(p[pos])) [[unlikely]] {  // an ISO-8601 fraction or zone
+    const detail::fraction_and_zone z = detail::parse_fraction_and_zone(p, n, pos);
+    if (!z.ok) return false;
+    pos = z.pos;
+    offset = z.offset;
   }
   const std::size_t time_end = pos;
   if (pos == n || !is_blank(p[pos])) return false;
@@ -277,21 +278,37 @@ log_format log_format::preset(std::string_view name, log_format_options options)
                               "' (presets: default, combined, common, syslog, json; a pattern has % fields)");
 }
 
+namespace {
+log_parse_error interpret(const std::vector<op>& ops, std::string_view line, log_record& record) noexcept;
+}  // namespace
+
 log_parse_result log_format::parse(std::string_view line) const noexcept {
+  // Built in place and returned by name on every path (NRVO): a log_record is about 230 bytes, and
+  // a copy into the result made the default format's lines 20% slower (bench/log_bench.cpp).
+  log_parse_result result;
+  if (default_layout_ && parse_default_layout(line, result.record_)) return result;
+  log_parse_error e;
   switch (kind_) {
-    case log_format_kind::pattern: break;
-    case log_format_kind::combined: return detail::parse_access_line(line);
-    case log_format_kind::syslog: return detail::parse_syslog_line(line, year_, now_);
-    case log_format_kind::json: return detail::parse_json_line(line, time_field_, level_field_);
+    case log_format_kind::pattern: e = interpret(ops_, line, result.record_); break;
+    case log_format_kind::combined: e = detail::parse_access_line(line, result.record_); break;
+    case log_format_kind::syslog: e = detail::parse_syslog_line(line, year_, now_, result.record_); break;
+    case log_format_kind::json: e = detail::parse_json_line(line, time_field_, level_field_, result.record_); break;
   }
-  if (default_layout_) {
-    log_record record;
-    if (parse_default_layout(line, record)) return record;
+  if (e.column != 0) {
+    result.error_ = e;
+    result.ok_ = false;
   }
+  return result;
+}
+
+namespace {
+
+// The general pattern interpreter: fills `record`, or returns where and why the line does not parse
+// (column 0: it parses).
+log_parse_error interpret(const std::vector<op>& ops, std::string_view line, log_record& record) noexcept {
   const char* const data = line.data();
   const std::size_t n = line.size();
   std::size_t pos = 0;
-  log_record record;
   // Time fields and where each began, for the range checks at the end (the day needs the month and
   // year, which a format may put after it).
   int value[6] = {1970, 1, 1, 0, 0, 0};
@@ -299,7 +316,7 @@ log_parse_result log_format::parse(std::string_view line) const noexcept {
   std::size_t time_begin = n, time_end = 0;
   int offset = 0;  // a zone's seconds east of UTC
 
-  for (const op& o : ops_) {
+  for (const op& o : ops) {
     switch (o.what) {
       case kind::year:
       case kind::month:
@@ -318,9 +335,10 @@ log_parse_result log_format::parse(std::string_view line) const noexcept {
         column[f] = pos - static_cast<std::size_t>(width);
         if (column[f] < time_begin) time_begin = column[f];
         if (o.literal == 'z' && pos < n && !is_blank(data[pos])) {  // an ISO-8601 fraction or zone
-          bool zoned = false;
-          std::string_view reason;
-          if (!detail::parse_fraction_and_zone(data, n, pos, offset, zoned, reason)) return fail(pos, reason);
+          const detail::fraction_and_zone z = detail::parse_fraction_and_zone(data, n, pos);
+          if (!z.ok) return fail(z.pos, z.reason);
+          pos = z.pos;
+          offset = z.offset;
         }
         if (pos > time_end) time_end = pos;
         break;
@@ -381,8 +399,10 @@ log_parse_result log_format::parse(std::string_view line) const noexcept {
 
   record.timestamp = to_sys_seconds(year, month, day, hour, minute, second, offset);
   record.timestamp_text = std::string_view(data + time_begin, time_end - time_begin);
-  return record;
+  return {};
 }
+
+}  // namespace
 
 log_record log_format::parse_or_throw(std::string_view line, std::string_view path, std::uint64_t line_number) const {
   const log_parse_result result = parse(line);

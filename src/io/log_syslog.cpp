@@ -29,8 +29,7 @@ class syslog_parser {
   syslog_parser(std::string_view line, int fixed_year, std::chrono::sys_seconds now) noexcept
       : p_(line.data()), n_(line.size()), fixed_year_(fixed_year), now_(now) {}
 
-  log_parse_result parse() noexcept {
-    log_record r;
+  log_parse_error parse(log_record& r) noexcept {
     if (!pri(r)) return error_;
     std::size_t digits = 0;
     while (pos_ + digits < n_ && is_digit(p_[pos_ + digits])) ++digits;
@@ -41,7 +40,7 @@ class syslog_parser {
       }
       pos_ += digits + 1;
       if (!rfc5424(r)) return error_;
-      return r;
+      return {};
     }
     if (digits > 0) {
       if (!iso_time(r)) return error_;
@@ -49,7 +48,7 @@ class syslog_parser {
       return error_;
     }
     if (!rfc3164_rest(r)) return error_;
-    return r;
+    return {};
   }
 
  private:
@@ -241,8 +240,9 @@ class syslog_parser {
 
 }  // namespace
 
-log_parse_result parse_syslog_line(std::string_view line, int fixed_year, std::chrono::sys_seconds now) noexcept {
-  return syslog_parser(line, fixed_year, now).parse();
+log_parse_error parse_syslog_line(std::string_view line, int fixed_year, std::chrono::sys_seconds now,
+                                  log_record& r) noexcept {
+  return syslog_parser(line, fixed_year, now).parse(r);
 }
 
 }  // namespace yieldpipe::io::detail

@@ -30,9 +30,9 @@ std::string_view text_of(const io::log_record& r, log_key k) noexcept {
   switch (k) {
     case log_key::component: return r.component;
     case log_key::host: return r.host;
-    case log_key::client: return r.client;
-    case log_key::method: return r.method;
-    case log_key::path: return r.path;
+    case log_key::client: return r.access ? r.access->client : std::string_view();
+    case log_key::method: return r.access ? r.access->method : std::string_view();
+    case log_key::path: return r.access ? r.access->path : std::string_view();
     default: return {};
   }
 }
@@ -143,7 +143,7 @@ void log_counts::add(const io::log_record& r, std::size_t file) {
         break;
       case log_key::level: scratch_.level = static_cast<std::uint8_t>(r.level); break;
       case log_key::file: scratch_.file = file; break;
-      case log_key::status: scratch_.status = r.status; break;
+      case log_key::status: scratch_.status = r.access ? r.access->status : std::uint16_t{0}; break;
       case log_key::component:
       case log_key::host:
       case log_key::client:

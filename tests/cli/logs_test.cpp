@@ -616,7 +616,7 @@ TEST_F(logs_threads_test, preset_counts_agree_with_the_parser) {
   const auto format = io::log_format::preset("combined");
   std::map<std::uint16_t, std::uint64_t> expected;
   for (const std::string& line : lines_of(text))
-    if (const auto r = format.parse(line)) ++expected[r->status];
+    if (const auto r = format.parse(line)) ++expected[r->access->status];
   ASSERT_EQ(logs("access.log --log-format combined --by status --on-error skip --threads 2"), 0) << err();
   std::string want = "status,count\n";
   for (const auto& [status, count] : expected) want += std::to_string(status) + "," + std::to_string(count) + "\n";

@@ -493,17 +493,18 @@ TEST(log_record, combined_reads_an_apache_access_line_with_its_zone_applied) {
   const std::string line = R"(127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 )"
                            R"x("http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)")x";
   const io::log_record r = parsed_with(format, line);
+  ASSERT_TRUE(r.access);
   EXPECT_EQ(r.timestamp, at(2000, 10, 10, 20, 55, 36));
   EXPECT_EQ(r.timestamp_text, "10/Oct/2000:13:55:36 -0700");
-  EXPECT_EQ(r.client, "127.0.0.1");
-  EXPECT_EQ(r.user, "frank");
-  EXPECT_EQ(r.method, "GET");
-  EXPECT_EQ(r.path, "/apache_pb.gif");
-  EXPECT_EQ(r.protocol, "HTTP/1.0");
-  EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.bytes, 2326u);
-  EXPECT_EQ(r.referrer, "http://www.example.com/start.html");
-  EXPECT_EQ(r.agent, "Mozilla/4.08 [en] (Win98; I ;Nav)");
+  EXPECT_EQ(r.access->client, "127.0.0.1");
+  EXPECT_EQ(r.access->user, "frank");
+  EXPECT_EQ(r.access->method, "GET");
+  EXPECT_EQ(r.access->path, "/apache_pb.gif");
+  EXPECT_EQ(r.access->protocol, "HTTP/1.0");
+  EXPECT_EQ(r.access->status, 200);
+  EXPECT_EQ(r.access->bytes, 2326u);
+  EXPECT_EQ(r.access->referrer, "http://www.example.com/start.html");
+  EXPECT_EQ(r.access->agent, "Mozilla/4.08 [en] (Win98; I ;Nav)");
   EXPECT_EQ(r.level, log_level::info);
   EXPECT_EQ(r.level_text, "200");
   EXPECT_EQ(r.message, "GET /apache_pb.gif HTTP/1.0");
@@ -513,12 +514,13 @@ TEST(log_record, combined_reads_an_apache_access_line_with_its_zone_applied) {
 TEST(log_record, combined_reads_the_common_format_and_maps_status_classes_to_levels) {
   const auto format = io::log_format::preset("common");
   const io::log_record r = parsed_with(format, R"(::1 - - [29/Feb/2024:23:30:00 +0100] "HEAD / HTTP/1.1" 304 -)");
+  ASSERT_TRUE(r.access);
   EXPECT_EQ(r.timestamp, at(2024, 2, 29, 22, 30, 0));
-  EXPECT_EQ(r.client, "::1");
-  EXPECT_EQ(r.user, "");
-  EXPECT_EQ(r.bytes, 0u);  // '-': no bytes sent
-  EXPECT_EQ(r.referrer, "");
-  EXPECT_EQ(r.agent, "");
+  EXPECT_EQ(r.access->client, "::1");
+  EXPECT_EQ(r.access->user, "");
+  EXPECT_EQ(r.access->bytes, 0u);  // '-': no bytes sent
+  EXPECT_EQ(r.access->referrer, "");
+  EXPECT_EQ(r.access->agent, "");
   const auto level_of = [&](std::string_view status) {
     return parsed_with(format, R"(h - - [01/Mar/2024:00:00:00 +0000] "GET / HTTP/1.1" )" + std::string(status) + " 1")
         .level;
@@ -539,19 +541,23 @@ TEST(log_record, combined_keeps_odd_requests_escaped_quotes_and_ignores_appended
     return parsed_with(format, lines.back());
   };
   const io::log_record dash = request_of("-");
-  EXPECT_EQ(dash.method, "");
-  EXPECT_EQ(dash.path, "");
+  ASSERT_TRUE(dash.access);
+  EXPECT_EQ(dash.access->method, "");
+  EXPECT_EQ(dash.access->path, "");
   const io::log_record probe = request_of(R"(\x16\x03\x01\x00)");
-  EXPECT_EQ(probe.method, "");
-  EXPECT_EQ(probe.path, R"(\x16\x03\x01\x00)");
+  ASSERT_TRUE(probe.access);
+  EXPECT_EQ(probe.access->method, "");
+  EXPECT_EQ(probe.access->path, R"(\x16\x03\x01\x00)");
   const io::log_record old = request_of("GET /index.html");
-  EXPECT_EQ(old.method, "GET");
-  EXPECT_EQ(old.path, "/index.html");
-  EXPECT_EQ(old.protocol, "");
+  ASSERT_TRUE(old.access);
+  EXPECT_EQ(old.access->method, "GET");
+  EXPECT_EQ(old.access->path, "/index.html");
+  EXPECT_EQ(old.access->protocol, "");
   const io::log_record r = parsed_with(
       format, R"(h - - [01/Mar/2024:00:00:00 +0000] "GET /a HTTP/2.0" 200 5 "-" "say \"hi\"" "10.0.0.1" 0.003)");
-  EXPECT_EQ(r.agent, R"(say \"hi\")");
-  EXPECT_EQ(r.protocol, "HTTP/2.0");
+  ASSERT_TRUE(r.access);
+  EXPECT_EQ(r.access->agent, R"(say \"hi\")");
+  EXPECT_EQ(r.access->protocol, "HTTP/2.0");
 }
 
 TEST(log_record, a_malformed_access_line_names_its_column_and_reason) {
@@ -592,6 +598,7 @@ TEST(log_record, syslog_reads_rfc_3164_with_and_without_pri) {
   EXPECT_EQ(r.host, "mymachine");
   EXPECT_EQ(r.component, "su");
   EXPECT_EQ(r.message, "'su root' failed for lonvick on /dev/pts/8");
+  EXPECT_FALSE(r.access);  // only access records have access fields
 
   const io::log_record plain = parsed_with(format, "Mar  1 07:05:09 web01 sshd[1234]: Accepted publickey for git");
   EXPECT_EQ(plain.timestamp, at(2003, 3, 1, 7, 5, 9));

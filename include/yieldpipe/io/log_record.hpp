@@ -35,15 +35,31 @@ enum class log_level : std::uint8_t { debug, info, warning, error, critical };
 /// CRITICAL or FATAL. Anything else (including TRACE, or a name with surrounding spaces) is nullopt.
 [[nodiscard]] std::optional<log_level> parse_log_level(std::string_view text) noexcept;
 
+/// The fields of a web server's access log line (`log_format::preset("combined")`), views into the
+/// line like the record's.
+struct log_access_fields {
+  /// The client address (`%h`) and the authenticated user (`%u`, empty for `-`).
+  std::string_view client, user;
+  /// The request line's method, path and protocol (`GET`, `/index.html`, `HTTP/1.1`): a request that
+  /// is not `METHOD PATH [HTTP/x]` is all path; `-` is all empty.
+  std::string_view method, path, protocol;
+  /// The referrer and the user agent, empty for `-`; quoted strings as written (escapes kept).
+  std::string_view referrer, agent;
+  /// The HTTP status (100-999).
+  std::uint16_t status = 0;
+  /// The response's size in bytes (`-`, which servers write for none, is 0).
+  std::uint64_t bytes = 0;
+};
+
 /// One parsed log line. Every `std::string_view` points into the line it was parsed from (for the
 /// `json` preset, a string with escapes points into storage of the calling thread, valid until its
 /// next `json` parse): the record is valid only as long as that line's characters are (for a line
 /// reader's view, until the next line). Copy what must outlive it.
 ///
 /// Which fields a format fills: every format the time and level; patterns and `json` the component
-/// and message; `syslog` the host, component (app name or tag) and message; `combined` the access
-/// fields below (its message is the request line, its component empty). A field a format does not
-/// fill is empty (0 for `status` and `bytes`).
+/// and message; `syslog` the host, component (app name or tag) and message; `combined` `access`
+/// (its message is the request line, its component empty). A field a format does not fill is empty,
+/// and `access` is engaged for `combined` records only.
 struct log_record {
   /// The time of the line in UTC. A time written with a zone (`Z`, `+02:00`, `-0700`) is converted to
   /// UTC; one without is taken as written (no zone is applied). A fraction of a second is dropped
@@ -63,15 +79,8 @@ struct log_record {
   std::string_view message;
   /// `syslog`: the HOSTNAME field.
   std::string_view host;
-  /// `combined`: the client address (`%h`), the authenticated user (`%u`, empty for `-`), the request
-  /// line's method, path and protocol (`GET`, `/index.html`, `HTTP/1.1`; a request that is not three
-  /// words is all path, `-` all empty), the referrer and the user agent (empty for `-`), quoted
-  /// strings as written (escapes kept).
-  std::string_view client, user, method, path, protocol, referrer, agent;
-  /// `combined`: the HTTP status (100-999), 0 for other formats.
-  std::uint16_t status = 0;
-  /// `combined`: the response's size in bytes (`-`, which servers write for none, is 0).
-  std::uint64_t bytes = 0;
+  /// `combined`: the access log's fields, engaged for its records only.
+  std::optional<log_access_fields> access;
 };
 
 /// Why a line is not a log line: the column (1-based byte in the line) where parsing stopped and a
@@ -101,6 +110,9 @@ class log_parse_result {
   [[nodiscard]] const log_parse_error& error() const noexcept { return error_; }
 
  private:
+  friend class log_format;  // builds its result in place
+  log_parse_result() noexcept = default;
+
   log_record record_{};
   log_parse_error error_{};
   bool ok_ = true;
