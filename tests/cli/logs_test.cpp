@@ -753,6 +753,20 @@ TEST_F(logs_test, follow_reads_appended_lines_across_rotation_and_truncation) {
   EXPECT_EQ(run.stop(SIGINT), 130);
 }
 
+TEST_F(logs_test, follow_reads_appended_lines_in_a_preset_format) {
+  const std::string path = write("sys.log", "<11>Mar  1 12:00:07 web01 app: first\n");
+  running run({path, "--follow", "--log-format", "syslog", "--year", "2024", "--level", "ERROR", "--format", "csv"});
+  auto got = run.lines(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], "timestamp,level,host,component,message,file,line");
+  EXPECT_TRUE(got[1].starts_with("2024-03-01 12:00:07,ERROR,web01,app,first,")) << got[1];
+  append(path, "<14>Mar  1 12:00:08 web01 app: skipped\n<10>1 2024-03-01T13:00:09+01:00 web02 db - - - second\n");
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:09,CRITICAL,web02,db,second,")) << got[0];
+  EXPECT_EQ(run.stop(SIGINT), 130);
+}
+
 TEST_F(logs_test, follow_with_by_writes_the_groups_that_changed) {
   const std::string path = write("app.log", line_at(1, "ERROR", "one") + line_at(2, "INFO", "two"));
   running run({path, "--follow", "--by", "level", "--threads", "4"});  // --follow reads on this thread
