@@ -2,8 +2,8 @@
 //
 // Input: `[pattern NUL] text`. Bytes before the first NUL, if there is one, are a user log format
 // (`%Y-%m-%dT%H:%M:%S [%L] %*`); the rest is the text, which is
-//   - parsed as a single line with the default format, the same format without its fast path, and
-//     the user format (parse, parse_or_throw, parse_log_line);
+//   - parsed as a single line with the default format, the same format without its fast path, the
+//     user format (parse, parse_or_throw, parse_log_line) and the presets combined, syslog and json;
 //   - written to a memfd and read as a file with io::read_lines, twice (one 64 KiB chunk; chunks of
 //     1-67 bytes with a 80-byte line limit), each line parsed as above (and, in the first, by log_line_parser).
 // A text without NUL is a plain log file, so seeds are readable; a gzip or zstd text is decompressed.
@@ -40,6 +40,10 @@ const io::log_format default_format;
 // run of blanks), but not the default pattern, so it never takes the hand-written fast path. The
 // fast path promises the interpreter's result; this format is the interpreter.
 const io::log_format interpreted_default("%Y-%m-%d  %H:%M:%S %L %C: %*");
+const io::log_format combined_preset = io::log_format::preset("combined");
+const io::log_format syslog_preset =
+    io::log_format::preset("syslog", {.now = std::chrono::sys_seconds(std::chrono::seconds(1709294407))});
+const io::log_format json_preset = io::log_format::preset("json");
 
 bool inside(std::string_view part, std::string_view whole) {
   if (part.empty()) return true;
@@ -67,6 +71,32 @@ void check_record(const io::log_record& r, std::string_view line) {
   check(io::parse_log_level(io::to_string(r.level)) == r.level, "to_string(level) parses back");
   const std::chrono::sys_seconds hour = io::hour_bucket(r);
   check(hour <= r.timestamp && r.timestamp - hour < std::chrono::hours(1), "hour_bucket floors to the hour");
+}
+
+// A preset's parse: a record's views are in the line (json's strings may be in its own buffer), its
+// time within the years the writers show; an error's column is in the line or just after it.
+void parse_preset(const io::log_format& format, std::string_view line) {
+  const io::log_parse_result result = format.parse(line);
+  if (!result) {
+    const io::log_parse_error& e = result.error();
+    check(e.column >= 1 && e.column <= line.size() + 1, "a preset's error column is in the line or just after it");
+    check(!e.reason.empty(), "a preset's parse error has a reason");
+    return;
+  }
+  const io::log_record& r = *result;
+  if (format.kind() != io::log_format_kind::json) {
+    for (std::string_view v : {r.timestamp_text, r.level_text, r.component, r.message, r.host})
+      check(inside(v, line), "every view of a preset's record points into the line");
+    if (r.access)
+      for (std::string_view v : {r.access->client, r.access->user, r.access->method, r.access->path, r.access->protocol,
+                                 r.access->referrer, r.access->agent})
+        check(inside(v, line), "every view of an access record points into the line");
+  }
+  const auto seconds = r.timestamp.time_since_epoch().count();
+  check(seconds >= -62167219200 - 86400 && seconds < 253402300800 + 86400, "a preset's time is within years 0-9999");
+  check((format.kind() == io::log_format_kind::combined) == r.access.has_value(),
+        "access fields exactly for access records");
+  check(!r.access || (r.access->status >= 100 && r.access->status <= 999), "an access record has a 3-digit status");
 }
 
 // parse, checked against parse_or_throw (with `line_number`, 0 for none) and value().
@@ -112,6 +142,9 @@ void parse_line(std::string_view line, std::uint64_t line_number, const std::opt
     check(fast->timestamp_text.data() == line.data() && fast->timestamp_text.size() >= 19 && !fast->component.empty(),
           "a default record's fields");
   if (user) (void)parse_checked(*user, line, line_number);
+  parse_preset(combined_preset, line);
+  parse_preset(syslog_preset, line);
+  parse_preset(json_preset, line);
 }
 
 struct expected_line {

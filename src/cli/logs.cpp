@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct logs_settings {
   std::string until;
   std::string by;
   std::string log_format;
+  std::string time_field;
+  std::string level_field;
+  int year = 0;
   bool follow = false;
 };
 
@@ -70,19 +74,50 @@ query::log_filter make_filter(const logs_settings& s) {
   return filter;
 }
 
-std::optional<query::log_counts> make_counts(const std::string& by) {
+// The name of a format for messages: its preset's name, or "a pattern".
+std::string format_name(const io::log_format& format) {
+  return format.kind() == io::log_format_kind::pattern ? "a pattern" : format.pattern();
+}
+
+std::optional<query::log_counts> make_counts(const std::string& by, const io::log_format& format) {
   if (by.empty()) return std::nullopt;
+  std::vector<query::log_key> keys;
   try {
-    return query::log_counts(query::parse_log_keys(by));
+    keys = query::parse_log_keys(by);
   } catch (const query::query_error& e) {
     throw usage_error(std::string("--by: ") + e.what());
   }
+  for (const query::log_key k : keys) {
+    if (query::has_log_key(format.kind(), k)) continue;
+    std::string known;
+    for (int i = 0; i <= static_cast<int>(query::log_key::status); ++i) {
+      const auto other = static_cast<query::log_key>(i);
+      if (!query::has_log_key(format.kind(), other)) continue;
+      known += (known.empty() ? "" : ", ") + std::string(query::to_string(other));
+    }
+    throw usage_error("--by: the records of --log-format " + format_name(format) + " have no " +
+                      std::string(query::to_string(k)) + " (keys: " + known + ")");
+  }
+  return query::log_counts(std::move(keys));
 }
 
-io::log_format make_format(const std::string& pattern) {
-  if (pattern.empty()) return io::log_format();
+// --log-format: a preset's name or a pattern (it has % fields); the preset options only with their preset.
+io::log_format make_format(const logs_settings& s) {
+  const bool preset = io::log_format::is_preset(s.log_format);
+  if (!s.log_format.empty() && !preset && s.log_format.find('%') == std::string::npos)
+    throw usage_error("--log-format: unknown preset '" + s.log_format +
+                      "' (presets: default, combined, common, syslog, json; a pattern has % fields)");
+  const bool json = s.log_format == "json", syslog = s.log_format == "syslog";
+  if (!json && !s.time_field.empty()) throw usage_error("--time-field is an option of --log-format json");
+  if (!json && !s.level_field.empty()) throw usage_error("--level-field is an option of --log-format json");
+  if (!syslog && s.year != 0) throw usage_error("--year is an option of --log-format syslog");
+  if (s.year < 0 || s.year > 9999) throw usage_error("--year: expected 1 to 9999");
+  if (s.log_format.empty()) return io::log_format();
   try {
-    return io::log_format(pattern);
+    if (preset)
+      return io::log_format::preset(s.log_format,
+                                    {.time_field = s.time_field, .level_field = s.level_field, .year = s.year});
+    return io::log_format(s.log_format);
   } catch (const std::invalid_argument& e) {
     throw usage_error(std::string("--log-format: ") + e.what());
   }
@@ -109,15 +144,76 @@ std::vector<std::string> expand_files(const std::vector<std::string>& args) {
 
 // --- the run --------------------------------------------------------------------------------------
 
-const std::vector<std::string> record_columns = {"timestamp", "level", "component", "message", "file", "line"};
+// The columns of records, by format: the fields its lines have, then file and line.
+const std::vector<std::string>& record_columns(io::log_format_kind kind) {
+  static const std::vector<std::string> lines = {"timestamp", "level", "component", "message", "file", "line"};
+  static const std::vector<std::string> syslog = {"timestamp", "level", "host", "component", "message", "file", "line"};
+  static const std::vector<std::string> access = {"timestamp", "client", "user",     "method", "path", "protocol",
+                                                  "status",    "bytes",  "referrer", "agent",  "file", "line"};
+  switch (kind) {
+    case io::log_format_kind::combined: return access;
+    case io::log_format_kind::syslog: return syslog;
+    default: return lines;
+  }
+}
 
-// A record that passed, kept for the table format (its columns are measured over all rows).
+// A field the line may lack (`-` in an access log, no component in a JSON line): null when empty.
+io::field optional_text(std::string_view text) noexcept { return text.empty() ? io::field() : io::field(text); }
+
+// Writes the record's row in the columns of `record_columns(kind)`.
+template <class Writer>
+void write_record(Writer& out, io::log_format_kind kind, const io::log_record& r, std::string_view path,
+                  std::uint64_t line) {
+  char ts[19];
+  query::format_log_time(r.timestamp, ts);
+  const std::string_view time(ts, 19);
+  switch (kind) {
+    case io::log_format_kind::combined: {
+      const io::log_access_fields& a = *r.access;  // every combined record has them
+      out.write_row({time, a.client, optional_text(a.user), optional_text(a.method), a.path, optional_text(a.protocol),
+                     static_cast<std::uint64_t>(a.status), a.bytes, optional_text(a.referrer), optional_text(a.agent),
+                     path, line});
+      return;
+    }
+    case io::log_format_kind::syslog:
+      out.write_row(
+          {time, io::to_string(r.level), optional_text(r.host), optional_text(r.component), r.message, path, line});
+      return;
+    case io::log_format_kind::json:
+      out.write_row({time, io::to_string(r.level), optional_text(r.component), r.message, path, line});
+      return;
+    case io::log_format_kind::pattern:
+      out.write_row({time, io::to_string(r.level), r.component, r.message, path, line});
+      return;
+  }
+}
+
+// A record that passed, kept for the table format (its columns are measured over all rows): a copy
+// of the record whose views point into its own bytes (on the heap: they stay put when it moves).
 struct kept_record {
-  sys_seconds timestamp;
-  io::log_level level;
-  std::string component;
-  std::string message;
-  std::uint64_t line;
+  io::log_record record;
+  std::unique_ptr<char[]> text;
+  std::uint64_t line = 0;
+
+  kept_record(const io::log_record& r, std::uint64_t line_number) : record(r), line(line_number) {
+    std::array<std::string_view*, 12> views = {&record.timestamp_text, &record.level_text, &record.component,
+                                               &record.message, &record.host};
+    std::size_t count = 5;
+    if (record.access) {
+      io::log_access_fields& a = *record.access;
+      for (std::string_view* v : {&a.client, &a.user, &a.method, &a.path, &a.protocol, &a.referrer, &a.agent})
+        views[count++] = v;
+    }
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < count; ++i) size += views[i]->size();
+    text = std::make_unique<char[]>(size == 0 ? 1 : size);
+    char* at = text.get();
+    for (std::string_view* v : std::span(views.data(), count)) {
+      std::copy(v->begin(), v->end(), at);
+      *v = std::string_view(at, v->size());
+      at += v->size();
+    }
+  }
 };
 
 class logs_run;
@@ -158,12 +254,12 @@ class logs_run {
  public:
   logs_run(const logs_settings& s, const common_options& common, rejects& bad)
       : filter_(make_filter(s)),
-        format_(make_format(s.log_format)),
-        counts_(make_counts(s.by)),
+        format_(make_format(s)),
+        counts_(make_counts(s.by, format_)),
         keys_(counts_ ? counts_->keys() : std::vector<query::log_key>{}),
         common_(common),
         reject_(bad.handler()) {
-    out_.emplace(common, counts_ ? counts_->columns() : record_columns);
+    out_.emplace(common, counts_ ? counts_->columns() : record_columns(format_.kind()));
   }
 
   bool counting() const noexcept { return counts_.has_value(); }
@@ -189,7 +285,7 @@ class logs_run {
     if (counts_)
       counts_->add(*r, file);
     else
-      write_record(*out_, *r, path, std::get<0>(where()));
+      write_record(*out_, format_.kind(), *r, path, std::get<0>(where()));
   }
 
   // Writes the groups: all of them, or (with `changed_only`) those counted since the last call.
@@ -212,7 +308,7 @@ class logs_run {
     if (counts_)
       p.counts.emplace(keys_);  // not counts_->keys(): counts_ is being merged into meanwhile
     else
-      p.text = part_writer::make(common_, record_columns);
+      p.text = part_writer::make(common_, record_columns(format_.kind()));
     return p;
   }
   // One parsed line of file number `file` into its piece's result: on a worker thread.
@@ -229,9 +325,9 @@ class logs_run {
     if (p.counts)
       p.counts->add(r, file);
     else if (p.text)
-      write_record(*p.text, r, path, line);
+      write_record(*p.text, format_.kind(), r, path, line);
     else
-      p.kept.push_back({r.timestamp, r.level, std::string(r.component), std::string(r.message), line});
+      p.kept.emplace_back(r, line);
   }
   // Reads file number `file` whole, on a worker thread, as the serial loop would: its bad lines are
   // held back (under `fail`, the first throws the parser's error), up to `max_held` bytes of them.
@@ -297,25 +393,13 @@ class logs_run {
     } else if (later.text) {
       later.text->write_to(*out_);
     } else {
-      for (const kept_record& k : later.kept) {
-        char ts[19];
-        query::format_log_time(k.timestamp, ts);
-        out_->write_row(
-            {std::string_view(ts, 19), io::to_string(k.level), k.component, k.message, current_path_, k.line});
-      }
+      for (const kept_record& k : later.kept) write_record(*out_, format_.kind(), k.record, current_path_, k.line);
     }
   }
   // The bytes of the current file not shown yet by its pieces (all of a compressed file's).
   std::uint64_t current_shown() const noexcept { return current_plain_ ? current_shown_ : 0; }
 
  private:
-  template <class Writer>
-  static void write_record(Writer& out, const io::log_record& r, std::string_view path, std::uint64_t line) {
-    char ts[19];
-    query::format_log_time(r.timestamp, ts);
-    out.write_row({std::string_view(ts, 19), io::to_string(r.level), r.component, r.message, path, line});
-  }
-
   void reject(std::string_view text, const std::string& path, std::uint64_t number, std::uint64_t offset) {
     // The parser's own error: path, line, column, reason and the start of the line.
     std::string message;
@@ -555,11 +639,19 @@ void add_logs_command(CLI::App& app) {
   cmd->add_option("--since", settings->since, "Lines at or after YYYY-MM-DD[ HH:MM[:SS]] (or ...THH:MM:SS)");
   cmd->add_option("--until", settings->until, "Lines before YYYY-MM-DD[ HH:MM[:SS]]");
   cmd->add_option("--by", settings->by,
-                  "Count lines per group of these keys instead of writing them: hour, day, level, component, file "
-                  "(hour,level)");
+                  "Count lines per group of these keys instead of writing them: hour, day, level, file; component "
+                  "(not combined); host (syslog); client, method, path, status (combined) (hour,level)");
   cmd->add_option("--log-format", settings->log_format,
-                  "The line format: %Y %m %d %H %M %S %L (level) %C (component) %* (message)")
+                  "A preset: default, combined (or common: web access logs), syslog (RFC 3164 and 5424), json (an "
+                  "object per line); or a pattern: %Y %m %d %H %M %S %L (level) %C (component) %* (message)")
       ->default_str("%Y-%m-%d %H:%M:%S %L %C: %*");
+  cmd->add_option("--time-field", settings->time_field,
+                  "json: the member holding the time (default: the first of time, timestamp, ts, @timestamp)");
+  cmd->add_option("--level-field", settings->level_field,
+                  "json: the member holding the level (default: the first of level, severity, lvl)");
+  cmd->add_option("--year", settings->year,
+                  "syslog: the year of RFC 3164 lines, which have none (default: this year, or the last for a "
+                  "date more than a day ahead)");
   cmd->add_flag("-f,--follow", settings->follow,
                 "After the end, wait for appended lines, across rotation and truncation (tail -F); Ctrl-C ends");
   add_common_options(*cmd, *common);
@@ -575,8 +667,24 @@ void add_logs_command(CLI::App& app) {
       "  yieldpipe logs app.log --since 2024-03-01 --until '2024-03-02 06:00' --format table\n"
       "  yieldpipe logs app.log --by component --level WARNING,ERROR --on-error skip\n"
       "  yieldpipe logs app.log --follow --level ERROR              # like tail -F | grep, by level\n"
+      "  yieldpipe logs access.log --log-format combined --by hour,status\n"
+      "  yieldpipe logs /var/log/syslog --log-format syslog --level WARNING --by host,component\n"
+      "  yieldpipe logs app.jsonl --log-format json --time-field when --level ERROR\n"
       "\n"
-      "Records: timestamp,level,component,message,file,line (JSON lines unless --format says otherwise).\n"
+      "Formats (--log-format):\n"
+      "  default   2024-03-01 12:00:07 ERROR db.pool: connection refused  (also 2024-03-01T12:00:07.123+02:00)\n"
+      "  combined  127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /a.gif HTTP/1.0\" 200 2326 \"ref\" \"agent\"\n"
+      "            (common: the same without referrer and agent); level: 5xx ERROR, 4xx WARNING, others INFO\n"
+      "  syslog    <34>Oct 11 22:14:15 mymachine su: 'su root' failed  (PRI optional: INFO without it)\n"
+      "            <165>1 2003-10-11T22:14:15.003Z host app - ID47 - message; level from the PRI's severity:\n"
+      "            0-2 CRITICAL, 3 ERROR, 4 WARNING, 5-6 INFO, 7 DEBUG\n"
+      "  json      {\"ts\":\"2024-03-01T12:00:07Z\",\"level\":\"error\",\"logger\":\"db\",\"msg\":\"refused\"}\n"
+      "A time with a zone is converted to UTC (timestamp, hours, --since, --until); without one it is taken as\n"
+      "written.\n"
+      "\n"
+      "Records: timestamp,level,component,message,file,line (JSON lines unless --format says otherwise);\n"
+      "syslog: timestamp,level,host,component,message,file,line; combined: timestamp,client,user,method,path,\n"
+      "protocol,status,bytes,referrer,agent,file,line.\n"
       "Counts: the --by keys and count, sorted by key (CSV unless --format says otherwise); with --follow,\n"
       "the groups that changed are written again with their new counts. A line that does not parse goes to\n"
       "--on-error; blank lines are skipped. SIGINT (Ctrl-C) writes what is known and exits 130.\n"

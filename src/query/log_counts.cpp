@@ -11,8 +11,48 @@
 namespace yieldpipe::query {
 
 namespace {
-constexpr std::array<std::string_view, 5> key_names = {"hour", "day", "level", "component", "file"};
+constexpr std::array<std::string_view, 10> key_names = {"hour", "day",    "level",  "component", "file",
+                                                        "host", "client", "method", "path",      "status"};
+
+// The slot of a text key in group_key::text, or -1 for the others.
+constexpr int text_slot(log_key k) noexcept {
+  switch (k) {
+    case log_key::component: return 0;
+    case log_key::host: return 1;
+    case log_key::client: return 2;
+    case log_key::method: return 3;
+    case log_key::path: return 4;
+    default: return -1;
+  }
+}
+
+std::string_view text_of(const io::log_record& r, log_key k) noexcept {
+  switch (k) {
+    case log_key::component: return r.component;
+    case log_key::host: return r.host;
+    case log_key::client: return r.access ? r.access->client : std::string_view();
+    case log_key::method: return r.access ? r.access->method : std::string_view();
+    case log_key::path: return r.access ? r.access->path : std::string_view();
+    default: return {};
+  }
+}
 }  // namespace
+
+bool has_log_key(io::log_format_kind kind, log_key key) noexcept {
+  switch (key) {
+    case log_key::hour:
+    case log_key::day:
+    case log_key::level:
+    case log_key::file: return true;
+    case log_key::component: return kind != io::log_format_kind::combined;
+    case log_key::host: return kind == io::log_format_kind::syslog;
+    case log_key::client:
+    case log_key::method:
+    case log_key::path:
+    case log_key::status: return kind == io::log_format_kind::combined;
+  }
+  return false;
+}
 
 std::string_view to_string(log_key key) noexcept { return key_names[static_cast<std::size_t>(key)]; }
 
@@ -23,7 +63,8 @@ std::vector<log_key> parse_log_keys(std::string_view text) {
     const std::string_view name = text.substr(0, at);
     const auto it = std::find(key_names.begin(), key_names.end(), name);
     if (it == key_names.end())
-      throw query_error("expected hour, day, level, component or file, got '" + std::string(name) + "'");
+      throw query_error("expected hour, day, level, component, file, host, client, method, path or status, got '" +
+                        std::string(name) + "'");
     const auto key = static_cast<log_key>(it - key_names.begin());
     if (std::find(keys.begin(), keys.end(), key) != keys.end())
       throw query_error("'" + std::string(name) + "' given twice");
@@ -45,12 +86,21 @@ bool log_counts::key_order::operator()(const group_key& a, const group_key& b) c
       case log_key::level:
         if (a.level != b.level) return a.level < b.level;
         break;
-      case log_key::component:
-        if (a.component != b.component) return a.component < b.component;
-        break;
       case log_key::file:
         if (a.file != b.file) return a.file < b.file;
         break;
+      case log_key::status:
+        if (a.status != b.status) return a.status < b.status;
+        break;
+      case log_key::component:
+      case log_key::host:
+      case log_key::client:
+      case log_key::method:
+      case log_key::path: {
+        const auto i = static_cast<std::size_t>(text_slot(k));
+        if (a.text[i] != b.text[i]) return a.text[i] < b.text[i];
+        break;
+      }
     }
   }
   return false;
@@ -85,7 +135,6 @@ log_counts::~log_counts() = default;
 
 void log_counts::add(const io::log_record& r, std::size_t file) {
   // Consecutive lines mostly fall into the group of the line before: try that one first.
-  bool component = false;
   for (log_key k : *keys_) {
     switch (k) {
       case log_key::hour: scratch_.hour = io::hour_bucket(r).time_since_epoch().count(); break;
@@ -93,11 +142,15 @@ void log_counts::add(const io::log_record& r, std::size_t file) {
         scratch_.day = std::chrono::floor<std::chrono::days>(r.timestamp).time_since_epoch().count();
         break;
       case log_key::level: scratch_.level = static_cast<std::uint8_t>(r.level); break;
-      case log_key::component: component = true; break;
       case log_key::file: scratch_.file = file; break;
+      case log_key::status: scratch_.status = r.access ? r.access->status : std::uint16_t{0}; break;
+      case log_key::component:
+      case log_key::host:
+      case log_key::client:
+      case log_key::method:
+      case log_key::path: scratch_.text[static_cast<std::size_t>(text_slot(k))].assign(text_of(r, k)); break;
     }
   }
-  if (component) scratch_.component.assign(r.component);
   if (last_ == counts_.end() || counts_.key_comp()(scratch_, last_->first) ||
       counts_.key_comp()(last_->first, scratch_)) {
     last_ = counts_.find(scratch_);
@@ -160,7 +213,12 @@ void log_counts::emit_groups(std::span<const std::string> file_names, bool chang
           record[i] = std::string_view(day, 10);
           break;
         case log_key::level: record[i] = to_string(static_cast<io::log_level>(key.level)); break;
-        case log_key::component: record[i] = std::string_view(key.component); break;
+        case log_key::status: record[i] = static_cast<std::uint64_t>(key.status); break;
+        case log_key::component:
+        case log_key::host:
+        case log_key::client:
+        case log_key::method:
+        case log_key::path: record[i] = std::string_view(key.text[static_cast<std::size_t>(text_slot(keys[i]))]); break;
         case log_key::file:
           if (key.file < file_names.size())
             record[i] = std::string_view(file_names[key.file]);

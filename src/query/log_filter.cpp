@@ -39,6 +39,27 @@ std::optional<std::chrono::sys_seconds> parse_log_time(std::string_view t) noexc
     }
     return v;
   };
+  // A zone after the time: Z, +HH, +HHMM or +HH:MM (or -), applied.
+  int offset = 0;
+  if (t.size() > 16) {
+    const std::size_t at = t[16] == ':' ? 19 : 16;
+    if (t.size() == at + 1 && (t[at] == 'Z' || t[at] == 'z')) {
+      t.remove_suffix(1);
+    } else if (t.size() > at && (t[at] == '+' || t[at] == '-')) {
+      const std::string_view zone = t.substr(at + 1);
+      const auto zh = zone.size() >= 2 ? digits(at + 1, 2) : std::nullopt;
+      std::optional<int> zm = 0;
+      if (zone.size() == 4)
+        zm = digits(at + 3, 2);
+      else if (zone.size() == 5 && zone[2] == ':')
+        zm = digits(at + 4, 2);
+      else if (zone.size() != 2)
+        return std::nullopt;
+      if (!zh || !zm || *zh > 23 || *zm > 59) return std::nullopt;
+      offset = (t[at] == '-' ? -1 : 1) * (*zh * 3600 + *zm * 60);
+      t = t.substr(0, at);
+    }
+  }
   if (t.size() != 10 && t.size() != 16 && t.size() != 19) return std::nullopt;
   const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
   if (!y || !mo || !d || t[4] != '-' || t[7] != '-') return std::nullopt;
@@ -57,7 +78,8 @@ std::optional<std::chrono::sys_seconds> parse_log_time(std::string_view t) noexc
     if (t[16] != ':' || !ss || *ss > 59) return std::nullopt;
     s = *ss;
   }
-  return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(s);
+  return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(s - offset);
 }
 
 void format_log_time(std::chrono::sys_seconds t, char* out, std::size_t length) noexcept {

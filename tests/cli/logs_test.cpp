@@ -7,12 +7,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -229,6 +232,154 @@ TEST_F(logs_test, bad_options_are_usage_errors) {
   }
 }
 
+// ---- formats ----
+
+TEST_F(logs_test, iso_timestamps_with_zones_are_written_and_filtered_in_utc) {
+  write("iso.log",
+        "2024-03-01T12:00:07.123+02:00 ERROR api: zoned\n"
+        "2024-03-01T11:30:00Z WARN api: utc\n"
+        "2024-03-01 12:45:00 INFO api: plain\n");
+  ASSERT_EQ(logs("iso.log --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,level,component,message,file,line\n"
+            "2024-03-01 10:00:07,ERROR,api,zoned,iso.log,1\n"
+            "2024-03-01 11:30:00,WARNING,api,utc,iso.log,2\n"
+            "2024-03-01 12:45:00,INFO,api,plain,iso.log,3\n");
+  ASSERT_EQ(logs("iso.log --by hour"), 0) << err();
+  EXPECT_EQ(out(), "hour,count\n2024-03-01 10:00,1\n2024-03-01 11:00,1\n2024-03-01 12:00,1\n");
+  ASSERT_EQ(logs("iso.log --since '2024-03-01 11:00' --by level"), 0) << err();
+  EXPECT_EQ(out(), "level,count\nINFO,1\nWARNING,1\n");
+}
+
+constexpr std::string_view access_sample =
+    R"(192.168.1.20 - - [01/Mar/2024:12:00:07 +0100] "GET /index.html HTTP/1.1" 200 512 "-" "curl/8.0")"
+    "\n"
+    R"(192.168.1.20 - alice [01/Mar/2024:12:30:00 +0100] "POST /login HTTP/1.1" 302 - "https://example.com/" "Mozilla/5.0")"
+    "\n"
+    R"(10.0.0.7 - - [01/Mar/2024:11:45:00 +0000] "GET /missing HTTP/1.1" 404 153 "-" "curl/8.0")"
+    "\n"
+    R"(10.0.0.7 - - [01/Mar/2024:07:00:00 -0500] "GET /api HTTP/1.1" 503 0)"
+    "\n";
+
+TEST_F(logs_test, combined_access_logs_are_written_with_their_http_columns) {
+  write("access.log", access_sample);
+  ASSERT_EQ(logs("access.log --log-format combined --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,client,user,method,path,protocol,status,bytes,referrer,agent,file,line\n"
+            "2024-03-01 11:00:07,192.168.1.20,,GET,/index.html,HTTP/1.1,200,512,,curl/8.0,access.log,1\n"
+            "2024-03-01 11:30:00,192.168.1.20,alice,POST,/login,HTTP/1.1,302,0,https://example.com/,Mozilla/5.0,"
+            "access.log,2\n"
+            "2024-03-01 11:45:00,10.0.0.7,,GET,/missing,HTTP/1.1,404,153,,curl/8.0,access.log,3\n"
+            "2024-03-01 12:00:00,10.0.0.7,,GET,/api,HTTP/1.1,503,0,,,access.log,4\n");
+  ASSERT_EQ(logs("access.log --log-format combined --level ERROR"), 0) << err();
+  EXPECT_EQ(out(),
+            R"({"timestamp":"2024-03-01 12:00:00","client":"10.0.0.7","user":null,"method":"GET","path":"/api",)"
+            R"("protocol":"HTTP/1.1","status":503,"bytes":0,"referrer":null,"agent":null,"file":"access.log","line":4})"
+            "\n");
+}
+
+TEST_F(logs_test, combined_access_logs_count_by_status_method_and_client) {
+  write("access.log", access_sample);
+  ASSERT_EQ(logs("access.log --log-format combined --by hour,status"), 0) << err();
+  EXPECT_EQ(out(),
+            "hour,status,count\n"
+            "2024-03-01 11:00,200,1\n"
+            "2024-03-01 11:00,302,1\n"
+            "2024-03-01 11:00,404,1\n"
+            "2024-03-01 12:00,503,1\n");
+  // Levels from status classes: 4xx WARNING, 5xx ERROR.
+  ASSERT_EQ(logs("access.log --log-format combined --level WARNING --by level,status"), 0) << err();
+  EXPECT_EQ(out(), "level,status,count\nWARNING,404,1\nERROR,503,1\n");
+  ASSERT_EQ(logs("access.log --log-format common --by client,method,path --format jsonl"), 0) << err();
+  EXPECT_EQ(out(), R"({"client":"10.0.0.7","method":"GET","path":"/api","count":1})"
+                   "\n"
+                   R"({"client":"10.0.0.7","method":"GET","path":"/missing","count":1})"
+                   "\n"
+                   R"({"client":"192.168.1.20","method":"GET","path":"/index.html","count":1})"
+                   "\n"
+                   R"({"client":"192.168.1.20","method":"POST","path":"/login","count":1})"
+                   "\n");
+}
+
+TEST_F(logs_test, a_malformed_access_line_goes_to_the_error_policy_with_its_column) {
+  write("access.log",
+        std::string(access_sample) + R"(10.0.0.9 - - [01/Mar/2024:12:00:00 +0000] "GET / HTTP/1.1" 2000 1)" + "\n");
+  EXPECT_EQ(logs("access.log --log-format combined"), 1);
+  EXPECT_NE(err().find("access.log:5:60: expected a 3-digit HTTP status (100-999)"), std::string::npos) << err();
+  ASSERT_EQ(logs("access.log --log-format combined --by status --on-error dead-letter=dead.csv"), 0) << err();
+  EXPECT_EQ(out(), "status,count\n200,1\n302,1\n404,1\n503,1\n");
+  const auto dead = lines_of(slurp(root_ / "dead.csv"));
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_TRUE(dead[1].starts_with("access.log,5,")) << dead[1];
+}
+
+constexpr std::string_view syslog_sample =
+    "<34>Mar  1 12:00:07 web01 su: 'su root' failed for lonvick\n"
+    "Mar  1 12:05:00 web02 sshd[77]: Accepted publickey\n"
+    "<165>1 2024-03-01T13:10:00.5+01:00 web01 evntslog - ID47 [exampleSDID@32473 iut=\"3\"] An application event\n"
+    "<15>Mar  1 12:20:00 web02 cron[1]: debug tick\n";
+
+TEST_F(logs_test, syslog_lines_of_both_rfcs_are_written_with_their_host) {
+  write("sys.log", syslog_sample);
+  ASSERT_EQ(logs("sys.log --log-format syslog --year 2024 --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,level,host,component,message,file,line\n"
+            "2024-03-01 12:00:07,CRITICAL,web01,su,'su root' failed for lonvick,sys.log,1\n"
+            "2024-03-01 12:05:00,INFO,web02,sshd,Accepted publickey,sys.log,2\n"
+            "2024-03-01 12:10:00,INFO,web01,evntslog,An application event,sys.log,3\n"
+            "2024-03-01 12:20:00,DEBUG,web02,cron,debug tick,sys.log,4\n");
+  ASSERT_EQ(logs("sys.log --log-format syslog --year 2024 --by host,level"), 0) << err();
+  EXPECT_EQ(out(), "host,level,count\nweb01,INFO,1\nweb01,CRITICAL,1\nweb02,DEBUG,1\nweb02,INFO,1\n");
+  ASSERT_EQ(logs("sys.log --log-format syslog --year 2023 --by day"), 0) << err();
+  EXPECT_EQ(out(), "day,count\n2023-03-01,3\n2024-03-01,1\n");  // the RFC 5424 line has its own year
+}
+
+TEST_F(logs_test, json_lines_are_read_with_default_or_named_time_and_level_fields) {
+  write("app.jsonl",
+        "{\"ts\":\"2024-03-01T12:00:07Z\",\"level\":\"error\",\"logger\":\"db\",\"msg\":\"connection refused\"}\n"
+        "{\"ts\":1709294700,\"level\":\"info\",\"logger\":\"api\",\"msg\":\"GET / 200\"}\n"
+        "{\"time\":\"2024-03-01 13:00:00+01:00\",\"severity\":\"WARN\",\"component\":\"cache\",\"message\":\"memory at "
+        "91%\"}\n"
+        "{\"time\":\"2024-03-01 13:00:00\",\"level\":30}\n");
+  ASSERT_EQ(logs("app.jsonl --log-format json --format csv"), 0) << err();
+  EXPECT_EQ(out(),
+            "timestamp,level,component,message,file,line\n"
+            "2024-03-01 12:00:07,ERROR,db,connection refused,app.jsonl,1\n"
+            "2024-03-01 12:05:00,INFO,api,GET / 200,app.jsonl,2\n"
+            "2024-03-01 12:00:00,WARNING,cache,memory at 91%,app.jsonl,3\n"
+            "2024-03-01 13:00:00,INFO,,,app.jsonl,4\n");
+  ASSERT_EQ(logs("app.jsonl --log-format json --by hour,level"), 0) << err();
+  EXPECT_EQ(out(),
+            "hour,level,count\n2024-03-01 12:00,INFO,1\n2024-03-01 12:00,WARNING,1\n"
+            "2024-03-01 12:00,ERROR,1\n2024-03-01 13:00,INFO,1\n");
+
+  write("when.jsonl",
+        "{\"when\":\"2024-03-01T12:30:00Z\",\"sev\":\"error\",\"msg\":\"x\"}\n{\"ts\":0,\"msg\":\"y\"}\n");
+  ASSERT_EQ(logs("when.jsonl --log-format json --time-field when --level-field sev --on-error skip --format csv"), 0)
+      << err();
+  EXPECT_EQ(out(), "timestamp,level,component,message,file,line\n2024-03-01 12:30:00,ERROR,,x,when.jsonl,1\n");
+  EXPECT_NE(err().find("1 record rejected: 1 not a log line"), std::string::npos) << err();
+  EXPECT_EQ(logs("when.jsonl --log-format json --time-field when"), 1);
+  EXPECT_NE(err().find("when.jsonl:2:1: no time member"), std::string::npos) << err();
+}
+
+TEST_F(logs_test, format_options_that_do_not_fit_are_usage_errors) {
+  write("app.log", sample);
+  for (const char* args :
+       {"app.log --log-format nginx", "app.log --time-field ts", "app.log --level-field sev", "app.log --year 2024",
+        "app.log --log-format json --year 2024", "app.log --log-format syslog --year 10000",
+        "app.log --log-format combined --by component", "app.log --log-format syslog --by status", "app.log --by host",
+        "app.log --log-format json --by client"}) {
+    EXPECT_EQ(logs(args), 2) << args;
+    EXPECT_NE(err().find("yieldpipe logs: "), std::string::npos) << args << ": " << err();
+  }
+  EXPECT_EQ(logs("app.log --log-format combined --by component"), 2);
+  EXPECT_NE(err().find("--log-format combined have no component (keys: hour, day, level, file, client, method, path, "
+                       "status)"),
+            std::string::npos)
+      << err();
+}
+
 // ---- --threads ----
 
 // The offsets where a plain file of `text` is cut into pieces of about `step` bytes: each cut is
@@ -388,6 +539,91 @@ TEST_F(logs_threads_test, a_file_read_whole_with_more_bad_lines_than_it_may_hold
   EXPECT_EQ(lines_of(slurp(root_ / "dead.csv")).size(), 400001u);
 }
 
+// Lines of each preset, about `bytes` of them, with a bad line now and then (1 in 500).
+std::string preset_lines(std::string_view preset, std::uint64_t seed, std::size_t bytes) {
+  std::mt19937_64 rng(seed);
+  constexpr std::array<std::string_view, 6> statuses = {"200", "200", "304", "404", "500", "503"};
+  constexpr std::array<std::string_view, 4> methods = {"GET", "GET", "POST", "HEAD"};
+  constexpr std::array<std::string_view, 3> zones = {"+0000", "+0130", "-0700"};
+  constexpr std::array<std::string_view, 4> hosts = {"web01", "web02", "db01", "cache"};
+  constexpr std::array<std::string_view, 4> tags = {"sshd[42]", "cron", "kernel", "app[7]"};
+  constexpr std::array<std::string_view, 5> levels = {"debug", "info", "warn", "error", "fatal"};
+  std::string text;
+  char buf[512];
+  for (std::uint64_t i = 0; text.size() < bytes; ++i) {
+    const auto second = static_cast<unsigned>(i / 4 % 86400);
+    const unsigned h = second / 3600, m = second / 60 % 60, s = second % 60;
+    if (rng() % 500 == 0) {
+      text += "not a " + std::string(preset) + " line " + std::to_string(i) + "\n";
+      continue;
+    }
+    int n = 0;
+    if (preset == "combined") {
+      n = std::snprintf(buf, sizeof buf,
+                        "10.0.%u.%u - - [02/Mar/2024:%02u:%02u:%02u %s] \"%s /item/%u HTTP/1.1\" %s %u \"-\" "
+                        "\"agent %u\"\n",
+                        static_cast<unsigned>(rng() % 4), static_cast<unsigned>(rng() % 50), h, m, s,
+                        zones[rng() % zones.size()].data(), methods[rng() % methods.size()].data(),
+                        static_cast<unsigned>(rng() % 100), statuses[rng() % statuses.size()].data(),
+                        static_cast<unsigned>(rng() % 100000), static_cast<unsigned>(rng() % 7));
+    } else if (preset == "syslog") {
+      if (rng() % 4 == 0)
+        n = std::snprintf(buf, sizeof buf, "<%u>1 2024-03-02T%02u:%02u:%02u.%03uZ %s app - - - event %u\n",
+                          static_cast<unsigned>(rng() % 192), h, m, s, static_cast<unsigned>(rng() % 1000),
+                          hosts[rng() % hosts.size()].data(), static_cast<unsigned>(rng() % 1000));
+      else
+        n = std::snprintf(buf, sizeof buf, "<%u>Mar %2u %02u:%02u:%02u %s %s: message %u\n",
+                          static_cast<unsigned>(rng() % 192), 2u, h, m, s, hosts[rng() % hosts.size()].data(),
+                          tags[rng() % tags.size()].data(), static_cast<unsigned>(rng() % 1000));
+    } else {
+      n = std::snprintf(buf, sizeof buf,
+                        "{\"ts\":\"2024-03-02T%02u:%02u:%02u+01:00\",\"level\":\"%s\",\"logger\":\"%s\",\"msg\":\"a "
+                        "\\\"quoted\\\" event %u\"}\n",
+                        h, m, s, levels[rng() % levels.size()].data(), hosts[rng() % hosts.size()].data(),
+                        static_cast<unsigned>(rng() % 1000));
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+TEST_F(logs_threads_test, every_preset_gives_the_same_records_counts_and_dead_letters_for_any_thread_count) {
+  for (const std::string preset : {"combined", "syslog", "json"}) {
+    write(preset + ".log", preset_lines(preset, 1, std::size_t{5} << 20));
+    write(preset + "-2.log", preset_lines(preset, 2, 300000));
+    write(preset + "-3.log", preset_lines(preset, 3, 200000));
+    ASSERT_EQ(shell("cd " + root_.string() + " && gzip " + preset + "-2.log"), 0);
+  }
+  for (const std::string format : {"combined", "syslog --year 2024", "json"}) {
+    const std::string name = format.substr(0, format.find(' '));
+    const std::string files = name + ".log " + name + "-2.log.gz - < " + name + "-3.log";
+    const std::string by = name == "combined" ? "hour,status,method"
+                           : name == "syslog" ? "host,level"
+                                              : "component,day";
+    expect_same_for_any_threads(files + " --log-format " + format + " --on-error dead-letter=dead.csv", 0, true);
+    expect_same_for_any_threads(files + " --log-format " + format + " --by " + by + " --on-error dead-letter=dead.csv",
+                                0, true);
+    expect_same_for_any_threads(name + ".log --log-format " + format +
+                                    " --level WARNING --since '2024-03-02 06:00' --format table --on-error skip",
+                                0);
+    expect_same_for_any_threads(name + "-2.log.gz " + name + ".log --log-format " + format + " --by level", 1);
+  }
+}
+
+TEST_F(logs_threads_test, preset_counts_agree_with_the_parser) {
+  const std::string text = preset_lines("combined", 5, 400000);
+  write("access.log", text);
+  const auto format = io::log_format::preset("combined");
+  std::map<std::uint16_t, std::uint64_t> expected;
+  for (const std::string& line : lines_of(text))
+    if (const auto r = format.parse(line)) ++expected[r->access->status];
+  ASSERT_EQ(logs("access.log --log-format combined --by status --on-error skip --threads 2"), 0) << err();
+  std::string want = "status,count\n";
+  for (const auto& [status, count] : expected) want += std::to_string(status) + "," + std::to_string(count) + "\n";
+  EXPECT_EQ(out(), want);
+  EXPECT_EQ(expected.size(), 5u);  // 200, 304, 404, 500 and 503 were drawn
+}
+
 TEST_F(logs_threads_test, a_bad_thread_count_is_a_usage_error) {
   EXPECT_EQ(logs("small.log --threads 0"), 2);
   EXPECT_NE(err().find("--threads"), std::string::npos) << err();
@@ -514,6 +750,20 @@ TEST_F(logs_test, follow_reads_appended_lines_across_rotation_and_truncation) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:08,ERROR,api,seven,")) << got[0];
 
+  EXPECT_EQ(run.stop(SIGINT), 130);
+}
+
+TEST_F(logs_test, follow_reads_appended_lines_in_a_preset_format) {
+  const std::string path = write("sys.log", "<11>Mar  1 12:00:07 web01 app: first\n");
+  running run({path, "--follow", "--log-format", "syslog", "--year", "2024", "--level", "ERROR", "--format", "csv"});
+  auto got = run.lines(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], "timestamp,level,host,component,message,file,line");
+  EXPECT_TRUE(got[1].starts_with("2024-03-01 12:00:07,ERROR,web01,app,first,")) << got[1];
+  append(path, "<14>Mar  1 12:00:08 web01 app: skipped\n<10>1 2024-03-01T13:00:09+01:00 web02 db - - - second\n");
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].starts_with("2024-03-01 12:00:09,CRITICAL,web02,db,second,")) << got[0];
   EXPECT_EQ(run.stop(SIGINT), 130);
 }
 

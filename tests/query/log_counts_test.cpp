@@ -62,7 +62,8 @@ TEST(log_counts, an_unknown_or_repeated_key_is_a_query_error_naming_it) {
     (void)parse_log_keys("hour,week");
     FAIL() << "no error";
   } catch (const query_error& e) {
-    EXPECT_EQ(std::string(e.what()), "expected hour, day, level, component or file, got 'week'");
+    EXPECT_EQ(std::string(e.what()),
+              "expected hour, day, level, component, file, host, client, method, path or status, got 'week'");
   }
   try {
     (void)parse_log_keys("hour,hour");
@@ -156,6 +157,60 @@ TEST(log_counts, changed_groups_are_those_counted_since_the_last_listing) {
   counts.merge(later);
   EXPECT_EQ(records(counts, {}, true), (std::vector<std::string>{"DEBUG,1", "ERROR,2"}));
   EXPECT_EQ(records(counts), (std::vector<std::string>{"DEBUG,1", "INFO,1", "ERROR,2"}));
+}
+
+constexpr std::string_view access_sample[] = {
+    R"(10.0.0.7 - - [01/Mar/2024:12:00:07 +0000] "GET /a HTTP/1.1" 200 5 "-" "x")",
+    R"(10.0.0.7 - - [01/Mar/2024:12:00:08 +0000] "POST /login HTTP/1.1" 404 5 "-" "x")",
+    R"(10.0.0.10 - - [01/Mar/2024:12:00:09 +0000] "GET /a HTTP/1.1" 1000 5 "-" "x")",
+    R"(10.0.0.10 - - [01/Mar/2024:13:00:09 +0100] "GET /b HTTP/1.1" 503 5 "-" "x")",
+    R"(10.0.0.7 - - [01/Mar/2024:12:00:10 +0000] "GET /a HTTP/1.1" 200 5 "-" "x")",
+};
+
+TEST(log_counts, access_records_group_by_status_as_a_number_and_by_method_client_and_path_as_bytes) {
+  const auto format = io::log_format::preset("combined");
+  log_counts counts(parse_log_keys("status,method"));
+  log_counts clients(parse_log_keys("client,path"));
+  std::size_t parsed = 0;
+  for (std::string_view line : access_sample) {
+    const auto r = format.parse(line);
+    if (!r) continue;  // status 1000 has four digits
+    ++parsed;
+    counts.add(*r);
+    clients.add(*r);
+  }
+  EXPECT_EQ(parsed, 4u);
+  EXPECT_EQ(counts.columns(), (std::vector<std::string>{"status", "method", "count"}));
+  EXPECT_EQ(records(counts), (std::vector<std::string>{"200,GET,2", "404,POST,1", "503,GET,1"}));
+  EXPECT_EQ(records(clients), (std::vector<std::string>{"10.0.0.10,/b,1", "10.0.0.7,/a,2", "10.0.0.7,/login,1"}));
+}
+
+TEST(log_counts, syslog_records_group_by_host) {
+  const auto format = io::log_format::preset("syslog", {.year = 2024});
+  log_counts counts(parse_log_keys("host,component"));
+  for (std::string_view line : {"<34>Mar  1 12:00:07 web01 su: a", "Mar  1 12:00:08 web02 sshd[1]: b",
+                                "<14>1 2024-03-01T12:00:09Z web01 su - - - c"})
+    counts.add(format.parse(line).value());
+  EXPECT_EQ(records(counts), (std::vector<std::string>{"web01,su,2", "web02,sshd,1"}));
+}
+
+TEST(log_counts, each_format_has_the_keys_its_records_fill) {
+  using io::log_format_kind;
+  for (const log_key k : {log_key::hour, log_key::day, log_key::level, log_key::file})
+    for (const auto kind :
+         {log_format_kind::pattern, log_format_kind::combined, log_format_kind::syslog, log_format_kind::json})
+      EXPECT_TRUE(has_log_key(kind, k));
+  EXPECT_TRUE(has_log_key(log_format_kind::pattern, log_key::component));
+  EXPECT_TRUE(has_log_key(log_format_kind::json, log_key::component));
+  EXPECT_TRUE(has_log_key(log_format_kind::syslog, log_key::component));
+  EXPECT_FALSE(has_log_key(log_format_kind::combined, log_key::component));
+  EXPECT_TRUE(has_log_key(log_format_kind::syslog, log_key::host));
+  EXPECT_FALSE(has_log_key(log_format_kind::pattern, log_key::host));
+  for (const log_key k : {log_key::client, log_key::method, log_key::path, log_key::status}) {
+    EXPECT_TRUE(has_log_key(log_format_kind::combined, k));
+    EXPECT_FALSE(has_log_key(log_format_kind::syslog, k));
+    EXPECT_FALSE(has_log_key(log_format_kind::json, k));
+  }
 }
 
 }  // namespace

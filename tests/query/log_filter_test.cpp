@@ -49,6 +49,17 @@ TEST(log_filter, times_are_a_day_a_minute_or_a_second_with_a_space_or_a_t) {
     EXPECT_FALSE(parse_log_time(bad)) << bad;
 }
 
+TEST(log_filter, a_time_with_a_zone_is_converted_to_utc) {
+  EXPECT_EQ(parse_log_time("2024-03-01T12:00:00Z"), at(2024, 3, 1, 12));
+  EXPECT_EQ(parse_log_time("2024-03-01 14:00:00+02:00"), at(2024, 3, 1, 12));
+  EXPECT_EQ(parse_log_time("2024-03-01T14:30+0230"), at(2024, 3, 1, 12));
+  EXPECT_EQ(parse_log_time("2024-03-01 05:00-07"), at(2024, 3, 1, 12));
+  EXPECT_EQ(parse_log_time("2024-03-01 00:30:00+01:00"), at(2024, 2, 29, 23, 30));
+  for (const char* bad : {"2024-03-01Z", "2024-03-01 12:00:00+2", "2024-03-01 12:00:00+24:00", "2024-03-01 12:00+02:7",
+                          "2024-03-01 12:00:00+02:60", "2024-03-01 12:00:00ZZ", "2024-03-01 12:00:00 +02:00"})
+    EXPECT_FALSE(parse_log_time(bad)) << bad;
+}
+
 TEST(log_filter, the_range_is_half_open_and_levels_are_fields) {
   log_filter filter{.levels = parse_log_levels("ERROR"),
                     .since = parse_log_time("2024-03-01 12:00"),

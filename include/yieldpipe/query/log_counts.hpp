@@ -2,6 +2,7 @@
 // Counting parsed log records per group of keys (hour, day, level, component, file): the table of
 // `yieldpipe logs --by hour,level`.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,14 +24,25 @@ enum class log_key : std::uint8_t {
   level,      ///< its level, written by its canonical name (`WARNING`)
   component,  ///< its component, as written
   file,       ///< the number of the file it came from, written by the name the caller gives it
+  host,       ///< its host (`syslog`), as written
+  client,     ///< its client address (`combined`), as written
+  method,     ///< its request method (`combined`), as written
+  path,       ///< its request path (`combined`), as written
+  status,     ///< its HTTP status (`combined`), written as a number
 };
 
-/// The name of a key: "hour", "day", "level", "component" or "file".
+/// The name of a key: "hour", "day", "level", "component", "file", "host", "client", "method",
+/// "path" or "status".
 [[nodiscard]] std::string_view to_string(log_key key) noexcept;
 
 /// The keys of a comma-separated list of key names (`"hour,level"`), in its order. Throws
 /// `query_error` for an unknown name or one given twice.
 [[nodiscard]] std::vector<log_key> parse_log_keys(std::string_view text);
+
+/// Whether the records of a format of `kind` have `key`: hour, day, level and file always;
+/// component for patterns, `json` and `syslog`; host for `syslog`; client, method, path and status
+/// for `combined`. Counting by a key a format lacks would put every record in one empty group.
+[[nodiscard]] bool has_log_key(io::log_format_kind kind, log_key key) noexcept;
 
 /// Counts of log records per group of `keys`:
 ///
@@ -40,13 +52,14 @@ enum class log_key : std::uint8_t {
 ///   counts.for_each_sorted({}, [&](std::span<const io::field> record) { writer.write_row(record); });
 ///
 /// Groups are ordered by the keys, in their order: hour and day by time, level by severity,
-/// component by bytes, file by its number. A table with no keys has one group, the total.
+/// status by number, file by its number, the others (component, host, client, method, path) by
+/// bytes. A table with no keys has one group, the total.
 ///
 /// Tables merge: a table per thread over consecutive parts of the input, merged in input order
 /// (`merge(later)`), gives the one-table answer (counts add; the order does not depend on it).
 ///
-/// Memory: about 100 bytes per group, plus the component when grouping by it and it is longer than
-/// 15 bytes; constant per record. Cost per record: the group of the record before is tried first (log
+/// Memory: about 250 bytes per group, plus each text key (component, host, ...) longer than 15
+/// bytes; constant per record. Cost per record: the group of the record before is tried first (log
 /// lines come in runs of one hour, one level...), else a lookup in an ordered map; no allocation once
 /// the group exists. Not thread-safe: one table per thread.
 class log_counts {
@@ -88,8 +101,9 @@ class log_counts {
     std::int64_t hour = 0;
     std::int64_t day = 0;
     std::uint8_t level = 0;
-    std::string component;
+    std::uint16_t status = 0;
     std::size_t file = 0;
+    std::array<std::string, 5> text;  // component, host, client, method, path (text_slot)
   };
   struct key_order {
     const std::vector<log_key>* keys;

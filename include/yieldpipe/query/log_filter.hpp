@@ -17,8 +17,9 @@ namespace yieldpipe::query {
 /// Throws `query_error` naming a word that is not a level.
 [[nodiscard]] std::array<bool, 5> parse_log_levels(std::string_view text);
 
-/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` instead of the space), as UTC;
-/// nothing for any other text or an invalid date or time (30 February, 25:00).
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` instead of the space), as UTC,
+/// or with a zone after the time (`Z`, `+02:00`, `+0200`, `-07`) converted to UTC, as log records'
+/// timestamps are; nothing for any other text or an invalid date or time (30 February, 25:00).
 [[nodiscard]] std::optional<std::chrono::sys_seconds> parse_log_time(std::string_view text) noexcept;
 
 /// Writes the first `length` (at most 19) characters of `t` as `YYYY-MM-DD HH:MM:SS` to `out`: 19 for
