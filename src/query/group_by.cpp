@@ -347,78 +347,100 @@ void group_by::merge(group_by& later) {
 
 namespace {
 
-// Sorting the groups by their keys' bytes (unsigned, a prefix first): a radix sort of 8 bytes of key
-// at a time, then of the next 8 bytes within each run of keys that agree so far.
+// Sorting the groups by their keys' bytes (unsigned, a prefix first), in place: a radix sort from the
+// first byte (American flag sort: each byte's buckets counted, then the items swapped into them), 8
+// bytes of key loaded at a time, then the next 8 bytes within each bucket of keys that agree so far.
+// Buckets of fewer than 64 keys, and keys that agree on their first 256 bytes, are compared whole.
 struct sort_item {
   std::uint64_t prefix;  // the key's bytes depth..depth+7, big-endian, zero-padded
   std::uint32_t group;
 };
 
 template <class Key>
-void sort_by_bytes(std::span<sort_item> items, std::span<sort_item> scratch, std::size_t depth, const Key& key) {
-  const auto less = [&](const sort_item& a, const sort_item& b) { return key(a.group) < key(b.group); };
-  if (items.size() < 64) {
-    std::sort(items.begin(), items.end(), less);
-    return;
-  }
-  bool longer = false;  // whether a key goes on past these 8 bytes
-  for (sort_item& item : items) {
-    const std::string_view k = key(item.group);
-    std::uint64_t p = 0;
-    if (k.size() > depth) {
-      const std::size_t n = std::min<std::size_t>(8, k.size() - depth);
-      std::memcpy(&p, k.data() + depth, n);
-      p = __builtin_bswap64(p);  // little-endian hosts (x86, AArch64): the first byte becomes the highest
-      longer |= k.size() > depth + 8;
+class key_sorter {
+ public:
+  explicit key_sorter(const Key& key) : key_(key) {}
+
+  void sort(std::span<sort_item> items, std::size_t depth) {
+    if (items.size() < 64 || depth >= 256) {
+      std::sort(items.begin(), items.end(), less());
+      return;
     }
-    item.prefix = p;
-  }
-  // LSD by bytes of the prefix, skipping the bytes all items share.
-  std::array<std::array<std::size_t, 256>, 8> counts{};
-  for (const sort_item& item : items)
-    for (int b = 0; b < 8; ++b) ++counts[b][(item.prefix >> (8 * b)) & 0xff];
-  std::span<sort_item> from = items, to = scratch.first(items.size());
-  for (int b = 0; b < 8; ++b) {
-    auto& count = counts[b];
-    if (count[(items[0].prefix >> (8 * b)) & 0xff] == items.size()) continue;
-    std::size_t sum = 0;
-    for (std::size_t& c : count) sum += std::exchange(c, sum);
-    for (const sort_item& item : from) to[count[(item.prefix >> (8 * b)) & 0xff]++] = item;
-    std::swap(from, to);
-  }
-  if (from.data() != items.data()) std::copy(from.begin(), from.end(), items.begin());
-  // Runs of one prefix: by the next bytes, or, when no key goes on, by size (they differ in trailing NULs).
-  for (std::size_t lo = 0; lo < items.size();) {
-    std::size_t hi = lo + 1;
-    while (hi < items.size() && items[hi].prefix == items[lo].prefix) ++hi;
-    if (hi - lo > 1) {
-      if (longer)
-        sort_by_bytes(items.subspan(lo, hi - lo), scratch, depth + 8, key);
-      else
-        std::sort(items.begin() + static_cast<std::ptrdiff_t>(lo), items.begin() + static_cast<std::ptrdiff_t>(hi),
-                  less);
+    bool longer = false;  // whether a key goes on past these 8 bytes
+    for (sort_item& item : items) {
+      const std::string_view k = key_(item.group);
+      std::uint64_t p = 0;
+      if (k.size() > depth) {
+        const std::size_t n = std::min<std::size_t>(8, k.size() - depth);
+        std::memcpy(&p, k.data() + depth, n);
+        p = __builtin_bswap64(p);  // little-endian hosts (x86, AArch64): the first byte becomes the highest
+        longer |= k.size() > depth + 8;
+      }
+      item.prefix = p;
     }
-    lo = hi;
+    by_prefix(items, 7, depth, longer);
   }
-}
+
+ private:
+  auto less() const {
+    return [this](const sort_item& a, const sort_item& b) { return key_(a.group) < key_(b.group); };
+  }
+
+  // Sorts items that agree on the prefix's bytes above `byte` (7: the first) by the rest of the prefix.
+  void by_prefix(std::span<sort_item> items, int byte, std::size_t depth, bool longer) {
+    for (;; --byte) {
+      if (items.size() < 64) {
+        std::sort(items.begin(), items.end(), less());
+        return;
+      }
+      if (byte < 0) {  // the whole prefix agrees: the next 8 bytes, or, when no key goes on, the size
+        if (longer)
+          sort(items, depth + 8);
+        else
+          std::sort(items.begin(), items.end(), less());  // they differ in trailing NUL bytes
+        return;
+      }
+      const auto digit = [shift = 8 * byte](const sort_item& item) { return (item.prefix >> shift) & 0xff; };
+      std::array<std::size_t, 256> count{};
+      for (const sort_item& item : items) ++count[digit(item)];
+      if (count[digit(items[0])] == items.size()) continue;  // one bucket: the next byte
+      std::array<std::size_t, 256> next{}, end{};
+      std::size_t at = 0;
+      for (std::size_t b = 0; b < 256; ++b) {
+        next[b] = at;
+        at += count[b];
+        end[b] = at;
+      }
+      for (std::size_t b = 0; b < 256; ++b) {
+        while (next[b] < end[b]) {
+          sort_item v = items[next[b]];
+          for (std::size_t d = digit(v); d != b; d = digit(v)) std::swap(v, items[next[d]++]);
+          items[next[b]++] = v;
+        }
+      }
+      for (std::size_t b = 0, lo = 0; b < 256; lo = end[b++])
+        if (end[b] - lo > 1) by_prefix(items.subspan(lo, end[b] - lo), byte - 1, depth, longer);
+      return;
+    }
+  }
+
+  const Key& key_;
+};
 
 }  // namespace
 
-std::vector<std::uint32_t> group_by::sorted_groups() const {
-  std::vector<sort_item> items(groups_), scratch(groups_);
-  for (std::size_t g = 0; g < groups_; ++g) items[g].group = static_cast<std::uint32_t>(g);
-  // string_view compares bytes as unsigned char (memcmp): UTF-8 texts sort by code point.
-  sort_by_bytes(items, scratch, 0, [this](std::uint32_t g) { return key(g); });
-  std::vector<std::uint32_t> order(groups_);
-  for (std::size_t i = 0; i < groups_; ++i) order[i] = items[i].group;
-  return order;
-}
-
 void group_by::for_each_sorted(const std::function<void(std::span<const io::field>)>& emit) {
-  const std::vector<std::uint32_t> order = sorted_groups();
+  // The index is not needed any more (no row comes after): freed before the sort needs its memory.
+  std::vector<index_slot>().swap(index_);
+  std::vector<sort_item> order(groups_);
+  for (std::size_t g = 0; g < groups_; ++g) order[g].group = static_cast<std::uint32_t>(g);
+  const auto key_of_group = [this](std::uint32_t g) { return key(g); };
+  // string_view compares bytes as unsigned char (memcmp): UTF-8 texts sort by code point.
+  key_sorter(key_of_group).sort(order, 0);
   std::vector<io::field> record;
   std::vector<std::string> scratch(key_columns_.size());
-  for (const std::uint32_t g : order) {
+  for (const sort_item& item : order) {
+    const std::uint32_t g = item.group;
     record.clear();
     if (key_columns_.size() == 1)
       record.emplace_back(key(g));

@@ -41,7 +41,7 @@ namespace yieldpipe::query {
 /// 16 bytes (the key's place, size and hash), 8 to 21 in the index (it doubles when 3/4 full), the
 /// key's bytes (several columns: each text but the last followed by 2 bytes, and 1 more per NUL byte
 /// in it), and per state: count 8, sum and mean 40 (one state for both), min 16, max 16, var and std
-/// 136 (one state for all four), first and last 32 plus the text when longer than 15 bytes,
+/// 136 (one state for all four), first and last 40 plus the text when longer than 15 bytes,
 /// count_distinct 56 plus about 72 bytes per distinct value (plus the text when longer than 15 bytes),
 /// pN 24 plus 8 bytes per value (all percentiles of a column share one). Aggregates of one kind over one
 /// column share a state. Columns grow in blocks of up to 65,536 groups, the key arena in blocks of 64
@@ -74,7 +74,8 @@ class group_by {
 
   /// Calls `emit` with each group's record (key texts, then results), in the byte order of the key
   /// texts (column by column). The record's texts are views into the table, valid during the call.
-  /// Finalises percentiles (reorders their values): call once.
+  /// Finalises the table (frees its index, reorders percentiles' values): call once, after the last
+  /// `add` or `merge`.
   void for_each_sorted(const std::function<void(std::span<const io::field>)>& emit);
 
  private:
@@ -113,7 +114,6 @@ class group_by {
     const key_ref& k = keys_[group];
     return {k.data, k.size};
   }
-  std::vector<std::uint32_t> sorted_groups() const;
 
   std::vector<std::string> key_names_;
   std::vector<std::size_t> key_columns_;
