@@ -315,6 +315,18 @@ std::size_t merge_text_pick(State& ours, const State& theirs) {
 }  // namespace
 
 void group_by::merge(group_by& later) {
+  if (groups_ == 0 && !key_columns_.empty()) {
+    // Nothing here yet (the result of `stats --threads`, before its first piece): later's table is the answer.
+    std::swap(columns_, later.columns_);
+    std::swap(keys_, later.keys_);
+    std::swap(key_bytes_, later.key_bytes_);
+    std::swap(index_, later.index_);
+    std::swap(index_bits_, later.index_bits_);
+    std::swap(groups_, later.groups_);
+    std::swap(memory_, later.memory_);
+    charge(0, nullptr, nullptr);  // later's bytes against this table's budget
+    return;
+  }
   // Each of later's groups: found here by the hash it kept, its states merged column by column.
   std::vector<std::uint32_t> into(later.groups_);
   for (std::size_t j = 0; j < later.groups_; ++j) {

@@ -234,7 +234,10 @@ TEST_F(group_by_test, a_table_per_piece_merged_in_order_gives_the_one_table_answ
       const auto piece = std::upper_bound(cuts.begin(), cuts.end(), row_number++) - cuts.begin();
       tables[static_cast<std::size_t>(piece)]->add(*row);
     }
-    for (int p = 1; p < pieces; ++p) tables[0]->merge(*tables[static_cast<std::size_t>(p)]);
+    // Into an empty table first (as `stats --threads` does), then each later piece in order.
+    auto merged = std::make_unique<group_by>(*reader.header(), std::vector<std::string>{"k"}, specs);
+    for (int p = 0; p < pieces; ++p) merged->merge(*tables[static_cast<std::size_t>(p)]);
+    tables[0] = std::move(merged);
     table out;
     out.push_back(tables[0]->columns());
     tables[0]->for_each_sorted([&](std::span<const io::field> record) {
