@@ -10,7 +10,8 @@
 #       included, population standard deviation, none before 11 values), anomalies above 2.5, counted by category;
 #   T4  `yieldpipe stats --by id --agg count,mean:value`: one group per row (10 M groups at the default size),
 #       written sorted by the key's text to a file; T4' (task t4b) the same by timestamp and sensor (two text keys);
-#       against DuckDB's COPY (... GROUP BY ... ORDER BY ...) TO and Polars' groupBy().agg().sort() writeCSV only;
+#       against DuckDB's COPY (... GROUP BY ... ORDER BY ...) TO and Polars' groupBy().agg().sort() writeCSV only
+#       (runs with --max-memory 256MB and DuckDB's memory_limit come with the group-by's spilling, issue 13 part 3);
 #   T5  `yieldpipe filter`: the readings with value > 50, written out as CSV to a file with the columns id, sensor,
 #       value and a computed temp_f = temperature * 1.8 + 32 (null when temperature is);
 #       against DuckDB's COPY (SELECT ...) TO and Polars' writeCSV / sinkCSV only.

@@ -178,11 +178,12 @@ std::uint32_t group_by::find_or_add(std::string_view key, std::uint32_t hash, co
 }
 
 std::uint32_t group_by::add_group(std::string_view key, std::uint32_t hash, std::size_t at, const io::csv_row* row) {
-  if (groups_ >= empty_slot - 1 || key.size() > 0xffffffffu) {
+  // The index's position is the hash's top bits: at most 2^32 slots, 3/4 of them used.
+  if (groups_ >= (std::size_t{3} << 30) || key.size() > 0xffffffffu) {
     io::error_location where;
     if (row) where.line = row->line();
     throw memory_limit_error(row ? std::string(row->path()) : std::string("stats"),
-                             "group by: more than 4,294,967,294 groups, or a key of 4 GiB", where);
+                             "group by: more than 3,221,225,472 groups, or a key of 4 GiB", where);
   }
   // Room first (each allocation counted, and refused past the budget), then the group.
   std::size_t bytes = 0;
