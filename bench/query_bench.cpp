@@ -1,6 +1,7 @@
-// Benchmarks of the reproducible sums (query/reproducible_sum.hpp, query/reproducible_moments.hpp) against
-// the accumulators `stats` uses today: ns per value added for a plain double sum, Neumaier's compensated sum
-// (the former sum state), shifted Welford (the former variance state), reproducible_sum and reproducible_moments,
+// Benchmarks of the reproducible sums (query/reproducible_sum.hpp, query/compact_sum.hpp,
+// query/reproducible_moments.hpp) against the accumulators `stats` used before: ns per value added for a plain double
+// sum, Neumaier's compensated sum (the former sum state), shifted Welford (the former variance state),
+// reproducible_sum, compact_sum (the sum state's today) and reproducible_moments,
 // and the cost of reading a result once (per group, at the end).
 //
 // Two layouts of the adds: `one_state` (every value into one state: the add's latency chain, the worst
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <random>
 #include <vector>
+#include <yieldpipe/query/compact_sum.hpp>
 #include <yieldpipe/query/reproducible_moments.hpp>
 #include <yieldpipe/query/reproducible_sum.hpp>
 
@@ -67,6 +69,12 @@ struct shifted_welford {
 
 struct reproducible {
   query::reproducible_sum sum;
+  void add(double x) { sum.add(x); }
+  [[nodiscard]] double result() const noexcept { return sum.result(); }
+};
+
+struct compact {
+  query::compact_sum sum;
   void add(double x) { sum.add(x); }
   [[nodiscard]] double result() const noexcept { return sum.result(); }
 };
@@ -150,11 +158,13 @@ void ten_groups(benchmark::State& state) {
   BENCHMARK_TEMPLATE(one_state, neumaier_sum, data::kind);     \
   BENCHMARK_TEMPLATE(one_state, shifted_welford, data::kind);  \
   BENCHMARK_TEMPLATE(one_state, reproducible, data::kind);     \
+  BENCHMARK_TEMPLATE(one_state, compact, data::kind);          \
   BENCHMARK_TEMPLATE(one_state, moments, data::kind);          \
   BENCHMARK_TEMPLATE(ten_groups, naive_sum, data::kind);       \
   BENCHMARK_TEMPLATE(ten_groups, neumaier_sum, data::kind);    \
   BENCHMARK_TEMPLATE(ten_groups, shifted_welford, data::kind); \
   BENCHMARK_TEMPLATE(ten_groups, reproducible, data::kind);    \
+  BENCHMARK_TEMPLATE(ten_groups, compact, data::kind);         \
   BENCHMARK_TEMPLATE(ten_groups, moments, data::kind)
 
 YIELDPIPE_ADD_BENCHMARKS(uniform);
@@ -175,6 +185,13 @@ template <data Kind>
 void sum_result(benchmark::State& state) {
   const query::reproducible_moments m = filled<Kind>();
   for (auto _ : state) benchmark::DoNotOptimize(m.total());
+}
+
+template <data Kind>
+void compact_sum_result(benchmark::State& state) {
+  query::compact_sum s;
+  for (std::size_t i = 0; i < 10'000; ++i) s.add(values(Kind)[i]);
+  for (auto _ : state) benchmark::DoNotOptimize(s.result());
 }
 
 template <data Kind>
@@ -201,6 +218,8 @@ void moments_merge(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(sum_result, data::uniform);
 BENCHMARK_TEMPLATE(sum_result, data::wide);
+BENCHMARK_TEMPLATE(compact_sum_result, data::uniform);
+BENCHMARK_TEMPLATE(compact_sum_result, data::wide);
 BENCHMARK_TEMPLATE(mean_result, data::uniform);
 BENCHMARK_TEMPLATE(variance_result, data::uniform);
 BENCHMARK_TEMPLATE(variance_result, data::near_1e9);

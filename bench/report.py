@@ -559,13 +559,14 @@ def write_io(w, args):
     w("")
 
 
-# --- the command: T1-T3 and T5 (bench/cli/run.sh, bench/results/cli.json) ------------------------------------
+# --- the command: T1-T5 (bench/cli/run.sh, bench/results/cli.json) ------------------------------------
 
 BAR_CLI_VS_CPYTHON = 50.0
 BAR_CLI_RSS_BYTES = 64e6
 BAR_CLI_SPEEDUP = 1.8  # yieldpipe at its default thread count over its own one-thread run, T1-T3 (wall time)
 BAR_CLI_VS_PEERS_DEFAULT = 3.0  # yieldpipe at its default over the fastest peer at its default, T1-T3 (wall time)
 BAR_CLI_T5_VS_PEERS_DEFAULT = 2.0  # the same on T5, against the faster of DuckDB and Polars
+BAR_CLI_T4_VS_PEERS_DEFAULT = 2.0  # T4 at the default threads: against DuckDB and Polars each, with a lower peak RSS
 BAR_CLI_RSS_DEFAULT_BYTES = 96e6  # yieldpipe at its default thread count, T1-T3
 BAR_TASKS = ("t1", "t2", "t3")  # the tasks the one-core, CPython and thread bars are about
 
@@ -594,6 +595,13 @@ CLI_TASKS = [
      "per sensor, the z-score |value − mean| / std of each value against the sensor's last 100 values (the new one "
      "included, population standard deviation; none before 11 values, none when the deviation is 0), an anomaly "
      "above 2.5; the rows with a value and the anomalies counted by category"),
+    ("t4", "T4: group-by over millions of keys (one group per row)",
+     "count and mean of value by id: one group per row, written as CSV to a file sorted by id as text (byte order); "
+     "each file is read after its run, outside the timing, and deleted: its header, its rows, a checksum of the rows "
+     "and one of their order (every number rewritten to 12 significant digits) must equal yieldpipe's"),
+    ("t4b", "T4′: group-by over two text keys (timestamp, sensor)",
+     "count and mean of value by timestamp and sensor (about one group per row), written as CSV to a file sorted by "
+     "both texts; checked as T4's files"),
     ("t5", "T5: filter + computed column written out",
      "the readings with value > 50, written as CSV to a file with the columns id, sensor, value and temp_f = "
      "temperature × 1.8 + 32 (empty where temperature is); each file is read after its run, outside the timing, and "
@@ -650,7 +658,7 @@ def cli_cells(r):
 
 def write_cli(w, args):
     path = args.results / "cli.json"
-    w("## The command: T1–T3 and T5")
+    w("## The command: T1–T5")
     w("")
     if not path.exists():
         w("Not measured: `bench/results/cli.json` is missing (`bash bench/cli/run.sh` writes it).")
@@ -681,7 +689,7 @@ def write_cli(w, args):
 
     def default_threads(task):
         """What yieldpipe's --help says of --threads for the task's command, as a parenthesis."""
-        command = {"t1": "stats", "t2": "logs", "t3": "anomalies", "t5": "filter"}[task]
+        command = {"t1": "stats", "t2": "logs", "t3": "anomalies", "t4": "stats", "t4b": "stats", "t5": "filter"}[task]
         line = data.get("yieldpipe_threads_help", {}).get(command)
         if line:  # the option and its type, whose last "=N" is the default: "--threads INT:N>=1=1"
             return f" (`{command} --help`: `{' '.join(line.split(' ')[:2])}`)"
@@ -690,13 +698,14 @@ def write_cli(w, args):
     sensors, logs = data["sensors"], data["logs"]
     w(f"The `yieldpipe` command on the tasks of issues 5 and 11, against its peers, every tool given the same files "
       f"in the same run (bench/cli/run.sh): {fmt_bytes_mb(sensors['bytes'])} of sensor readings "
-      f"(`{sensors['generator']}`, {fmt_count(sensors.get('lines', 1) - 1)} rows) for T1, T3 and T5; "
+      f"(`{sensors['generator']}`, {fmt_count(sensors.get('lines', 1) - 1)} rows) for T1 and T3–T5; "
       f"{len(logs)} log files of {fmt_bytes_mb(logs[0]['bytes'])} (`{data['logs_generator']}`, "
       f"{fmt_bytes_mb(data['log_bytes'])}, {fmt_count(data.get('log_lines', 0))} lines) for T2. Every tool prints "
       "its answer — yieldpipe its usual CSV, the Python and Node peers and mawk a line of JSON, Miller the same CSV "
-      "as yieldpipe, the grep and rg pipelines `uniq -c` lines; on T5 each writes a CSV file — and "
+      "as yieldpipe, the grep and rg pipelines `uniq -c` lines; on T4, T4′ and T5 each writes a CSV file — and "
       "bench/cli/collect.py checks that each equals yieldpipe's one-thread answer in every repetition (counts "
-      "exactly, means, minima and maxima to 10⁻⁹ relative; T5's files the same header, rows and checksum), or the "
+      "exactly, means, minima and maxima to 10⁻⁹ relative; T5's files the same header, rows and checksum, T4's and "
+      "T4′'s also in the same order), or the "
       "run fails.")
     w("")
     if cli["answers_agree"]:
@@ -828,6 +837,10 @@ def write_cli(w, args):
         elif task == "t3" and answer:
             w("Answer: " + "; ".join(f"{k}: {fmt_count(g['anomalies'])} anomalies in {fmt_count(g['rows'])} rows"
                                      for k, g in sorted(answer.items())) + ".")
+        elif task in ("t4", "t4b") and answer:
+            total = sensors.get("lines", 1) - 1
+            w(f"Answer: {fmt_count(answer['rows'])} groups for {fmt_count(total)} rows, columns "
+              f"{','.join(answer['header'])}, checksum {answer['checksum']}, in the same order in every file.")
         elif task == "t5" and answer:
             total = sensors.get("lines", 1) - 1
             reordered = [x for x in cli.get("warnings", []) if "-t5: the same rows" in x]
@@ -932,6 +945,20 @@ def write_cli(w, args):
           f"{fmt_s(ypd['wall_s'])} s) | {met(ratio >= BAR_CLI_T5_VS_PEERS_DEFAULT)} |")
     else:
         w(f"| {bar} | – | **not measured** |")
+    for task, name in (("t4", "T4"), ("t4b", "T4′")):
+        ypd, duck, polars = run(task, "yieldpipe", True), run(task, "duckdb", True), run(task, "polars", True)
+        bar = (f"{name}: yieldpipe at its default ≥ {BAR_CLI_T4_VS_PEERS_DEFAULT:g}× DuckDB and Polars at their "
+               "default, with a lower peak RSS than both")
+        if not (ypd and duck and polars):
+            w(f"| {bar} | – | **not measured** |")
+            continue
+        slowest = min(duck["wall_s"], polars["wall_s"]) / ypd["wall_s"]
+        lower = ypd["peak_rss_kib"] < min(duck["peak_rss_kib"], polars["peak_rss_kib"])
+        w(f"| {bar} | {fmt_ratio(duck['wall_s'] / ypd['wall_s'])} DuckDB's and "
+          f"{fmt_ratio(polars['wall_s'] / ypd['wall_s'])} Polars' wall time ({fmt_s(ypd['wall_s'])} s against "
+          f"{fmt_s(duck['wall_s'])} and {fmt_s(polars['wall_s'])} s); peak RSS {fmt_mib(ypd['peak_rss_kib'])} against "
+          f"{fmt_mib(duck['peak_rss_kib'])} and {fmt_mib(polars['peak_rss_kib'])} | "
+          f"{met(slowest >= BAR_CLI_T4_VS_PEERS_DEFAULT and lower)} |")
     rss = [(task.upper(), run(task, "yieldpipe")) for task in BAR_TASKS if run(task, "yieldpipe")]
     if rss:
         worst = max(r["peak_rss_kib"] for _, r in rss) * 1024

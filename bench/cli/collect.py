@@ -9,13 +9,13 @@ input. Every output is read into the answer of its task, whatever its format:
     csv       CSV with a header, as yieldpipe writes it: t1 category,count,mean_value,min_value,max_value;
               t2 hour,level,count; t3 category,rows,anomalies (Miller's commands are written to give the same)
     uniq-c    `sort | uniq -c` lines of "COUNT DATE HH LEVEL" (the grep and rg pipelines of t2)
-    csv-file  the command wrote CSV to a file (t5), which run.sh digested right after the run with
+    csv-file  the command wrote CSV to a file (t4, t4b, t5), which run.sh digested right after the run with
               `collect.py --digest FILE` and deleted: the last line of the stdout is that digest, {"answer": {header,
               rows, checksum, ordered_checksum}}; a JSON line before it (the Node peers') gives the details.
 Then every answer of a task must equal yieldpipe's (yieldpipe-TASK, its one-thread run: yieldpipe-default-TASK, its
 run at its default thread count, is checked against it like the peers), in every repetition: the same keys, counts
 exactly, means, minima and maxima to 1e-9 relative; for t5 the same header, rows and checksum (the rows in another
-order only warn). Exits 1, after writing cli.json with "answers_agree": false and the disagreements under
+order only warn); for t4 and t4b the same header, rows, checksum and ordered checksum (the rows sorted by key). Exits 1, after writing cli.json with "answers_agree": false and the disagreements under
 "problems", when one does not.
 
     collect.py --digest FILE   prints the digest of a CSV file, as one line of JSON (see digest()).
@@ -41,9 +41,12 @@ TASKS = {
     "t1": "filter, then count, mean, min and max of value by category",
     "t2": "ERROR and CRITICAL lines per hour and level",
     "t3": "rolling z-score anomalies per sensor (window 100, threshold 2.5), counted by category",
+    "t4": "one group per row: count and mean of value by id, written to a CSV file sorted by id's text",
+    "t4b": "count and mean of value by timestamp and sensor, written to a CSV file sorted by both texts",
     "t5": "the readings with value > 50 written to a CSV file: id, sensor, value, temp_f = temperature * 1.8 + 32",
 }
 T5_KEYS = ("header", "rows", "checksum")
+T4_KEYS = ("header", "rows", "checksum", "ordered_checksum")  # sorted by key: the order is part of the answer
 
 
 def number(text):
@@ -128,8 +131,9 @@ def parse_output(task, fmt, path):
 def differences(task, reference, answer):
     """How `answer` differs from `reference` (empty when equal)."""
     out = []
-    if task == "t5":
-        return [f"{k}: {answer.get(k)!r}, expected {reference[k]!r}" for k in T5_KEYS if answer.get(k) != reference[k]]
+    if task in ("t4", "t4b", "t5"):
+        keys = T5_KEYS if task == "t5" else T4_KEYS
+        return [f"{k}: {answer.get(k)!r}, expected {reference[k]!r}" for k in keys if answer.get(k) != reference[k]]
     if set(answer) != set(reference):
         missing, extra = sorted(set(reference) - set(answer)), sorted(set(answer) - set(reference))
         out.append(f"keys differ: missing {missing[:5]}{'...' if len(missing) > 5 else ''}, extra "

@@ -6,6 +6,8 @@
 //   node bench/cli/peer_duckdb.mjs t2 APP.log... [threads=...]
 //   node bench/cli/peer_duckdb.mjs t3 SENSORS.csv [threads=...]
 //   node bench/cli/peer_duckdb.mjs t5 SENSORS.csv OUT.csv [threads=...]
+//   node bench/cli/peer_duckdb.mjs t4 SENSORS.csv OUT.csv [threads=...]
+//   node bench/cli/peer_duckdb.mjs t4b SENSORS.csv OUT.csv [threads=...]
 //
 // t1: read_csv with the columns and their types given (names from the header line), WHERE the filter of the task,
 //     GROUP BY category: count(*), avg(value), min(value), max(value).
@@ -19,28 +21,33 @@
 // t5: COPY (SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM read_csv(...) WHERE value > 50) TO OUT.csv
 //     (HEADER, DELIMITER ','): the rows written to a file (a null written as an empty field), in the file's order
 //     (preserve_insertion_order, DuckDB's default).
+// t4: COPY (SELECT id, count(*), avg(value) ... GROUP BY id ORDER BY id) TO OUT.csv, id read as VARCHAR (yieldpipe
+//     groups by the text and sorts the texts by bytes: DuckDB's default collation compares VARCHAR bytes too).
+// t4b: the same GROUP BY timestamp, sensor ORDER BY timestamp, sensor (two text keys).
 //
 // Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
 // (see peer_python.py); for t5 the answer is null: bench/cli/run.sh reads OUT.csv.
 import { firstLine, num, openDuckDB, processThreads, rssAtEnd, sqlString, takeThreads } from "../node/common.mjs";
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
-const TASKS = ["t1", "t2", "t3", "t5"];
+const TASKS = ["t1", "t2", "t3", "t4", "t4b", "t5"];
+const WRITES_FILE = ["t4", "t4b", "t5"];
 
 const args = process.argv.slice(2);
 const threadsWanted = takeThreads(args);
 const [task, ...files] = args;
-if (!TASKS.includes(task) || files.length === 0 || (task === "t5" ? files.length !== 2 :
+if (!TASKS.includes(task) || files.length === 0 || (WRITES_FILE.includes(task) ? files.length !== 2 :
   task !== "t2" && files.length !== 1)) {
-  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log... | t5 SENSORS.csv OUT.csv" +
-    " [threads=1|threads=default]");
+  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log... | {t4|t4b|t5} SENSORS.csv " +
+    "OUT.csv [threads=1|threads=default]");
   process.exit(2);
 }
 
-const typeOf = (name) => (NUMERIC.includes(name) ? "DOUBLE" : name === "id" ? "BIGINT" : "VARCHAR");
-const sensors = (file) => {
+const typeOf = (name, textId) =>
+  NUMERIC.includes(name) ? "DOUBLE" : name === "id" && !textId ? "BIGINT" : "VARCHAR";
+const sensors = (file, textId = false) => {
   const names = firstLine(file).split(",");
-  const columns = `{${names.map((n) => `${sqlString(n)}: '${typeOf(n)}'`).join(", ")}}`;
+  const columns = `{${names.map((n) => `${sqlString(n)}: '${typeOf(n, textId)}'`).join(", ")}}`;
   return `read_csv(${sqlString(file)}, auto_detect=false, header=true, delim=',', quote='"', escape='"', ` +
     `new_line='\\n', columns=${columns})`;
 };
@@ -70,14 +77,21 @@ const QUERIES = {
   t5: (file, out) => `COPY (
       SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM ${sensors(file)} WHERE value > 50)
     TO ${sqlString(out)} (HEADER, DELIMITER ',')`,
+  t4: (file, out) => `COPY (
+      SELECT id, count(*) AS count, avg(value) AS mean_value FROM ${sensors(file, true)} GROUP BY id ORDER BY id)
+    TO ${sqlString(out)} (HEADER, DELIMITER ',')`,
+  t4b: (file, out) => `COPY (
+      SELECT timestamp, sensor, count(*) AS count, avg(value) AS mean_value FROM ${sensors(file)}
+      GROUP BY timestamp, sensor ORDER BY timestamp, sensor)
+    TO ${sqlString(out)} (HEADER, DELIMITER ',')`,
 };
 
 const { connection, version, threads } = await openDuckDB({ threads: threadsWanted });
 const rows = (await connection.runAndReadAll(QUERIES[task](...files))).getRowObjectsJS();
 
-// t5 wrote OUT.csv, which bench/cli/run.sh reads: no answer here.
-const answer = task === "t5" ? null : {};
-for (const r of task === "t5" ? [] : rows) {
+// t4, t4b and t5 wrote OUT.csv, which bench/cli/run.sh reads: no answer here.
+const answer = WRITES_FILE.includes(task) ? null : {};
+for (const r of WRITES_FILE.includes(task) ? [] : rows) {
   if (task === "t1") {
     answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
       max_value: r.max_value };
@@ -93,6 +107,10 @@ const HOW = {
     "('ERROR', 'CRITICAL') GROUP BY hour, level",
   t3: "avg and stddev_pop OVER (PARTITION BY sensor ORDER BY row_number ROWS BETWEEN 99 PRECEDING AND CURRENT ROW)" +
     ", row_number() per sensor, count(*) FILTER (...) GROUP BY category",
+  t4: "COPY (SELECT id, count(*), avg(value) FROM read_csv(FILE, auto_detect=false, columns={..., id: VARCHAR}) " +
+    "GROUP BY id ORDER BY id) TO OUT (HEADER, DELIMITER ',')",
+  t4b: "COPY (SELECT timestamp, sensor, count(*), avg(value) FROM read_csv(FILE, auto_detect=false, columns={...}) " +
+    "GROUP BY timestamp, sensor ORDER BY timestamp, sensor) TO OUT (HEADER, DELIMITER ',')",
   t5: "COPY (SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM read_csv(FILE, auto_detect=false, " +
     "columns={...}) WHERE value > 50) TO OUT (HEADER, DELIMITER ',')",
 };

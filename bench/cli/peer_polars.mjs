@@ -7,6 +7,8 @@
 //   node bench/cli/peer_polars.mjs t2 APP.log... [ENGINE] [threads=...]
 //   node bench/cli/peer_polars.mjs t3 SENSORS.csv [ENGINE] [threads=...]
 //   node bench/cli/peer_polars.mjs t5 SENSORS.csv OUT.csv [ENGINE] [threads=...]
+//   node bench/cli/peer_polars.mjs t4 SENSORS.csv OUT.csv [ENGINE] [threads=...]
+//   node bench/cli/peer_polars.mjs t4b SENSORS.csv OUT.csv [ENGINE] [threads=...]
 //
 // ENGINE: in-memory (the default; what collect() uses) or streaming (Polars' streaming engine, which bounds memory
 // where the query allows it).
@@ -23,13 +25,16 @@
 // t5: .filter(value > 50).select(id, sensor, value, temperature * 1.8 + 32 as temp_f), written to OUT.csv (a null
 //     written as an empty field, the rows in the file's order): in-memory, collectSync({engine}) then
 //     writeCSV(OUT); streaming, sinkCSV(OUT) run by the streaming engine.
+// t4: id read as text, .groupBy("id").agg(len, mean of value).sort("id") (strings sort by their bytes, as
+//     yieldpipe's keys), written to OUT.csv; t4b: the same by timestamp and sensor, sorted by both.
 //
 // Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
 // (see peer_python.py); for t5 the answer is null: bench/cli/run.sh reads OUT.csv.
 import { firstLine, loadPolars, num, processThreads, rssAtEnd, takeThreads } from "../node/common.mjs";
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
-const TASKS = ["t1", "t2", "t3", "t5"];
+const TASKS = ["t1", "t2", "t3", "t4", "t4b", "t5"];
+const WRITES_FILE = ["t4", "t4b", "t5"];
 const ENGINES = ["in-memory", "streaming"];
 
 const args = process.argv.slice(2);
@@ -37,19 +42,19 @@ const threadsWanted = takeThreads(args);
 const task = args.shift();
 const engine = ENGINES.includes(args.at(-1)) ? args.pop() : "in-memory";
 const files = args;
-if (!TASKS.includes(task) || files.length === 0 || (task === "t5" ? files.length !== 2 :
+if (!TASKS.includes(task) || files.length === 0 || (WRITES_FILE.includes(task) ? files.length !== 2 :
   task !== "t2" && files.length !== 1)) {
-  console.error("usage: node bench/cli/peer_polars.mjs {t1|t3} SENSORS.csv | t2 APP.log... | t5 SENSORS.csv OUT.csv" +
-    " [in-memory|streaming] [threads=1|threads=default]");
+  console.error("usage: node bench/cli/peer_polars.mjs {t1|t3} SENSORS.csv | t2 APP.log... | {t4|t4b|t5} SENSORS.csv " +
+    "OUT.csv [in-memory|streaming] [threads=1|threads=default]");
   process.exit(2);
 }
 
 const { pl, version, maxThreads } = await loadPolars({ threads: threadsWanted });
 
-const sensors = (file) => {
+const sensors = (file, textId = false) => {
   const names = firstLine(file).split(",");
-  const schema = Object.fromEntries(names.map((n) => [n, NUMERIC.includes(n) ? pl.Float64 : n === "id" ? pl.Int64 :
-    pl.Utf8]));
+  const schema = Object.fromEntries(names.map((n) => [n, NUMERIC.includes(n) ? pl.Float64 :
+    n === "id" && !textId ? pl.Int64 : pl.Utf8]));
   return pl.scanCSV(file, { hasHeader: true, sep: ",", quoteChar: '"', schema });
 };
 const value = pl.col("value");
@@ -89,6 +94,14 @@ const QUERIES = {
     .agg(pl.len().alias("rows"),
       pl.col("seen").gt(10).and(pl.col("sd").gt(0)).and(value.minus(pl.col("mean")).abs().divideBy(pl.col("sd"))
         .gt(2.5)).sum().alias("anomalies")),
+  t4: (file) => sensors(file, true)
+    .groupBy("id")
+    .agg(pl.len().alias("count"), value.mean().alias("mean_value"))
+    .sort("id"),
+  t4b: (file) => sensors(file)
+    .groupBy(["timestamp", "sensor"])
+    .agg(pl.len().alias("count"), value.mean().alias("mean_value"))
+    .sort(["timestamp", "sensor"]),
   t5: (file) => sensors(file)
     .filter(value.gt(50))
     .select("id", "sensor", "value", pl.col("temperature").mul(1.8).plus(32).alias("temp_f")),
@@ -102,11 +115,14 @@ if (task === "t5") {
   // plain string (given none: "Failed to convert JavaScript value `Undefined` into rust type `String`").
   if (engine === "streaming") QUERIES.t5(file).sinkCSV(out).collectSync("streaming");
   else QUERIES.t5(file).collectSync({ engine }).writeCSV(out);
+} else if (WRITES_FILE.includes(task)) {
+  const [file, out] = files;
+  QUERIES[task](file).collectSync({ engine }).writeCSV(out);
 } else {
   rows = QUERIES[task](...files).collectSync({ engine }).toRecords();
 }
 
-const answer = task === "t5" ? null : {};
+const answer = WRITES_FILE.includes(task) ? null : {};
 for (const r of rows) {
   if (task === "t1") {
     answer[r.category] = { count: num(r.count), mean_value: r.mean_value, min_value: r.min_value,
@@ -123,6 +139,9 @@ const HOW = {
     ".filter(level in [ERROR, CRITICAL]).groupBy([hour, level]).agg(len)",
   t3: "rollingMean / rollingVar({windowSize: 100, minPeriods: 1}).over('sensor') (population variance: x (k-1)/k), " +
     "cumCount().over('sensor'), .groupBy('category').agg(len, sum(anomaly))",
+  t4: "scanCSV(FILE, {schema, id: Utf8}).groupBy('id').agg(len, mean of value).sort('id').collectSync().writeCSV(OUT)",
+  t4b: "scanCSV(FILE, {schema}).groupBy(['timestamp', 'sensor']).agg(len, mean of value)" +
+    ".sort(['timestamp', 'sensor']).collectSync().writeCSV(OUT)",
   t5: `scanCSV(FILE, {schema}).filter(value > 50).select(id, sensor, value, temperature * 1.8 + 32 as temp_f)` +
     (engine === "streaming" ? ".sinkCSV(OUT)" : ".collectSync().writeCSV(OUT)"),
 };

@@ -8,6 +8,10 @@
 #       several log files;
 #   T3  `yieldpipe anomalies`: per sensor, the rolling z-score of value over its last 100 values (the new one
 #       included, population standard deviation, none before 11 values), anomalies above 2.5, counted by category;
+#   T4  `yieldpipe stats --by id --agg count,mean:value`: one group per row (10 M groups at the default size),
+#       written sorted by the key's text to a file; T4' (task t4b) the same by timestamp and sensor (two text keys);
+#       against DuckDB's COPY (... GROUP BY ... ORDER BY ...) TO and Polars' groupBy().agg().sort() writeCSV only
+#       (runs with --max-memory 256MB and DuckDB's memory_limit come with the group-by's spilling, issue 13 part 3);
 #   T5  `yieldpipe filter`: the readings with value > 50, written out as CSV to a file with the columns id, sensor,
 #       value and a computed temp_f = temperature * 1.8 + 32 (null when temperature is);
 #       against DuckDB's COPY (SELECT ...) TO and Polars' writeCSV / sinkCSV only.
@@ -42,7 +46,7 @@
 #   REPETITIONS  runs of every command (default 3), interleaved: round 1 runs every command once, then round 2,
 #                ... so that a burst of load elsewhere hits all of them. Best wall time and least CPU time are the
 #                headline figures.
-#   TASKS        the tasks to run (default "t1 t2 t3 t5"); PEERS the peers (default "python pandas duckdb polars mlr
+#   TASKS        the tasks to run (default "t1 t2 t3 t4 t4b t5"); PEERS the peers (default "python pandas duckdb polars mlr
 #                mawk grep rg"); yieldpipe always runs.
 #   YIELDPIPE    the command (default build/release/yieldpipe; this script does not build it). In a shared tree,
 #                copy the binary elsewhere and give the copy, so that a rebuild cannot replace it mid-run.
@@ -66,7 +70,7 @@ large_mb=${LARGE_SIZE:-$((10 * size_mb))}
 seed=${SEED:-42}
 data_dir=${DATA_DIR:-bench/results/cli-data}
 results=bench/results  # ignored by git
-tasks=" ${TASKS:-t1 t2 t3 t5} "
+tasks=" ${TASKS:-t1 t2 t3 t4 t4b t5} "
 peers=" ${PEERS:-python pandas duckdb polars mlr mawk grep rg} "
 yieldpipe=${YIELDPIPE:-build/release/yieldpipe}
 mkdir -p "$results" "$data_dir"
@@ -167,11 +171,11 @@ node_entries() {
   entry "$tool-$task" peer "$task" "$format" node "$@" threads=1
   entry "$tool-default-$task" peer "$task" "$format" node "$@" threads=default
 }
-# After each run of a T5 command: its file digested (collect.py --digest appends one line of JSON to its stdout
+# After each run of a T4, T4' or T5 command: its file digested (collect.py --digest appends one line of JSON to its stdout
 # file, which is what collect.py later reads as its answer), then deleted.
 bench_after_run() {
   local name=$1 out=$3
-  [[ $name == *-t5 ]] || return 0
+  [[ $name == *-t4 || $name == *-t4b || $name == *-t5 ]] || return 0
   local file=$t5_out/$name.csv
   if [[ ! -f $file ]]; then
     echo "cli: $name wrote no $file" >&2
@@ -228,6 +232,14 @@ node_entries polars t3 json bench/cli/peer_polars.mjs t3 "$csv" in-memory
 node_entries polars-streaming t3 json bench/cli/peer_polars.mjs t3 "$csv" streaming
 entry mlr-t3 peer t3 csv mlr --icsv --ocsv put -q -f bench/cli/peer_mlr_t3.mlr "$csv"
 entry mawk-t3 peer t3 json mawk -f bench/cli/peer_mawk_t3.awk "$csv"
+
+# T4 and T4': a group per row, the groups written sorted by key to a file ({OUT}), digested and deleted as T5's.
+yieldpipe_entries t4 csv-file stats "$csv" --by id --agg count,mean:value -o '{OUT}'
+node_entries duckdb t4 csv-file bench/cli/peer_duckdb.mjs t4 "$csv" '{OUT}'
+node_entries polars t4 csv-file bench/cli/peer_polars.mjs t4 "$csv" '{OUT}' in-memory
+yieldpipe_entries t4b csv-file stats "$csv" --by timestamp,sensor --agg count,mean:value -o '{OUT}'
+node_entries duckdb t4b csv-file bench/cli/peer_duckdb.mjs t4b "$csv" '{OUT}'
+node_entries polars t4b csv-file bench/cli/peer_polars.mjs t4b "$csv" '{OUT}' in-memory
 
 # T5: the rows written to a file ({OUT}), which bench_after_run digests and deletes.
 yieldpipe_entries t5 csv-file filter "$csv" --where 'value > 50' --select 'id,sensor,value,temp_f=temperature*1.8+32' \

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -9,12 +10,6 @@
 namespace yieldpipe::query {
 
 namespace {
-
-// What a new group costs besides its key and states: its node in the index (next pointer, the key's
-// std::string, the position, the cached hash, malloc's header), a bucket, the states' vector header.
-constexpr std::size_t group_overhead = 64 + 8 + 16;
-
-std::size_t key_heap_bytes(std::string_view key) { return key.size() > 15 ? key.size() + 1 : 0; }
 
 std::string with_thousands(std::uint64_t n) {
   std::string digits = std::to_string(n), out;
@@ -36,6 +31,47 @@ std::vector<std::size_t> spec_columns_of(const io::csv_header& header, const std
   for (const aggregate_spec& spec : specs)
     columns.push_back(spec.column.empty() ? 0 : column_index(&header, spec.column, "aggregate " + spec.text()));
   return columns;
+}
+
+// Keys of several columns: each text but the last followed by the bytes 0 0, its NUL bytes written as
+// 0 1, and the last text as it is. The bytes of two keys then compare as their texts do, column by
+// column (a text sorts before its extensions): the output sorts the keys' bytes.
+void encode_key_part(std::string& out, std::string_view text, bool last) {
+  if (last) {
+    out.append(text);
+    return;
+  }
+  for (std::size_t at; (at = text.find('\0')) != std::string_view::npos; text.remove_prefix(at + 1)) {
+    out.append(text.substr(0, at));
+    out.append("\0\1", 2);
+  }
+  out.append(text);
+  out.append("\0\0", 2);
+}
+
+// The texts of an encoded key, into `parts`; a text with NUL bytes is decoded into `scratch` (kept
+// for the record's life: one string per column).
+void decode_key(std::string_view key, std::size_t columns, std::vector<io::field>& record,
+                std::vector<std::string>& scratch) {
+  for (std::size_t c = 0; c + 1 < columns; ++c) {
+    std::size_t at = key.find('\0');
+    if (key[at + 1] == '\0') {  // the common case: no NUL in the text
+      record.emplace_back(key.substr(0, at));
+      key.remove_prefix(at + 2);
+      continue;
+    }
+    std::string& text = scratch[c];
+    text.clear();
+    for (;; at = key.find('\0')) {
+      text.append(key.substr(0, at));
+      const bool end = key[at + 1] == '\0';
+      key.remove_prefix(at + 2);
+      if (end) break;
+      text.push_back('\0');
+    }
+    record.emplace_back(std::string_view(text));
+  }
+  record.emplace_back(key);
 }
 
 }  // namespace
@@ -95,19 +131,22 @@ group_by::group_by(std::vector<std::string> key_names, std::vector<std::size_t> 
   for (const slot& s : slots_) {
     switch (s.kind) {
       case slot_kind::rows:
-      case slot_kind::values: fresh_states_.emplace_back(count_state{}); break;
-      case slot_kind::sum: fresh_states_.emplace_back(sum_state{}); break;
-      case slot_kind::min: fresh_states_.emplace_back(min_state{}); break;
-      case slot_kind::max: fresh_states_.emplace_back(max_state{}); break;
-      case slot_kind::variance: fresh_states_.emplace_back(variance_state{}); break;
-      case slot_kind::first: fresh_states_.emplace_back(first_state{}); break;
-      case slot_kind::last: fresh_states_.emplace_back(last_state{}); break;
-      case slot_kind::distinct: fresh_states_.emplace_back(distinct_state{}); break;
-      case slot_kind::quantile: fresh_states_.emplace_back(quantile_state{}); break;
+      case slot_kind::values: columns_.emplace_back(std::in_place_type<detail::block_column<count_state>>); break;
+      case slot_kind::sum: columns_.emplace_back(std::in_place_type<detail::block_column<sum_state>>); break;
+      case slot_kind::min: columns_.emplace_back(std::in_place_type<detail::block_column<min_state>>); break;
+      case slot_kind::max: columns_.emplace_back(std::in_place_type<detail::block_column<max_state>>); break;
+      case slot_kind::variance: columns_.emplace_back(std::in_place_type<detail::block_column<variance_state>>); break;
+      case slot_kind::first: columns_.emplace_back(std::in_place_type<detail::block_column<first_state>>); break;
+      case slot_kind::last: columns_.emplace_back(std::in_place_type<detail::block_column<last_state>>); break;
+      case slot_kind::distinct: columns_.emplace_back(std::in_place_type<detail::block_column<distinct_state>>); break;
+      case slot_kind::quantile: columns_.emplace_back(std::in_place_type<detail::block_column<quantile_state>>); break;
     }
   }
+  index_.assign(16, index_slot{empty_slot, 0});
+  index_bits_ = 4;
+  charge(index_.size() * sizeof(index_slot), nullptr, nullptr);
   // Without --by, one group: the whole input (a record even for an empty one).
-  if (key_columns_.empty()) find_or_add({}, nullptr);
+  if (key_columns_.empty()) find_or_add({}, detail::hash_bytes({}), nullptr);
 }
 
 std::vector<std::string> group_by::columns() const {
@@ -119,43 +158,63 @@ std::vector<std::string> group_by::columns() const {
 std::string_view group_by::key_of(const io::csv_row& row) {
   if (key_columns_.empty()) return {};
   if (key_columns_.size() == 1) return row[key_columns_[0]];
-  // Several columns: each text after its length, so that no text can fake a boundary.
   key_buffer_.clear();
-  for (const std::size_t c : key_columns_) {
-    const std::string_view text = row[c];
-    const auto size = static_cast<std::uint32_t>(text.size());
-    char bytes[sizeof size];
-    std::memcpy(bytes, &size, sizeof size);
-    key_buffer_.append(bytes, sizeof size);
-    key_buffer_.append(text);
-  }
+  for (std::size_t i = 0; i < key_columns_.size(); ++i)
+    encode_key_part(key_buffer_, row[key_columns_[i]], i + 1 == key_columns_.size());
   return key_buffer_;
 }
 
-std::vector<std::string_view> group_by::split_key(std::string_view key) const {
-  if (key_columns_.size() <= 1) return key_columns_.empty() ? std::vector<std::string_view>{} : std::vector{key};
-  std::vector<std::string_view> parts;
-  while (!key.empty()) {
-    std::uint32_t size = 0;
-    std::memcpy(&size, key.data(), sizeof size);
-    key.remove_prefix(sizeof size);
-    parts.push_back(key.substr(0, size));
-    key.remove_prefix(size);
+std::uint32_t group_by::find_or_add(std::string_view key, std::uint32_t hash, const io::csv_row* row) {
+  // Linear probing from the hash's top bits; a slot's hash is compared before the key's bytes.
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t at = hash >> (32 - index_bits_);; at = (at + 1) & mask) {
+    const index_slot s = index_[at];
+    if (s.group == empty_slot) return add_group(key, hash, at, row);
+    if (s.hash == hash) {
+      const key_ref& k = keys_[s.group];
+      if (k.size == key.size() && (key.empty() || std::memcmp(k.data, key.data(), key.size()) == 0)) return s.group;
+    }
   }
-  return parts;
 }
 
-group_by::group& group_by::find_or_add(std::string_view key, const io::csv_row* row) {
-  if (auto it = index_.find(key); it != index_.end()) return groups_[it->second];
-  const auto [it, added] = index_.emplace(std::string(key), groups_.size());
-  const std::size_t capacity = groups_.capacity();
-  group& g = groups_.emplace_back();
-  g.key = &it->first;
-  g.states = fresh_states_;
-  charge(group_overhead + key_heap_bytes(key) + slots_.size() * sizeof(state) +
-             (groups_.capacity() - capacity) * sizeof(group),
-         nullptr, row);
-  return g;
+std::uint32_t group_by::add_group(std::string_view key, std::uint32_t hash, std::size_t at, const io::csv_row* row) {
+  // The index's position is the hash's top bits: at most 2^32 slots, 3/4 of them used.
+  if (groups_ >= (std::size_t{3} << 30) || key.size() > 0xffffffffu) {
+    io::error_location where;
+    if (row) where.line = row->line();
+    throw memory_limit_error(row ? std::string(row->path()) : std::string("stats"),
+                             "group by: more than 3,221,225,472 groups, or a key of 4 GiB", where);
+  }
+  // Room first (each allocation counted, and refused past the budget), then the group.
+  std::size_t bytes = 0;
+  const std::size_t n = groups_ + 1;
+  if (keys_.capacity() < n) {
+    bytes += keys_.reserve(n);
+    for (state_column& c : columns_) bytes += std::visit([&](auto& states) { return states.reserve(n); }, c);
+  }
+  const std::string_view stored = key_bytes_.store(key, bytes);
+  const auto group = static_cast<std::uint32_t>(groups_);
+  keys_[group] = {stored.data(), static_cast<std::uint32_t>(stored.size()), hash};
+  index_[at] = {group, hash};
+  ++groups_;
+  if (bytes) charge(bytes, nullptr, row);
+  if (groups_ * 4 > index_.size() * 3) grow_index();
+  return group;
+}
+
+void group_by::grow_index() {
+  std::vector<index_slot> old(index_.size() * 2, index_slot{empty_slot, 0});
+  old.swap(index_);
+  ++index_bits_;
+  const std::size_t mask = index_.size() - 1;
+  for (const index_slot& s : old) {
+    if (s.group == empty_slot) continue;
+    std::size_t at = s.hash >> (32 - index_bits_);
+    while (index_[at].group != empty_slot) at = (at + 1) & mask;
+    index_[at] = s;
+  }
+  // The old index is freed on return; the new one stays.
+  charge(index_.size() * sizeof(index_slot) - old.size() * sizeof(index_slot), nullptr, nullptr);
 }
 
 void group_by::charge(std::size_t bytes, const slot* by, const io::csv_row* row) {
@@ -166,20 +225,22 @@ void group_by::charge(std::size_t bytes, const slot* by, const io::csv_row* row)
     why = "the groups of --by ";
     for (std::size_t i = 0; i < key_names_.size(); ++i) why += (i ? "," : "") + key_names_[i];
     why += " would pass --max-memory " + max_memory_text_ + " (" + with_thousands(max_memory_) + " bytes) at " +
-           with_thousands(groups_.size()) + " groups";
+           with_thousands(groups_) + " groups";
   } else {
     const std::size_t at = static_cast<std::size_t>(by - slots_.data());
     std::uint64_t held = 0;
-    for (const group& g : groups_) {
-      if (by->kind == slot_kind::distinct) held += std::get<distinct_state>(g.states[at]).values.size();
-      if (by->kind == slot_kind::quantile) held += std::get<quantile_state>(g.states[at]).values.size();
+    for (std::size_t g = 0; g < groups_; ++g) {
+      if (by->kind == slot_kind::distinct)
+        held += std::get<detail::block_column<distinct_state>>(columns_[at])[g].values.size();
+      if (by->kind == slot_kind::quantile)
+        held += std::get<detail::block_column<quantile_state>>(columns_[at])[g].values.size();
     }
     why = by->name + " would pass --max-memory " + max_memory_text_ + " (" + with_thousands(max_memory_) + " bytes)";
     if (by->kind == slot_kind::distinct)
       why += " at " + with_thousands(held) + " distinct values";
     else if (by->kind == slot_kind::quantile)
       why += " at " + with_thousands(held) + " stored values (8 bytes each)";
-    why += " in " + with_thousands(groups_.size()) + (groups_.size() == 1 ? " group" : " groups");
+    why += " in " + with_thousands(groups_) + (groups_ == 1 ? " group" : " groups");
   }
   why += " (" + with_thousands(memory_) + " bytes of state)";
   io::error_location where;
@@ -194,118 +255,244 @@ void group_by::add(const io::csv_row& row) {
     const auto v = row.get_optional<double>(number_columns_[i]);
     numbers_[i] = v ? *v : std::numeric_limits<double>::quiet_NaN();
   }
-  group& g = find_or_add(key_of(row), &row);
+  const std::string_view k = key_of(row);
+  const std::uint32_t g = find_or_add(k, detail::hash_bytes(k), &row);
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const slot& s = slots_[i];
-    state& st = g.states[i];
+    state_column& c = columns_[i];
     // Meaningful for the numeric slots only (numbers_ may be empty).
     const double x = s.number < numbers_.size() ? numbers_[s.number] : 0.0;
     const bool has_x = !std::isnan(x);
     switch (s.kind) {
-      case slot_kind::rows: std::get<count_state>(st).add(); break;
+      case slot_kind::rows: std::get<detail::block_column<count_state>>(c)[g].add(); break;
       case slot_kind::values:
-        if (!row[s.column].empty()) std::get<count_state>(st).add();
+        if (!row[s.column].empty()) std::get<detail::block_column<count_state>>(c)[g].add();
         break;
       case slot_kind::sum:
-        if (has_x) std::get<sum_state>(st).add(x);
+        if (has_x) std::get<detail::block_column<sum_state>>(c)[g].add(x);
         break;
       case slot_kind::min:
-        if (has_x) std::get<min_state>(st).add(x);
+        if (has_x) std::get<detail::block_column<min_state>>(c)[g].add(x);
         break;
       case slot_kind::max:
-        if (has_x) std::get<max_state>(st).add(x);
+        if (has_x) std::get<detail::block_column<max_state>>(c)[g].add(x);
         break;
       case slot_kind::variance:
-        if (has_x) std::get<variance_state>(st).add(x);
+        if (has_x) std::get<detail::block_column<variance_state>>(c)[g].add(x);
         break;
       case slot_kind::first:
         if (const auto text = row[s.column]; !text.empty())
-          if (const std::size_t grown = std::get<first_state>(st).add(text)) charge(grown, &s, &row);
+          if (const std::size_t grown = std::get<detail::block_column<first_state>>(c)[g].add(text))
+            charge(grown, &s, &row);
         break;
       case slot_kind::last:
         if (const auto text = row[s.column]; !text.empty())
-          if (const std::size_t grown = std::get<last_state>(st).add(text)) charge(grown, &s, &row);
+          if (const std::size_t grown = std::get<detail::block_column<last_state>>(c)[g].add(text))
+            charge(grown, &s, &row);
         break;
       case slot_kind::distinct:
         if (const auto text = row[s.column]; !text.empty())
-          if (const std::size_t grown = std::get<distinct_state>(st).add(text)) charge(grown, &s, &row);
+          if (const std::size_t grown = std::get<detail::block_column<distinct_state>>(c)[g].add(text))
+            charge(grown, &s, &row);
         break;
       case slot_kind::quantile:
         if (has_x)
-          if (const std::size_t grown = std::get<quantile_state>(st).add(x)) charge(grown, &s, &row);
+          if (const std::size_t grown = std::get<detail::block_column<quantile_state>>(c)[g].add(x))
+            charge(grown, &s, &row);
         break;
     }
   }
 }
 
+namespace {
+
+template <class State>
+std::size_t merge_text_pick(State& ours, const State& theirs) {
+  const std::size_t before = ours.heap_bytes();
+  ours.merge(theirs);
+  return ours.heap_bytes() - std::min(before, ours.heap_bytes());
+}
+
+}  // namespace
+
 void group_by::merge(group_by& later) {
-  for (group& theirs : later.groups_) {
-    group& ours = find_or_add(*theirs.key, nullptr);
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      state& a = ours.states[i];
-      state& b = theirs.states[i];
-      std::size_t grown = 0;
-      switch (slots_[i].kind) {
-        case slot_kind::rows:
-        case slot_kind::values: std::get<count_state>(a).merge(std::get<count_state>(b)); break;
-        case slot_kind::sum: std::get<sum_state>(a).merge(std::get<sum_state>(b)); break;
-        case slot_kind::min: std::get<min_state>(a).merge(std::get<min_state>(b)); break;
-        case slot_kind::max: std::get<max_state>(a).merge(std::get<max_state>(b)); break;
-        case slot_kind::variance: std::get<variance_state>(a).merge(std::get<variance_state>(b)); break;
-        case slot_kind::first: {
-          auto& f = std::get<first_state>(a);
-          const std::size_t before = f.heap_bytes();
-          f.merge(std::get<first_state>(b));
-          grown = f.heap_bytes() - std::min(before, f.heap_bytes());
-          break;
-        }
-        case slot_kind::last: {
-          auto& l = std::get<last_state>(a);
-          const std::size_t before = l.heap_bytes();
-          l.merge(std::get<last_state>(b));
-          grown = l.heap_bytes() - std::min(before, l.heap_bytes());
-          break;
-        }
-        case slot_kind::distinct: grown = std::get<distinct_state>(a).merge(std::get<distinct_state>(b)); break;
-        case slot_kind::quantile: grown = std::get<quantile_state>(a).merge(std::get<quantile_state>(b)); break;
-      }
-      if (grown) charge(grown, &slots_[i], nullptr);
-    }
+  if (groups_ == 0 && !key_columns_.empty()) {
+    // Nothing here yet (the result of `stats --threads`, before its first piece): later's table is the answer.
+    std::swap(columns_, later.columns_);
+    std::swap(keys_, later.keys_);
+    std::swap(key_bytes_, later.key_bytes_);
+    std::swap(index_, later.index_);
+    std::swap(index_bits_, later.index_bits_);
+    std::swap(groups_, later.groups_);
+    std::swap(memory_, later.memory_);
+    charge(0, nullptr, nullptr);  // later's bytes against this table's budget
+    return;
+  }
+  // Each of later's groups: found here by the hash it kept, its states merged column by column.
+  std::vector<std::uint32_t> into(later.groups_);
+  for (std::size_t j = 0; j < later.groups_; ++j) {
+    const key_ref& k = later.keys_[j];
+    into[j] = find_or_add({k.data, k.size}, k.hash, nullptr);
+  }
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    std::visit(
+        [&](auto& ours) {
+          using states = std::remove_reference_t<decltype(ours)>;
+          auto& theirs = std::get<states>(later.columns_[i]);
+          for (std::size_t j = 0; j < later.groups_; ++j) {
+            auto& a = ours[into[j]];
+            auto& b = theirs[j];
+            std::size_t grown = 0;
+            if constexpr (std::is_same_v<states, detail::block_column<first_state>> ||
+                          std::is_same_v<states, detail::block_column<last_state>>)
+              grown = merge_text_pick(a, b);
+            else if constexpr (std::is_same_v<states, detail::block_column<distinct_state>> ||
+                               std::is_same_v<states, detail::block_column<quantile_state>>)
+              grown = a.merge(b);
+            else
+              a.merge(b);
+            if (grown) charge(grown, &slots_[i], nullptr);
+          }
+        },
+        columns_[i]);
   }
 }
 
-void group_by::for_each_sorted(const std::function<void(std::span<const io::field>)>& emit) {
-  std::vector<std::vector<std::string_view>> keys;
-  keys.reserve(groups_.size());
-  for (const group& g : groups_) keys.push_back(split_key(*g.key));
-  std::vector<std::size_t> order(groups_.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  // string_view compares bytes as unsigned char (memcmp): UTF-8 texts sort by code point.
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+namespace {
 
+// Sorting the groups by their keys' bytes (unsigned, a prefix first), in place: a radix sort from the
+// first byte (American flag sort: each byte's buckets counted, then the items swapped into them), 8
+// bytes of key loaded at a time, then the next 8 bytes within each bucket of keys that agree so far.
+// Buckets of fewer than 64 keys, and keys that agree on their first 256 bytes, are compared whole.
+struct sort_item {
+  std::uint64_t prefix;  // the key's bytes depth..depth+7, big-endian, zero-padded
+  std::uint32_t group;
+};
+
+template <class Key>
+class key_sorter {
+ public:
+  explicit key_sorter(const Key& key) : key_(key) {}
+
+  void sort(std::span<sort_item> items, std::size_t depth) {
+    if (items.size() < 64 || depth >= 256) {
+      std::sort(items.begin(), items.end(), less());
+      return;
+    }
+    bool longer = false;  // whether a key goes on past these 8 bytes
+    for (sort_item& item : items) {
+      const std::string_view k = key_(item.group);
+      std::uint64_t p = 0;
+      if (k.size() > depth) {
+        const std::size_t n = std::min<std::size_t>(8, k.size() - depth);
+        std::memcpy(&p, k.data() + depth, n);
+        p = __builtin_bswap64(p);  // little-endian hosts (x86, AArch64): the first byte becomes the highest
+        longer |= k.size() > depth + 8;
+      }
+      item.prefix = p;
+    }
+    by_prefix(items, 7, depth, longer);
+  }
+
+ private:
+  auto less() const {
+    return [this](const sort_item& a, const sort_item& b) { return key_(a.group) < key_(b.group); };
+  }
+
+  // Sorts items that agree on the prefix's bytes above `byte` (7: the first) by the rest of the prefix.
+  void by_prefix(std::span<sort_item> items, int byte, std::size_t depth, bool longer) {
+    for (;; --byte) {
+      if (items.size() < 64) {
+        std::sort(items.begin(), items.end(), less());
+        return;
+      }
+      if (byte < 0) {  // the whole prefix agrees: the next 8 bytes, or, when no key goes on, the size
+        if (longer)
+          sort(items, depth + 8);
+        else
+          std::sort(items.begin(), items.end(), less());  // they differ in trailing NUL bytes
+        return;
+      }
+      const auto digit = [shift = 8 * byte](const sort_item& item) { return (item.prefix >> shift) & 0xff; };
+      std::array<std::size_t, 256> count{};
+      for (const sort_item& item : items) ++count[digit(item)];
+      if (count[digit(items[0])] == items.size()) continue;  // one bucket: the next byte
+      std::array<std::size_t, 256> next{}, end{};
+      std::size_t at = 0;
+      for (std::size_t b = 0; b < 256; ++b) {
+        next[b] = at;
+        at += count[b];
+        end[b] = at;
+      }
+      for (std::size_t b = 0; b < 256; ++b) {
+        while (next[b] < end[b]) {
+          sort_item v = items[next[b]];
+          for (std::size_t d = digit(v); d != b; d = digit(v)) std::swap(v, items[next[d]++]);
+          items[next[b]++] = v;
+        }
+      }
+      for (std::size_t b = 0, lo = 0; b < 256; lo = end[b++])
+        if (end[b] - lo > 1) by_prefix(items.subspan(lo, end[b] - lo), byte - 1, depth, longer);
+      return;
+    }
+  }
+
+  const Key& key_;
+};
+
+}  // namespace
+
+void group_by::for_each_sorted(const std::function<void(std::span<const io::field>)>& emit) {
+  // The index is not needed any more (no row comes after): freed before the sort needs its memory.
+  std::vector<index_slot>().swap(index_);
+  std::vector<sort_item> order(groups_);
+  for (std::size_t g = 0; g < groups_; ++g) order[g].group = static_cast<std::uint32_t>(g);
+  const auto key_of_group = [this](std::uint32_t g) { return key(g); };
+  // string_view compares bytes as unsigned char (memcmp): UTF-8 texts sort by code point.
+  key_sorter(key_of_group).sort(order, 0);
   std::vector<io::field> record;
-  for (const std::size_t gi : order) {
-    group& g = groups_[gi];
+  std::vector<std::string> scratch(key_columns_.size());
+  for (const sort_item& item : order) {
+    const std::uint32_t g = item.group;
     record.clear();
-    for (const std::string_view part : keys[gi]) record.emplace_back(part);
+    if (key_columns_.size() == 1)
+      record.emplace_back(key(g));
+    else if (key_columns_.size() > 1)
+      decode_key(key(g), key_columns_.size(), record, scratch);
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const aggregate_spec& spec = specs_[i];
-      state& st = g.states[spec_slot_[i]];
+      state_column& c = columns_[spec_slot_[i]];
       switch (spec.kind) {
-        case aggregate_kind::count: record.emplace_back(std::get<count_state>(st).result()); break;
-        case aggregate_kind::sum: record.emplace_back(std::get<sum_state>(st).total()); break;
-        case aggregate_kind::mean: record.emplace_back(std::get<sum_state>(st).mean()); break;
-        case aggregate_kind::min: record.emplace_back(std::get<min_state>(st).result()); break;
-        case aggregate_kind::max: record.emplace_back(std::get<max_state>(st).result()); break;
-        case aggregate_kind::var: record.emplace_back(std::get<variance_state>(st).variance(true)); break;
-        case aggregate_kind::std: record.emplace_back(std::get<variance_state>(st).deviation(true)); break;
-        case aggregate_kind::var_pop: record.emplace_back(std::get<variance_state>(st).variance(false)); break;
-        case aggregate_kind::std_pop: record.emplace_back(std::get<variance_state>(st).deviation(false)); break;
-        case aggregate_kind::first: record.emplace_back(std::get<first_state>(st).result()); break;
-        case aggregate_kind::last: record.emplace_back(std::get<last_state>(st).result()); break;
-        case aggregate_kind::count_distinct: record.emplace_back(std::get<distinct_state>(st).result()); break;
+        case aggregate_kind::count:
+          record.emplace_back(std::get<detail::block_column<count_state>>(c)[g].result());
+          break;
+        case aggregate_kind::sum: record.emplace_back(std::get<detail::block_column<sum_state>>(c)[g].total()); break;
+        case aggregate_kind::mean: record.emplace_back(std::get<detail::block_column<sum_state>>(c)[g].mean()); break;
+        case aggregate_kind::min: record.emplace_back(std::get<detail::block_column<min_state>>(c)[g].result()); break;
+        case aggregate_kind::max: record.emplace_back(std::get<detail::block_column<max_state>>(c)[g].result()); break;
+        case aggregate_kind::var:
+          record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].variance(true));
+          break;
+        case aggregate_kind::std:
+          record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].deviation(true));
+          break;
+        case aggregate_kind::var_pop:
+          record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].variance(false));
+          break;
+        case aggregate_kind::std_pop:
+          record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].deviation(false));
+          break;
+        case aggregate_kind::first:
+          record.emplace_back(std::get<detail::block_column<first_state>>(c)[g].result());
+          break;
+        case aggregate_kind::last:
+          record.emplace_back(std::get<detail::block_column<last_state>>(c)[g].result());
+          break;
+        case aggregate_kind::count_distinct:
+          record.emplace_back(std::get<detail::block_column<distinct_state>>(c)[g].result());
+          break;
         case aggregate_kind::percentile:
-          record.emplace_back(std::get<quantile_state>(st).result(spec.percentile));
+          record.emplace_back(std::get<detail::block_column<quantile_state>>(c)[g].result(spec.percentile));
           break;
       }
     }

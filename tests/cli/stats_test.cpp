@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -215,6 +216,24 @@ TEST_F(stats_test, any_thread_count_gives_the_bytes_and_the_dead_letters_of_one_
   const std::string fail_many = err();
   EXPECT_EQ(stats(file + query + " --threads 1"), 1);
   EXPECT_EQ(err(), fail_many);
+}
+
+// One group per row (and per two text keys): the table of each piece merged in file order gives the bytes
+// of one thread, at any thread count.
+TEST_F(stats_test, a_group_per_row_gives_the_same_bytes_at_any_thread_count) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 120000 --seed 9 -o ids.csv"), 0) << err();
+  const auto file = (root_ / "ids.csv").string();
+  for (const char* query : {" --by id --agg count,mean:value,sum:temperature,first:sensor,last:status",
+                            " --by timestamp,sensor --agg count,mean:value,max:humidity"}) {
+    SCOPED_TRACE(query);
+    ASSERT_EQ(stats(file + query + " --threads 1"), 0) << err();
+    const std::string one = out();
+    EXPECT_GT(std::count(one.begin(), one.end(), '\n'), 100'000);
+    for (const char* threads : {"2", "3", "8"}) {
+      ASSERT_EQ(stats(file + query + " --threads " + threads), 0) << err();
+      EXPECT_EQ(out(), one) << "--threads " << threads;
+    }
+  }
 }
 
 }  // namespace

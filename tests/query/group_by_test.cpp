@@ -2,14 +2,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/query/group_by.hpp>
 #include <yieldpipe/query/query_error.hpp>
+#include <yieldpipe/query/reproducible_sum.hpp>
 
 namespace {
 
@@ -141,6 +146,128 @@ TEST_F(group_by_test, merging_two_tables_gives_the_table_of_both_inputs) {
   EXPECT_EQ(out, (table{{"a", "2", "7.000000", "2", "5", "3.500000"},
                         {"b", "2", "4.000000", "1", "3", "2.000000"},
                         {"c", "1", "4.000000", "4", "4", "4.000000"}}));
+}
+
+// A random key: texts that share long prefixes (the radix sort's runs), differ in trailing NUL bytes,
+// hold bytes above 0x7f, or are empty.
+std::string random_key(std::mt19937_64& g, std::uint64_t space) {
+  const std::uint64_t n = g() % space;
+  switch (n % 8) {
+    case 0: return std::to_string(n);
+    case 1: return "sensor_with_a_long_common_prefix_" + std::to_string(n % 400'000);
+    case 2: return std::string("k") + std::string(n % 4, '\0');
+    case 3: return "\xc3\xa9t\xc3\xa9_" + std::to_string(n % 100);
+    case 4: return n % 16 == 4 ? std::string() : std::to_string(n * 7919);
+    default: return "g" + std::to_string(n % 4'000'037);
+  }
+}
+
+std::string csv_quoted(std::string_view text) { return '"' + std::string(text) + '"'; }
+
+// The reference: a std::map of key texts, in the byte order of the texts column by column.
+struct reference_group {
+  std::uint64_t rows = 0;
+  yieldpipe::query::reproducible_sum sum;
+  std::uint64_t values = 0;
+  double min = 0;
+};
+
+std::string number_text(double x) {
+  char buf[64];
+  return {buf, std::to_chars(buf, buf + sizeof buf, x).ptr};
+}
+
+TEST_F(group_by_test, a_million_random_groups_match_an_ordered_map) {
+  std::mt19937_64 g(42);
+  std::map<std::pair<std::string, std::string>, reference_group> want;
+  std::string csv = "a,b,v\n";
+  for (int i = 0; i < 1'700'000; ++i) {
+    const std::string a = random_key(g, 20'000'000), b = (g() % 3 == 0) ? random_key(g, 8) : std::string("x");
+    std::string v;
+    if (g() % 10 != 0) v = number_text(static_cast<double>(static_cast<std::int64_t>(g() % 200'001) - 100'000) / 100);
+    csv += csv_quoted(a) + "," + csv_quoted(b) + "," + v + "\n";
+    reference_group& r = want[{a, b}];
+    ++r.rows;
+    if (!v.empty()) {
+      const double x = std::stod(v);
+      r.sum.add(x);
+      r.min = r.values++ == 0 ? x : std::min(r.min, x);
+    }
+  }
+  ASSERT_GT(want.size(), 1'000'000u);
+  const auto out = run(csv, {"a", "b"}, "count,mean:v,min:v");
+  ASSERT_EQ(out.size(), want.size() + 1);
+  EXPECT_EQ(out[0], (std::vector<std::string>{"a", "b", "count", "mean_v", "min_v"}));
+  std::size_t i = 1;
+  for (const auto& [key, r] : want) {
+    const std::vector<std::string> expected{
+        key.first, key.second, std::to_string(r.rows),
+        r.values ? number_text(r.sum.result() / static_cast<double>(r.values)) : "~",
+        r.values ? number_text(r.min) : "~"};
+    ASSERT_EQ(out[i], expected) << "record " << i;
+    ++i;
+  }
+}
+
+TEST_F(group_by_test, a_table_per_piece_merged_in_order_gives_the_one_table_answer_at_any_cut) {
+  std::mt19937_64 g(7);
+  std::string csv = "k,v\n";
+  for (int i = 0; i < 200'000; ++i)
+    csv +=
+        csv_quoted(random_key(g, 300'000)) + "," + std::to_string(g() % 1000) + "." + std::to_string(g() % 10) + "\n";
+  const std::string aggs = "count,sum:v,mean:v,max:v,first:v,last:v,std:v,p50:v,count_distinct:v";
+  const auto whole = run(csv, {"k"}, aggs);
+  std::ofstream(path_, std::ios::binary) << csv;
+  for (const int pieces : {2, 3, 17}) {
+    SCOPED_TRACE(std::to_string(pieces) + " pieces");
+    io::csv_reader reader(path_.string());
+    const auto specs = parse_aggregates(aggs);
+    std::vector<std::unique_ptr<group_by>> tables;
+    for (int p = 0; p < pieces; ++p)
+      tables.push_back(std::make_unique<group_by>(*reader.header(), std::vector<std::string>{"k"}, specs));
+    // Random cuts: piece p takes the rows between cut p - 1 and cut p.
+    std::vector<int> cuts;
+    for (int p = 0; p + 1 < pieces; ++p) cuts.push_back(static_cast<int>(g() % 200'000));
+    std::sort(cuts.begin(), cuts.end());
+    int row_number = 0;
+    while (const io::csv_row* row = reader.next()) {
+      const auto piece = std::upper_bound(cuts.begin(), cuts.end(), row_number++) - cuts.begin();
+      tables[static_cast<std::size_t>(piece)]->add(*row);
+    }
+    // Into an empty table first (as `stats --threads` does), then each later piece in order.
+    auto merged = std::make_unique<group_by>(*reader.header(), std::vector<std::string>{"k"}, specs);
+    for (int p = 0; p < pieces; ++p) merged->merge(*tables[static_cast<std::size_t>(p)]);
+    tables[0] = std::move(merged);
+    table out;
+    out.push_back(tables[0]->columns());
+    tables[0]->for_each_sorted([&](std::span<const io::field> record) {
+      auto& line = out.emplace_back();
+      for (const io::field& f : record) {
+        switch (f.type()) {
+          case io::field::kind::null: line.push_back("~"); break;
+          case io::field::kind::string: line.emplace_back(f.as_string()); break;
+          case io::field::kind::unsigned_integer: line.push_back(std::to_string(f.as_uint())); break;
+          case io::field::kind::floating: line.push_back(number_text(f.as_double())); break;
+          default: line.push_back("?");
+        }
+      }
+    });
+    EXPECT_EQ(out, whole);
+  }
+}
+
+TEST_F(group_by_test, a_count_and_mean_group_costs_tens_of_bytes) {
+  std::string csv = "id,v\n";
+  for (int i = 0; i < 300'000; ++i) csv += std::to_string(1'000'000 + i) + "," + std::to_string(i % 1000) + ".25\n";
+  std::ofstream(path_, std::ios::binary) << csv;
+  io::csv_reader reader(path_.string());
+  group_by t(*reader.header(), {"id"}, parse_aggregates("count,mean:v"));
+  while (const io::csv_row* row = reader.next()) t.add(*row);
+  ASSERT_EQ(t.groups(), 300'000u);
+  // 16 (key's place) + 7 (its bytes) + 8 (count) + 40 (mean) + 8 to 21 (the index) + the blocks' slack.
+  const double per_group = static_cast<double>(t.memory()) / 300'000;
+  EXPECT_GT(per_group, 16 + 7 + 8 + 40 + 8);
+  EXPECT_LT(per_group, 100);
 }
 
 TEST(group_by, a_column_the_header_does_not_have_is_a_query_error_naming_it) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <yieldpipe/query/compact_sum.hpp>
 #include <yieldpipe/query/reproducible_moments.hpp>
 #include <yieldpipe/query/reproducible_sum.hpp>
 
@@ -23,12 +24,13 @@ struct count_state {
   [[nodiscard]] std::uint64_t result() const noexcept { return n; }
 };
 
-/// sum and mean: the exact sum of the values (`reproducible_sum`) and their count. The sum is the
-/// correctly rounded exact sum and the mean that sum divided by the count, whatever the order of the
-/// values and however they were split into states and merged: `stats` prints the same digits for any
-/// --threads. The sum of no values is null (SQL's SUM), as is their mean. 72 bytes.
+/// sum and mean: the exact sum of the values (`compact_sum`: the results of `reproducible_sum` in half
+/// its size) and their count. The sum is the correctly rounded exact sum and the mean that sum divided
+/// by the count, whatever the order of the values and however they were split into states and merged:
+/// `stats` prints the same digits for any --threads. The sum of no values is null (SQL's SUM), as is
+/// their mean. 40 bytes (plus 64 on the heap for values spanning more than about 2^120).
 struct sum_state {
-  reproducible_sum sum;
+  compact_sum sum;
   std::uint64_t n = 0;
   void add(double x) {
     sum.add(x);

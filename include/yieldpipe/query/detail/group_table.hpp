@@ -1,0 +1,103 @@
+#pragma once
+// The storage of query::group_by: keys in an arena, states in blocks of columns, an open-addressing
+// index over 32-bit hashes. Not for users: group_by's header documents what it costs.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace yieldpipe::query::detail {
+
+/// A 32-bit hash of bytes: 8 bytes at a time, each folded in by a 64×64→128-bit multiply.
+inline std::uint32_t hash_bytes(std::string_view s) noexcept {
+  __extension__ typedef unsigned __int128 wide;
+  constexpr std::uint64_t k1 = 0x9e3779b97f4a7c15u, k2 = 0xd6e8feb86659fd93u;
+  const auto fold = [](std::uint64_t a, std::uint64_t b) {
+    const wide p = wide{a} * b;
+    return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+  };
+  std::uint64_t h = k1 ^ s.size();
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = fold(h ^ w, k2);
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = fold(h ^ w ^ (std::uint64_t{n} << 59), k2);
+  }
+  h = fold(h ^ k2, k1);
+  return static_cast<std::uint32_t>(h >> 32);
+}
+
+/// Values of one type, one per group, in blocks that never move: 16 values, then 16, 32, ... up to
+/// 65,536 values a block, then blocks of 65,536. Growing allocates a block and copies nothing; the
+/// blocks hold at most a block's worth of values more than the groups (1/2 while under 65,536 groups).
+template <class T>
+class block_column {
+ public:
+  static constexpr std::size_t big_block = std::size_t{1} << 16;
+
+  T& operator[](std::size_t i) noexcept {
+    if (i < big_block) [[likely]] {
+      const auto k = static_cast<std::size_t>(std::bit_width(i >> 4));
+      return blocks_[k][i - (k == 0 ? 0 : std::size_t{8} << k)];
+    }
+    return blocks_[12 + (i >> 16)][i & (big_block - 1)];
+  }
+  const T& operator[](std::size_t i) const noexcept { return const_cast<block_column&>(*this)[i]; }
+
+  /// Makes room for values 0..n-1 (new ones value-initialised); returns the bytes allocated.
+  std::size_t reserve(std::size_t n) {
+    std::size_t bytes = 0;
+    while (capacity_ < n) {
+      const std::size_t size = capacity_ < 32 ? 16 : capacity_ < big_block ? capacity_ : big_block;
+      blocks_.push_back(std::make_unique<T[]>(size));
+      capacity_ += size;
+      bytes += size * sizeof(T);
+    }
+    return bytes;
+  }
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  std::size_t capacity_ = 0;
+};
+
+/// Bytes kept for the life of the table, in blocks (64 KiB, or the text's size when larger): a
+/// stored text never moves.
+class byte_arena {
+ public:
+  /// A stable copy of `text`; adds the bytes of a new block to `allocated`.
+  std::string_view store(std::string_view text, std::size_t& allocated) {
+    if (text.empty()) return {};
+    if (left_ < text.size()) {
+      const std::size_t size = text.size() > block_bytes ? text.size() : block_bytes;
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+      next_ = blocks_.back().get();
+      left_ = size;
+      allocated += size;
+    }
+    char* at = next_;
+    std::memcpy(at, text.data(), text.size());
+    next_ += text.size();
+    left_ -= text.size();
+    return {at, text.size()};
+  }
+
+ private:
+  static constexpr std::size_t block_bytes = std::size_t{64} << 10;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;
+};
+
+}  // namespace yieldpipe::query::detail
