@@ -14,16 +14,6 @@ namespace yieldpipe::io::detail {
 
 namespace {
 
-constexpr std::string_view month_names = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-int month_of(const char* p) noexcept {
-  for (int m = 0; m < 12; ++m) {
-    const char* name = month_names.data() + 3 * m;
-    if ((p[0] | 0x20) == (name[0] | 0x20) && (p[1] | 0x20) == name[1] && (p[2] | 0x20) == name[2]) return m + 1;
-  }
-  return 0;
-}
-
 class syslog_parser {
  public:
   syslog_parser(std::string_view line, int fixed_year, std::chrono::sys_seconds now) noexcept

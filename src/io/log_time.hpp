@@ -34,6 +34,17 @@ static_assert(days_from_civil(2000, 3, 1) == 11017);
 
 constexpr int two_digits(const char* p) noexcept { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
+// The month of the 3-letter English abbreviation at p (case-insensitive: access logs' and syslog's
+// "Oct"), 1-12, or 0. Reads 3 bytes.
+inline int month_of(const char* p) noexcept {
+  constexpr std::string_view names = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  for (int m = 0; m < 12; ++m) {
+    const char* name = names.data() + 3 * m;
+    if ((p[0] | 0x20) == (name[0] | 0x20) && (p[1] | 0x20) == name[1] && (p[2] | 0x20) == name[2]) return m + 1;
+  }
+  return 0;
+}
+
 // The clock time of valid fields (month, day, hour, minute checked by the caller; second may be a
 // leap second, folded onto :59), minus a zone's offset east of UTC in seconds.
 inline std::chrono::sys_seconds to_sys_seconds(int year, int month, int day, int hour, int minute, int second,
