@@ -98,6 +98,7 @@ class output {
   /// Appends `bytes`. Bytes larger than the buffer go to the kernel without a copy.
   void write(std::string_view bytes) {
     if (bytes.size() < static_cast<std::size_t>(end_ - pos_)) {
+      if (bytes.empty()) return;  // an empty view's data() may be null, which memcpy may not be given
       std::memcpy(pos_, bytes.data(), bytes.size());
       pos_ += bytes.size();
     } else {
