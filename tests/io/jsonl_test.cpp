@@ -31,19 +31,6 @@
 #include "support/compress.hpp"
 #include "support/temp_dir.hpp"
 
-// allocation_counter.hpp replaces the throwing forms of new and delete; simdjson allocates with the
-// nothrow forms, which must be replaced too (and counted), else AddressSanitizer sees its own
-// `new (std::nothrow) T[]` released by the replaced `delete[]` (alloc-dealloc-mismatch).
-[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  ++yieldpipe::test::allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return ::operator new(size, tag);
-}
-[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-
 namespace {
 
 namespace fs = std::filesystem;
