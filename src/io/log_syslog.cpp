@@ -81,14 +81,7 @@ class syslog_parser {
 
   bool rfc5424(log_record& r) noexcept {
     if (pos_ < n_ && p_[pos_] == '-') return fail(pos_, "the timestamp is '-' (NILVALUE): a log record needs a time");
-    const std::size_t begin = pos_;
-    const iso_time_result t = parse_iso_time(std::string_view(p_, n_), pos_, false);
-    if (!t.ok) {
-      error_ = t.error;
-      return false;
-    }
-    r.timestamp = t.time;
-    r.timestamp_text = std::string_view(p_ + begin, pos_ - begin);
+    if (!iso_time(r)) return false;
     std::string_view procid, msgid;
     if (!space() || !field(r.host, "expected the HOSTNAME ('-' when none)") || !space() ||
         !field(r.component, "expected the APP-NAME ('-' when none)") || !space() ||
