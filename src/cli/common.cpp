@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <streambuf>
 #include <thread>
@@ -137,6 +138,19 @@ CLI::Validator whole_number(std::uint64_t min) {
         return "expected a whole number >= " + std::to_string(min) + ", got '" + text + "'";
       },
       name);
+}
+
+std::uint64_t default_memory_budget() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  std::uint64_t memory = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                                               : std::uint64_t{8} << 30;
+  // cgroup v2 ("max" when unlimited), then v1 (a huge number when unlimited).
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream file(path);
+    std::uint64_t limit = 0;
+    if (file >> limit && limit > 0 && limit < memory) memory = limit;
+  }
+  return memory / 2;
 }
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {

@@ -167,6 +167,9 @@ class command_progress {
 /// Bytes from "700MB", "1.5GB", "64KiB", "512" (kB, MB, GB, TB are powers of 1000; KiB... of 1024);
 /// nullopt for anything else.
 std::optional<std::uint64_t> parse_size(std::string_view text);
+/// Half of the machine's physical memory, or of the cgroup's memory limit when that is lower: what
+/// an operator that spills may hold when --max-memory is not given.
+std::uint64_t default_memory_budget();
 
 /// A check for an option that takes a whole number of at least `min` (--window, --head, --threads),
 /// saying so when it fails: `--window: expected a whole number >= 1, got '0'` (CLI11's own number

@@ -1,6 +1,10 @@
 // `yieldpipe stats FILE --by COLS --agg LIST`: a group-by over a CSV file in one pass (query/group_by.hpp).
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +33,16 @@ struct stats_settings {
   std::vector<std::string> agg;
   common_options common;
   dialect_flags dialect;
+  bool no_spill = false;
+  std::string temp_dir;
 };
+
+// Where groups spill: --temp-dir, else $TMPDIR, else /tmp.
+std::string temp_directory(const stats_settings& settings) {
+  if (!settings.temp_dir.empty()) return settings.temp_dir;
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -45,6 +58,7 @@ class stats_piece {
               const io::csv_header& header, std::uint64_t max_memory, const std::string& max_memory_text)
       : table_(settings.by, columns_of(header, settings.by), specs, spec_columns_of(header, specs), max_memory,
                max_memory_text) {
+    if (!settings.no_spill && max_memory != 0) table_.spill_to(temp_directory(settings));
     if (settings.where.empty()) return;
     try {
       where_ = query::expression::compile_condition(settings.where, header);
@@ -72,6 +86,10 @@ class stats_piece {
       if (!on_reject || !on_reject(record, "type error", e.what())) throw;  // the reason `filter` gives too
     }
   }
+
+  // This piece read whole, on its worker (exec::parallel_reduce): a table of many groups sorts itself
+  // there.
+  void piece_done() { table_.seal(); }
 
   // The piece after this one, in file order (on the calling thread).
   void merge(stats_piece& later) {
@@ -118,8 +136,15 @@ void run_stats(const stats_settings& settings) {
   } catch (const query::query_error& e) {
     throw usage_error(std::string("--agg: ") + e.what());
   }
-  std::uint64_t max_memory = 0;
-  if (!settings.common.max_memory.empty()) max_memory = parse_size(settings.common.max_memory).value_or(0);
+  // Without --max-memory: half of the machine's memory (or of the cgroup's limit), spilling past it.
+  std::uint64_t max_memory = default_memory_budget();
+  std::string max_memory_text = "(the default, half of the memory)";
+  if (!settings.common.max_memory.empty()) {
+    max_memory = parse_size(settings.common.max_memory).value_or(0);
+    max_memory_text = settings.common.max_memory;
+  }
+  if (!settings.temp_dir.empty() && ::access(settings.temp_dir.c_str(), W_OK | X_OK) != 0)
+    throw usage_error("--temp-dir " + settings.temp_dir + ": not a folder this process can write to");
 
   rejects bad(settings.common.on_error);
   csv_input input(settings.input, settings.dialect, "stats");
@@ -132,17 +157,22 @@ void run_stats(const stats_settings& settings) {
   pieces_progress progress(settings.common, "stats", settings.input);
   const auto advance = [&](std::uint64_t rows, std::uint64_t end) { progress.merged(rows, end); };
 
-  // The first table made is the result (made on this thread before any piece's): it gets the whole
-  // of --max-memory, each piece a share.
+  // The first table made is the result (made on this thread before any piece's). Spilling, the
+  // result and the pieces being read each get a share of --max-memory (threads + 1 shares: the
+  // budget is a ceiling for them all); with --no-spill, the result gets the whole, each piece a
+  // share of it, as they stop rather than spill.
+  const bool spilling = !settings.no_spill && max_memory != 0;
+  const std::uint64_t shares = threads <= 1 ? 1 : spilling ? threads + 1 : threads;
   first_call is_result;
   stats_piece groups = input.reduce(
       csv,
       [&](const io::csv_header& header) {
         const bool first = is_result();
-        const bool whole = first || threads <= 1;
-        stats_piece piece(settings, specs, header, whole ? max_memory : max_memory / threads,
-                          whole ? settings.common.max_memory
-                                : settings.common.max_memory + " / " + std::to_string(threads) + " threads");
+        const bool whole = shares == 1 || (first && !spilling);
+        stats_piece piece(settings, specs, header, whole ? max_memory : max_memory / shares,
+                          whole
+                              ? max_memory_text
+                              : max_memory_text + " / " + std::to_string(shares) + (spilling ? " shares" : " threads"));
         if (first) piece.on_progress(threads <= 1 ? stats_piece::when::added : stats_piece::when::merged, advance);
         return piece;
       },
@@ -155,6 +185,9 @@ void run_stats(const stats_settings& settings) {
 
   // Nothing is written before the input is read whole: a failed run leaves no partial result.
   query::group_by& table = groups.table();
+  if (settings.dialect.verbose && table.spilled_runs() > 0)
+    std::cerr << "stats: the groups passed --max-memory " << max_memory_text << ": " << table.spilled_runs()
+              << " sorted runs spilled to " << temp_directory(settings) << ", merged now\n";
   result_output out(settings.common, table.columns());
   table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
   finish_command("stats", progress.meter(), bad, out);
@@ -179,6 +212,12 @@ void add_stats_command(CLI::App& app) {
   add_common_options(*cmd, settings->common);
   add_threads_option(*cmd, settings->common);
   add_dialect_options(*cmd, settings->dialect);
+  cmd->add_flag("--no-spill", settings->no_spill,
+                "Stop with a message when the groups would pass --max-memory, instead of spilling them to "
+                "temporary files");
+  cmd->add_option("--temp-dir", settings->temp_dir,
+                  "Where groups spill past --max-memory (default: $TMPDIR, else /tmp); the files have no name "
+                  "and vanish with the process");
   cmd->footer(
       "Examples:\n"
       "  yieldpipe stats sensors.csv --by category --agg count,mean:value,min:value,max:value\n"
@@ -193,7 +232,10 @@ void add_stats_command(CLI::App& app) {
       "Empty fields (and nan) are missing and skipped, as SQL skips null; a field that is not a number goes to\n"
       "--on-error. var and std are the sample's (n - 1), var_pop and std_pop the population's.\n"
       "Percentiles and count_distinct are exact: they keep every value (8 bytes per number, about 72 bytes plus\n"
-      "the text per distinct value), counted against --max-memory.");
+      "the text per distinct value), counted against --max-memory.\n"
+      "Memory: --max-memory (default: half of the machine's memory, or of its cgroup limit; 0: no limit) bounds\n"
+      "the groups; past it they spill to temporary files as sorted runs, merged at the end into the same\n"
+      "answer (--no-spill: stop with a message instead).");
   cmd->callback([settings] { run_command("stats", settings->common, [&] { run_stats(*settings); }); });
 }
 

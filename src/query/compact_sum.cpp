@@ -1,5 +1,6 @@
 #include <cmath>
 #include <yieldpipe/query/compact_sum.hpp>
+#include <yieldpipe/query/detail/byte_codec.hpp>
 
 namespace yieldpipe::query {
 
@@ -104,6 +105,28 @@ double compact_sum::result() const noexcept {
   if (half && (below || (m & 1) != 0)) ++m;  // 2^53 at most: still exact as a double
   const double rounded = std::ldexp(static_cast<double>(m), exponent_ + shift);
   return minus ? -rounded : rounded;
+}
+
+void compact_sum::save(std::string& out) const {
+  detail::put_bytes(out, low_);
+  detail::put_bytes(out, high_);
+  detail::put_bytes(out, exponent_);
+  detail::put_bytes(out, static_cast<std::uint8_t>(wide_ ? 1 : 0));
+  if (wide_) wide_->save(out);
+}
+
+void compact_sum::load(std::string_view& in) {
+  detail::get_bytes(in, low_);
+  detail::get_bytes(in, high_);
+  detail::get_bytes(in, exponent_);
+  std::uint8_t wide = 0;
+  detail::get_bytes(in, wide);
+  if (wide == 0) {
+    wide_.reset();
+    return;
+  }
+  if (!wide_) wide_ = std::make_unique<reproducible_sum>();
+  wide_->load(in);
 }
 
 }  // namespace yieldpipe::query

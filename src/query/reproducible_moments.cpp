@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <yieldpipe/query/detail/byte_codec.hpp>
 
 namespace yieldpipe::query {
 
@@ -66,6 +67,18 @@ std::optional<double> reproducible_moments::variance(bool sample) const {
 std::optional<double> reproducible_moments::deviation(bool sample) const {
   if (auto v = variance(sample)) return std::sqrt(*v);
   return std::nullopt;
+}
+
+void reproducible_moments::save(std::string& out) const {
+  detail::put_bytes(out, n_);
+  sum_.save(out);
+  squares_.save(out);
+}
+
+void reproducible_moments::load(std::string_view& in) {
+  detail::get_bytes(in, n_);
+  sum_.load(in);
+  squares_.load(in);
 }
 
 }  // namespace yieldpipe::query

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <yieldpipe/query/detail/byte_codec.hpp>
 
 namespace yieldpipe::query {
 
@@ -239,6 +240,28 @@ int reproducible_sum::exponent() const noexcept {
   if (n.is_zero()) return std::numeric_limits<int>::min();
   if (n.negative()) n.negate();
   return n.leading_bit() + 64 * n.first - 1074;
+}
+
+void reproducible_sum::save(std::string& out) const {
+  for (const bin& b : bins_) detail::put_bytes(out, b);
+  detail::put_bytes(out, top_);
+  detail::put_bytes(out, flags_);
+  detail::put_bytes(out, static_cast<std::uint8_t>(spill_ ? 1 : 0));
+  if (spill_) detail::put_bytes(out, *spill_);
+}
+
+void reproducible_sum::load(std::string_view& in) {
+  for (bin& b : bins_) detail::get_bytes(in, b);
+  detail::get_bytes(in, top_);
+  detail::get_bytes(in, flags_);
+  std::uint8_t spilled = 0;
+  detail::get_bytes(in, spilled);
+  if (spilled == 0) {
+    spill_.reset();
+    return;
+  }
+  if (!spill_) spill_ = std::make_unique<spill_bins>();
+  detail::get_bytes(in, *spill_);
 }
 
 }  // namespace yieldpipe::query

@@ -131,16 +131,16 @@ TEST_F(stats_test, where_filters_the_rows_first) {
   EXPECT_NE(err().find('^'), std::string::npos) << err();
 }
 
-TEST_F(stats_test, too_many_groups_for_max_memory_exit_1_naming_the_operator_and_the_figure) {
+TEST_F(stats_test, too_many_groups_for_max_memory_with_no_spill_exit_1_naming_the_operator_and_the_figure) {
   std::string csv = "id,v\n";
   for (int i = 0; i < 20'000; ++i) csv += std::to_string(i) + ",1\n";
   const auto file = write("many.csv", csv);
-  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 1"), 1);
+  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 1 --no-spill"), 1);
   EXPECT_NE(err().find("--by id"), std::string::npos) << err();
   EXPECT_NE(err().find("--max-memory 100kB (100,000 bytes)"), std::string::npos) << err();
   EXPECT_EQ(out(), "");
   // With threads, each piece's table has its share, and the message says so.
-  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 2"), 1);
+  ASSERT_EQ(stats(file.string() + " --by id --max-memory 100kB --threads 2 --no-spill"), 1);
   EXPECT_NE(err().find("--max-memory 100kB / 2 threads (50,000 bytes)"), std::string::npos) << err();
   EXPECT_EQ(out(), "");
   ASSERT_EQ(stats(file.string() + " --agg p99:v --max-memory 100kB"), 1);
@@ -234,6 +234,50 @@ TEST_F(stats_test, a_group_per_row_gives_the_same_bytes_at_any_thread_count) {
       EXPECT_EQ(out(), one) << "--threads " << threads;
     }
   }
+}
+
+TEST_F(stats_test, groups_past_max_memory_spill_and_give_the_same_bytes) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 60000 --seed 4 -o g.csv"), 0) << err();
+  const auto file = (root_ / "g.csv").string();
+  const fs::path spill = root_ / "spill";
+  fs::create_directories(spill);
+  for (const char* query : {" --by id --agg count,mean:value,first:sensor,last:status,count_distinct:status,p50:value",
+                            " --by sensor,status --agg count,std:value,p90:humidity,first:id,last:id"}) {
+    SCOPED_TRACE(query);
+    ASSERT_EQ(stats(file + query + " --threads 1 --max-memory 0"), 0) << err();
+    const std::string expected = out();
+    for (const char* threads : {"1", "2", "3"}) {
+      ASSERT_EQ(
+          stats(file + query + " --threads " + threads + " --max-memory 1MB --verbose --temp-dir " + spill.string()), 0)
+          << err();
+      EXPECT_EQ(out(), expected) << "--threads " << threads;
+      EXPECT_TRUE(fs::is_empty(spill)) << "the runs' files have no name";
+    }
+  }
+  ASSERT_EQ(stats(file + " --by id --threads 1 --max-memory 1MB --verbose --temp-dir " + spill.string()), 0);
+  EXPECT_NE(err().find("sorted runs spilled to " + spill.string()), std::string::npos) << err();
+}
+
+TEST_F(stats_test, a_temporary_folder_that_fills_up_exits_1_naming_it_with_no_output) {
+  ASSERT_EQ(yieldpipe("gen sensors --rows 60000 --seed 4 -o g.csv"), 0) << err();
+  // A file size limit of 1 MiB stands for a full disk (writes past it fail with EFBIG, as they would
+  // with ENOSPC); the result, written only once the input is read whole, would be smaller.
+  const std::string command = "cd '" + root_.string() + "' && trap '' XFSZ && ulimit -f 1024 && " +
+                              std::string(YIELDPIPE_CLI) +
+                              " stats g.csv --by id --agg count,first:location --threads 1 --max-memory 1MB "
+                              "--temp-dir . >stdout 2>stderr";
+  EXPECT_EQ(shell(command), 1) << err();
+  EXPECT_NE(err().find(".: cannot write a temporary file"), std::string::npos) << err();
+  EXPECT_NE(err().find("--temp-dir"), std::string::npos) << err();
+  EXPECT_EQ(out(), "") << "nothing is written before the input is read whole";
+}
+
+TEST_F(stats_test, no_spill_and_temp_dir_are_checked) {
+  const auto file = write("s.csv", std::string(sample));
+  EXPECT_EQ(stats(file.string() + " --by city --temp-dir /nonexistent/folder"), 2);
+  EXPECT_NE(err().find("--temp-dir /nonexistent/folder"), std::string::npos) << err();
+  ASSERT_EQ(stats(file.string() + " --by city --no-spill --max-memory 1MB"), 0) << err();
+  EXPECT_EQ(out(), "city,count\nathens,1\nberlin,1\nparis,3\n");
 }
 
 }  // namespace

@@ -30,13 +30,17 @@ class group_by_test : public ::testing::Test {
   }
   void TearDown() override { fs::remove(path_); }
 
-  // Runs the table over `csv` and returns its records, as text (null as "~").
+  // Runs the table over `csv` and returns its records, as text (null as "~"). `spill_to`: where the
+  // table spills past `max_memory` (empty: it stops instead); `runs`: how many runs it ended with.
   std::vector<std::vector<std::string>> run(const std::string& csv, std::vector<std::string> by,
-                                            const std::string& aggs, std::uint64_t max_memory = 0) {
+                                            const std::string& aggs, std::uint64_t max_memory = 0,
+                                            const std::string& spill_to = {}, std::size_t* runs = nullptr) {
     std::ofstream(path_, std::ios::binary) << csv;
     io::csv_reader reader(path_.string());
     group_by table(*reader.header(), std::move(by), parse_aggregates(aggs), max_memory, std::to_string(max_memory));
+    if (!spill_to.empty()) table.spill_to(spill_to);
     while (const io::csv_row* row = reader.next()) table.add(*row);
+    if (runs) *runs = table.runs();
     std::vector<std::vector<std::string>> out;
     out.push_back(table.columns());
     table.for_each_sorted([&](std::span<const io::field> record) {
@@ -258,12 +262,16 @@ TEST_F(group_by_test, a_table_per_piece_merged_in_order_gives_the_one_table_answ
 
 TEST_F(group_by_test, a_count_and_mean_group_costs_tens_of_bytes) {
   std::string csv = "id,v\n";
-  for (int i = 0; i < 300'000; ++i) csv += std::to_string(1'000'000 + i) + "," + std::to_string(i % 1000) + ".25\n";
+  // Each id twice: the keys repeat, so the table stays one (a group per row would turn into runs).
+  for (int i = 0; i < 300'000; ++i)
+    for (int twice = 0; twice < 2; ++twice)
+      csv += std::to_string(1'000'000 + i) + "," + std::to_string(i % 1000) + ".25\n";
   std::ofstream(path_, std::ios::binary) << csv;
   io::csv_reader reader(path_.string());
   group_by t(*reader.header(), {"id"}, parse_aggregates("count,mean:v"));
   while (const io::csv_row* row = reader.next()) t.add(*row);
   ASSERT_EQ(t.groups(), 300'000u);
+  ASSERT_EQ(t.runs(), 0u);
   // 16 (key's place) + 7 (its bytes) + 8 (count) + 40 (mean) + 8 to 21 (the index) + the blocks' slack.
   const double per_group = static_cast<double>(t.memory()) / 300'000;
   EXPECT_GT(per_group, 16 + 7 + 8 + 40 + 8);
@@ -283,6 +291,117 @@ TEST(group_by, a_column_the_header_does_not_have_is_a_query_error_naming_it) {
     FAIL() << "no query_error";
   } catch (const query_error& e) {
     EXPECT_STREQ(e.what(), "aggregate mean:tmp: no column named 'tmp' (columns: city, temp)");
+  }
+}
+
+// Rows of `keys` distinct keys in a shuffled order, each key several times, with values, texts and
+// empty fields: what a spilled table must give back exactly as one in memory.
+std::string many_groups_csv(int rows, int keys) {
+  std::mt19937 random(42);
+  std::string csv = "k,city,v,t\n";
+  const char* cities[] = {"Oslo", "Rome", "Lima"};
+  for (int i = 0; i < rows; ++i) {
+    const auto key = static_cast<int>(random() % static_cast<unsigned>(keys));
+    csv += "u" + std::to_string(key) + "," + cities[random() % 3] + ",";
+    if (random() % 20 != 0) csv += std::to_string(static_cast<int>(random() % 20001) - 10000) + ".5";
+    csv += ",t" + std::to_string(random() % 7) + "\n";
+  }
+  return csv;
+}
+
+constexpr const char* every_aggregate =
+    "count,count:v,sum:v,mean:v,min:v,max:v,var:v,std_pop:v,first:t,last:t,count_distinct:t,p50:v,p90:v";
+
+TEST_F(group_by_test, a_table_that_spills_gives_the_answer_of_one_in_memory) {
+  const std::string csv = many_groups_csv(60'000, 9'000);
+  const fs::path dir = fs::temp_directory_path() / ("yieldpipe_spill_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const std::vector<std::string>& by : {std::vector<std::string>{"k"}, std::vector<std::string>{"k", "city"}}) {
+    const auto expected = run(csv, by, every_aggregate);
+    std::size_t runs = 0;
+    // 256 KB: many runs, several levels of merging (more than 128 runs).
+    EXPECT_EQ(run(csv, by, every_aggregate, 256'000, dir.string(), &runs), expected);
+    EXPECT_GT(runs, 1u);
+    EXPECT_EQ(run(csv, by, every_aggregate, 4'000'000, dir.string(), &runs), expected);
+    EXPECT_TRUE(fs::is_empty(dir)) << "the runs' files have no name";
+  }
+  // Without spill_to, the same budget stops the table.
+  EXPECT_THROW(run(csv, {"k"}, every_aggregate, 256'000), memory_limit_error);
+  fs::remove_all(dir);
+}
+
+TEST_F(group_by_test, a_group_per_row_becomes_runs_in_memory_with_the_same_answer) {
+  // 300,000 keys, each once: the table turns into runs at 131,072 groups, without a budget.
+  std::string csv = "k,v\n";
+  std::vector<std::string> keys;
+  for (std::uint64_t i = 0; i < 300'000; ++i) keys.push_back(std::to_string(i * 7919 % 300'000));
+  for (const std::string& k : keys) csv += k + "," + k + "\n";
+  std::size_t runs = 0;
+  const auto out = run(csv, {"k"}, "count,sum:v,first:v", 0, {}, &runs);
+  EXPECT_GE(runs, 2u);
+  std::sort(keys.begin(), keys.end());
+  ASSERT_EQ(out.size(), keys.size() + 1);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    ASSERT_EQ(out[i + 1][0], keys[i]);
+    ASSERT_EQ(out[i + 1][1], "1");
+    ASSERT_EQ(out[i + 1][3], keys[i]);
+  }
+}
+
+TEST_F(group_by_test, tables_with_runs_merge_in_input_order) {
+  // Four parts of one input, each its own table (spilling, sealed as a worker does), merged in
+  // order: first and last as over the whole input.
+  const std::string csv = many_groups_csv(200'000, 70'000);
+  const auto expected = run(csv, {"k"}, every_aggregate);
+  const fs::path dir = fs::temp_directory_path() / ("yieldpipe_spill_merge_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(path_, std::ios::binary) << csv;
+  io::csv_reader reader(path_.string());
+  const auto specs = parse_aggregates(every_aggregate);
+  auto make = [&](std::uint64_t budget) {
+    group_by t(*reader.header(), {"k"}, specs, budget, "test");
+    t.spill_to(dir.string());
+    return t;
+  };
+  group_by result = make(1'000'000);
+  std::vector<group_by> parts;
+  for (std::uint64_t budget : {std::uint64_t{300'000}, std::uint64_t{0}, std::uint64_t{2'000'000}, std::uint64_t{0}})
+    parts.push_back(make(budget));
+  std::size_t row_number = 0;
+  while (const io::csv_row* row = reader.next()) parts[row_number++ * 4 / 200'000].add(*row);
+  for (group_by& part : parts) {
+    part.seal();
+    result.merge(part);
+  }
+  EXPECT_GT(result.runs(), 0u);
+  std::vector<std::vector<std::string>> out{result.columns()};
+  result.for_each_sorted([&](std::span<const io::field> record) {
+    auto& line = out.emplace_back();
+    for (const io::field& f : record) {
+      if (f.type() == io::field::kind::null)
+        line.push_back("~");
+      else if (f.type() == io::field::kind::string)
+        line.emplace_back(f.as_string());
+      else if (f.type() == io::field::kind::unsigned_integer)
+        line.push_back(std::to_string(f.as_uint()));
+      else {
+        char buf[64];
+        line.emplace_back(buf, std::to_chars(buf, buf + sizeof buf, f.as_double()).ptr);
+      }
+    }
+  });
+  EXPECT_EQ(out, expected);
+  fs::remove_all(dir);
+}
+
+TEST_F(group_by_test, a_temporary_folder_that_cannot_be_written_is_an_io_error_naming_it) {
+  const std::string csv = many_groups_csv(20'000, 9'000);
+  try {
+    run(csv, {"k"}, "count", 100'000, "/nonexistent/yieldpipe-spill");
+    FAIL();
+  } catch (const io::io_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/yieldpipe-spill"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("temporary file"), std::string::npos) << e.what();
   }
 }
 

@@ -112,6 +112,12 @@ struct alignas(128) state_slot {
   std::optional<State> state;
 };
 
+// A state's piece_done(), if it has one: called on the worker once its piece is read whole.
+template <class State>
+void finish_piece(State& state) {
+  if constexpr (requires { state.piece_done(); }) state.piece_done();
+}
+
 template <class Format, class Make, class Add>
 auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Add& add, unsigned threads,
                       const pieces_options& options) {
@@ -130,6 +136,7 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
         while (const auto* record = r.next()) {
           if (reader::offset(*record) >= p.end) {
             reading.found_boundary({reader::offset(*record), reader::line(*record)});
+            finish_piece(state);
             reading.complete = true;
             return;
           }
@@ -138,6 +145,7 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
         }
         if (reading.stopped()) return;
         if (const auto at = r.position()) reading.found_boundary(*at);
+        finish_piece(state);
         reading.complete = true;
       },
       [&](std::size_t slot) {
@@ -159,6 +167,10 @@ auto reduce_in_pieces(piece_cutter& cutter, const Format& format, Make& make, Ad
 /// from `make()`, `add(state, record)` is called for each of the piece's records, in order, and the
 /// states are merged in file order into a state from `make()`: `result.merge(later)`, with `later`
 /// an lvalue that is discarded afterwards (merge may move from it). Returns the merged state.
+///
+/// A state with a member `piece_done()` has it called on the worker once its piece is read whole,
+/// before it is merged: the place for work that would otherwise fall on the merging thread
+/// (query::group_by::seal sorts a table of millions of groups there).
 ///
 /// `make` may take the input's CSV header (`make(const io::csv_header&)`), read before any state is
 /// made: the place to find columns by name and compile expressions, whose errors then come before

@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <yieldpipe/query/reproducible_sum.hpp>
 
 namespace yieldpipe::query {
@@ -72,6 +74,10 @@ class compact_sum {
 
   /// Adds the values `other` has seen, as if they had been added here.
   void merge(const compact_sum& other);
+
+  /// The state's exact bytes, as reproducible_sum's.
+  void save(std::string& out) const;
+  void load(std::string_view& in);
 
   /// The correctly rounded exact sum, as `reproducible_sum::result()`.
   [[nodiscard]] double result() const noexcept;

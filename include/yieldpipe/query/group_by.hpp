@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include <yieldpipe/io/csv_reader.hpp>
 #include <yieldpipe/io/writers.hpp>
 #include <yieldpipe/query/aggregate_spec.hpp>
+#include <yieldpipe/query/detail/group_runs.hpp>
 #include <yieldpipe/query/detail/group_table.hpp>
 #include <yieldpipe/query/exact_states.hpp>
 #include <yieldpipe/query/memory_limit_error.hpp>
@@ -47,6 +50,20 @@ namespace yieldpipe::query {
 /// column share a state. Columns grow in blocks of up to 65,536 groups, the key arena in blocks of 64
 /// KiB: the last block is counted whole. `stats --by id --agg count,mean:value` on 10 million ids costs
 /// about 80 bytes a group, plus the few bytes of each id.
+///
+/// Spilling (`spill_to(directory)`): a table that would pass its budget writes its groups, sorted, to
+/// a temporary file in `directory` (a run: per group the key and its states' bytes, about what they
+/// cost in memory) and starts again empty; the output merges the runs in the order they were written
+/// (input order: first and last stay right), combining a key's states from every run. The files have
+/// no name (removed as they are made): nothing is left behind on success, failure or a signal. The
+/// merge holds a 256 KiB window per run and one group's merged states; a group whose merged states
+/// alone pass the budget (count_distinct or percentiles of one huge group) is a memory_limit_error.
+/// Without `spill_to`, passing the budget is a memory_limit_error (`--no-spill`).
+///
+/// Threads: a table of many groups (65,536 or more) made on a worker for part of the input sorts
+/// itself into a run in memory when `seal()` is called there, so the merge in input order only
+/// appends runs, and the output merges them (the sorting done on all threads, not on the one that
+/// merges).
 class group_by {
  public:
   /// Groups by the columns named `by` of `header`, computing `specs`. Throws `query_error` for a
@@ -65,6 +82,17 @@ class group_by {
   void add(const io::csv_row& row);
   /// Adds the groups of `later` (a table with the same columns that saw later rows).
   void merge(group_by& later);
+  /// Passing the budget writes the groups to temporary files in `directory` (see the class comment)
+  /// instead of throwing memory_limit_error.
+  void spill_to(std::string directory);
+  /// Called once this table has seen its last row, on the thread that made it: a table of 65,536
+  /// groups or more sorts itself into a run (in memory; on disk when it holds more than half its
+  /// budget and spills), so that merging it costs no hashing.
+  void seal();
+  /// How many runs the table holds (written when spilling, or by seal()); 0 for a table in memory.
+  [[nodiscard]] std::size_t runs() const noexcept { return runs_.size(); }
+  /// How many of them are temporary files.
+  [[nodiscard]] std::size_t spilled_runs() const noexcept;
 
   /// The output columns: the key columns, then each aggregate's `output_name()`.
   [[nodiscard]] std::vector<std::string> columns() const;
@@ -105,6 +133,25 @@ class group_by {
   };
   static constexpr std::uint32_t empty_slot = 0xffffffffu;
 
+  std::vector<state_column> make_columns() const;
+  void save_group(std::uint32_t group, std::string& out) const;
+  void load_group(std::string_view states, std::vector<state_column>& into, std::vector<state_column>& scratch,
+                  bool first, std::size_t& grown) const;
+  void append_results(std::vector<state_column>& columns, std::size_t group, std::vector<io::field>& record) const;
+  std::vector<std::uint32_t> sorted_groups() const;
+  void write_run(bool to_disk);
+  void clear_groups();
+  void spill_if_over();
+  void merge_runs(const std::function<void(std::span<const io::field>)>& emit);
+  void merge_tail(std::size_t first);
+  std::shared_ptr<detail::temp_file> spill_file();
+  void compact_runs();
+  static constexpr std::size_t widest_merge = 128;
+  template <class Sink>
+  void merge_run_range(std::size_t first, std::size_t last, Sink&& sink);
+  [[nodiscard]] bool over_budget(std::uint64_t more) const noexcept {
+    return max_memory_ != 0 && memory_ + more > max_memory_;
+  }
   std::string_view key_of(const io::csv_row& row);
   std::uint32_t find_or_add(std::string_view key, std::uint32_t hash, const io::csv_row* row);
   std::uint32_t add_group(std::string_view key, std::uint32_t hash, std::size_t at, const io::csv_row* row);
@@ -128,10 +175,16 @@ class group_by {
   std::vector<index_slot> index_;  // a power of two, at most 3/4 full
   int index_bits_ = 0;             // log2(index_.size())
   std::size_t groups_ = 0;
+  std::uint64_t rows_ = 0;       // rows added since the table was last empty
+  std::size_t flush_check_ = 0;  // at this many groups, see whether rows repeat keys (find_or_add)
   std::string key_buffer_;
   std::uint64_t max_memory_;
   std::string max_memory_text_;
   std::uint64_t memory_ = 0;
+  std::optional<std::string> spill_directory_;
+  std::shared_ptr<detail::temp_file> spill_file_;  // this table's runs on disk (runs keep theirs open)
+  std::vector<detail::sorted_run> runs_;           // in the order written: input order
+  std::uint64_t run_memory_ = 0;                   // the part of memory_ that runs kept in memory hold
 };
 
 }  // namespace yieldpipe::query

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <yieldpipe/query/reproducible_sum.hpp>
 
 namespace yieldpipe::query {
@@ -59,6 +61,10 @@ class reproducible_moments {
   }
 
   [[nodiscard]] std::uint64_t count() const noexcept { return n_; }
+
+  /// The state's exact bytes, as reproducible_sum's.
+  void save(std::string& out) const;
+  void load(std::string_view& in);
   /// Σx, correctly rounded; null for no value.
   [[nodiscard]] std::optional<double> total() const noexcept;
   /// Σx / n; null for no value.

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 
 namespace yieldpipe::query {
 
@@ -127,6 +129,11 @@ class reproducible_sum {
   /// Adds the values `other` has seen, as if they had been added here. Exact: any tree of merges over
   /// any split of the values gives the same state as adding them one by one.
   void merge(const reproducible_sum& other);
+
+  /// Appends the state's exact bytes to `out` (query/state_bytes.hpp); `load` reads them back from
+  /// the front of `in`, replacing this state (query_error when they end early).
+  void save(std::string& out) const;
+  void load(std::string_view& in);
 
   /// The sum (see the class comment for rounding, special values and zero).
   [[nodiscard]] double result() const noexcept;

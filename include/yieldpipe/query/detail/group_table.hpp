@@ -66,6 +66,16 @@ class block_column {
     return bytes;
   }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  /// The bytes reserve(n) would allocate.
+  [[nodiscard]] std::size_t growth(std::size_t n) const noexcept {
+    std::size_t bytes = 0;
+    for (std::size_t capacity = capacity_; capacity < n;) {
+      const std::size_t size = capacity < 32 ? 16 : capacity < big_block ? capacity : big_block;
+      capacity += size;
+      bytes += size * sizeof(T);
+    }
+    return bytes;
+  }
 
  private:
   std::vector<std::unique_ptr<T[]>> blocks_;
@@ -76,6 +86,10 @@ class block_column {
 /// stored text never moves.
 class byte_arena {
  public:
+  /// The bytes store(text) would allocate.
+  [[nodiscard]] std::size_t growth(std::size_t size) const noexcept {
+    return left_ >= size ? 0 : size > block_bytes ? size : block_bytes;
+  }
   /// A stable copy of `text`; adds the bytes of a new block to `allocated`.
   std::string_view store(std::string_view text, std::size_t& allocated) {
     if (text.empty()) return {};

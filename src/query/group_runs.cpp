@@ -1,0 +1,211 @@
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#ifdef __linux__
+#include <linux/falloc.h>
+#endif
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+#include <yieldpipe/io/error.hpp>
+#include <yieldpipe/query/detail/byte_codec.hpp>
+#include <yieldpipe/query/detail/group_runs.hpp>
+
+namespace yieldpipe::query::detail {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& directory, const std::string& doing, int error) {
+  std::string reason = doing + ": " + std::strerror(error);
+  if (error == ENOSPC || error == EFBIG || error == EDQUOT)
+    reason += " (the group-by spills its groups here when they pass --max-memory: free space, give "
+              "--temp-dir another folder, or raise --max-memory)";
+  throw io::io_error(directory, reason);
+}
+
+}  // namespace
+
+temp_file::temp_file(const std::string& directory) : directory_(directory) {
+#ifdef O_TMPFILE
+  fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+  if (fd_ < 0) {  // no O_TMPFILE here (or not on this file system): a name, removed at once
+    std::string name = directory + "/yieldpipe-spill-XXXXXX";
+    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd_ < 0) fail(directory, "cannot make a temporary file", errno);
+    ::unlink(name.c_str());
+  }
+}
+
+temp_file::temp_file(temp_file&& other) noexcept
+    : directory_(std::move(other.directory_)), fd_(other.fd_), size_(other.size_) {
+  other.fd_ = -1;
+}
+
+temp_file::~temp_file() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void temp_file::append(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(size_));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(directory_, "cannot write a temporary file", errno);
+    }
+    size_ += static_cast<std::uint64_t>(n);
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void temp_file::release(std::uint64_t offset, std::uint64_t size) noexcept {
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+  if (size > 0)
+    (void)::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+                      static_cast<off_t>(size));
+#else
+  (void)offset;
+  (void)size;
+#endif
+}
+
+std::size_t temp_file::read_at(std::uint64_t offset, char* into, std::size_t size) const {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd_, into + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(directory_, "cannot read a temporary file", errno);
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+huge_block::huge_block(std::size_t at_least) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  size = (at_least + huge - 1) / huge * huge;
+  data = static_cast<char*>(std::aligned_alloc(huge, size));
+  if (data == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  ::madvise(data, size, MADV_HUGEPAGE);  // advice: without it (or THP off) ordinary pages serve
+#endif
+}
+
+huge_block::~huge_block() { std::free(data); }
+
+sorted_run::sorted_run() = default;
+
+sorted_run::sorted_run(std::shared_ptr<temp_file> file) : file_(std::move(file)) {
+  start_ = end_ = file_->size();
+  buffer_.reserve(buffer_bytes);
+  memory_ = buffer_.capacity();
+}
+
+sorted_run::~sorted_run() {
+  if (file_) file_->release(start_, end_ - start_);
+}
+
+namespace {
+constexpr std::size_t record_head = sizeof(std::uint32_t) + sizeof(std::uint64_t);
+}  // namespace
+
+// A record: the key's size (4 bytes), the states' size (8 bytes), the key, the states.
+void sorted_run::add(std::string_view key, std::string_view states) {
+  const std::size_t whole = record_head + key.size() + states.size();
+  char* at = nullptr;
+  if (file_) {
+    const std::size_t was = buffer_.size();
+    buffer_.resize(was + whole);
+    at = buffer_.data() + was;
+  } else {
+    if (blocks_.empty() || blocks_.back().size - blocks_.back().used < whole) {
+      blocks_.emplace_back(whole);
+      memory_ += blocks_.back().size;
+    }
+    huge_block& block = blocks_.back();
+    at = block.data + block.used;
+    block.used += whole;
+  }
+  const auto key_size = static_cast<std::uint32_t>(key.size());
+  const auto states_size = static_cast<std::uint64_t>(states.size());
+  std::memcpy(at, &key_size, sizeof key_size);
+  std::memcpy(at + sizeof key_size, &states_size, sizeof states_size);
+  std::memcpy(at + record_head, key.data(), key.size());
+  if (!states.empty()) std::memcpy(at + record_head + key.size(), states.data(), states.size());
+  if (file_ && buffer_.size() >= buffer_bytes) {
+    file_->append(buffer_);
+    end_ = file_->size();
+    buffer_.clear();
+  }
+}
+
+void sorted_run::close() {
+  if (!file_) return;
+  file_->append(buffer_);
+  end_ = file_->size();
+  std::string().swap(buffer_);
+  memory_ = 0;
+}
+
+void sorted_run::move_to_disk(std::shared_ptr<temp_file> file) {
+  if (file_) return;
+  start_ = file->size();
+  for (const huge_block& block : blocks_) file->append({block.data, block.used});
+  end_ = file->size();
+  file_ = std::move(file);
+  blocks_.clear();
+  memory_ = 0;
+}
+
+sorted_run::reader::reader(const sorted_run& run, std::size_t window)
+    : run_(&run), window_bytes_(window), consumed_(run.start_) {
+  if (!run.file_ && !run.blocks_.empty()) rest_ = {run.blocks_[0].data, run.blocks_[0].used};
+}
+
+bool sorted_run::reader::fill(std::size_t need) {
+  if (rest_.size() >= need) return true;
+  if (!run_->file_) {  // records are whole in a block: the next block, if this one is done
+    if (!rest_.empty() || block_ + 1 >= run_->blocks_.size()) return false;
+    const huge_block& next = run_->blocks_[++block_];
+    rest_ = {next.data, next.used};
+    return rest_.size() >= need;
+  }
+  // The window moves on to the first byte not read, and holds at least `need` bytes (a record
+  // larger than the buffer gets a window of its size).
+  const std::uint64_t size = run_->end_;
+  if (consumed_ >= size) return false;
+  const std::size_t want = static_cast<std::size_t>(
+      std::min<std::uint64_t>(size - consumed_, std::max(need, window_bytes_)));
+  if (want < need) return false;
+  window_.resize(want);
+  const std::size_t got = run_->file_->read_at(consumed_, window_.data(), want);
+  window_.resize(got);
+  rest_ = window_;
+  return got >= need;
+}
+
+bool sorted_run::reader::next() {
+  if (!fill(record_head)) {
+    if (rest_.empty()) return false;
+    throw query_error("a group-by's run ends inside a record");
+  }
+  std::string_view at = rest_;
+  std::uint32_t key_size = 0;
+  std::uint64_t states_size = 0;
+  get_bytes(at, key_size);
+  get_bytes(at, states_size);
+  const std::size_t whole = record_head + key_size + static_cast<std::size_t>(states_size);
+  if (!fill(whole)) throw query_error("a group-by's run ends inside a record");
+  key_ = rest_.substr(record_head, key_size);
+  states_ = rest_.substr(record_head + key_size, static_cast<std::size_t>(states_size));
+  rest_.remove_prefix(whole);
+  consumed_ += whole;
+  return true;
+}
+
+}  // namespace yieldpipe::query::detail
