@@ -189,7 +189,23 @@ void run_stats(const stats_settings& settings) {
     std::cerr << "stats: the groups passed --max-memory " << max_memory_text << ": " << table.spilled_runs()
               << " sorted runs spilled to " << temp_directory(settings) << ", merged now\n";
   result_output out(settings.common, table.columns());
-  table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
+  // Runs (millions of groups) are merged in parts on every thread, each part formatted there; the
+  // table format measures all its rows, on this thread.
+  if (threads > 1 && table.runs() > 0 && part_writer::make(settings.common, table.columns())) {
+    std::vector<std::unique_ptr<part_writer>> parts;
+    table.for_each_sorted_in_parts(
+        threads,
+        [&](std::size_t n) {
+          for (std::size_t p = 0; p < n; ++p) parts.push_back(part_writer::make(settings.common, table.columns()));
+        },
+        [&](std::size_t p, std::span<const io::field> record) { parts[p]->write_row(record); },
+        [&](std::size_t p) {
+          parts[p]->write_to(out);
+          parts[p].reset();
+        });
+  } else {
+    table.for_each_sorted([&](std::span<const io::field> record) { out.write_row(record); });
+  }
   finish_command("stats", progress.meter(), bad, out);
 }
 

@@ -1,8 +1,13 @@
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <yieldpipe/io/printable.hpp>
 #include <yieldpipe/query/column_index.hpp>
@@ -308,10 +313,10 @@ void group_by::spill_if_over() {
   for (detail::sorted_run& run : runs_) {  // runs kept in memory go to disk next
     if (!over_budget(0)) break;
     if (run.on_disk()) continue;
-    const std::size_t held = run.memory();
+    const std::size_t freed = run.memory();
     run.move_to_disk(spill_file());
-    run_memory_ -= held;
-    memory_ -= held;
+    run_memory_ -= freed - run.memory();
+    memory_ -= freed - run.memory();
   }
 }
 
@@ -672,17 +677,33 @@ void group_by::for_each_sorted(const std::function<void(std::span<const io::fiel
 // Runs [first, last) merged by key (a binary heap of readers; equal keys in run order, which is
 // input order): `sink(key, states)` for each key, with its states combined in group 0 of `states`.
 template <class Sink>
-void group_by::merge_run_range(std::size_t first, std::size_t last, Sink&& sink) {
+void group_by::merge_run_range(std::size_t first, std::size_t last, Sink&& sink, const key_range& range,
+                               unsigned at_once) const {
   const std::size_t k = last - first;
-  // A window per file run: a quarter of the budget among them, 64 KiB to 1 MiB each.
-  const std::size_t window = std::clamp<std::uint64_t>(max_memory_ ? max_memory_ / (4 * k) : std::uint64_t{1} << 18,
-                                                       std::uint64_t{64} << 10, std::uint64_t{1} << 20);
+  // A window per file run: a quarter of the budget among them (and the merges at once), 64 KiB to 1
+  // MiB each.
+  const std::size_t window =
+      std::clamp<std::uint64_t>(max_memory_ ? max_memory_ / (4 * k * at_once) : std::uint64_t{1} << 18,
+                                std::uint64_t{64} << 10, std::uint64_t{1} << 20);
+  // A reader is done at the range's end.
+  const auto in_range = [&](const detail::sorted_run::reader& r) { return !range.hi || r.key() < *range.hi; };
   std::vector<detail::sorted_run::reader> readers;
   readers.reserve(k);
   std::vector<std::size_t> heap;  // reader numbers; the top has the smallest (key, number)
   for (std::size_t r = first; r < last; ++r) {
-    readers.emplace_back(runs_[r], window);
-    if (readers.back().next()) heap.push_back(readers.size() - 1);
+    // From the last mark before the range's start (keys are unique in a run), skipping to it.
+    std::uint64_t from = 0;
+    if (range.lo) {
+      const auto& marks = runs_[r].marks();
+      const auto after_lo =
+          std::lower_bound(marks.begin(), marks.end(), *range.lo,
+                           [](const detail::sorted_run::mark& m, const std::string& lo) { return m.key < lo; });
+      if (after_lo != marks.begin()) from = std::prev(after_lo)->position;
+    }
+    detail::sorted_run::reader& reader = readers.emplace_back(runs_[r], window, from);
+    bool more = reader.next();
+    while (more && range.lo && reader.key() < *range.lo) more = reader.next();
+    if (more && in_range(reader)) heap.push_back(readers.size() - 1);
   }
   const auto after = [&](std::size_t a, std::size_t b) {  // std heaps keep the greatest on top
     const int c = readers[a].key().compare(readers[b].key());
@@ -702,7 +723,7 @@ void group_by::merge_run_range(std::size_t first, std::size_t last, Sink&& sink)
     std::size_t grown = 0;
     for (bool first_record = true;; first_record = false) {
       load_group(readers[at].states(), merged, scratch, first_record, grown);
-      if (readers[at].next())
+      if (readers[at].next() && in_range(readers[at]))
         std::push_heap(heap.begin(), heap.end(), after);
       else
         heap.pop_back();
@@ -716,6 +737,88 @@ void group_by::merge_run_range(std::size_t first, std::size_t last, Sink&& sink)
                                             " bytes) for its exact aggregates, even when spilled");
     sink(std::string_view(key), merged);
   }
+}
+
+void group_by::for_each_sorted_in_parts(unsigned threads, const std::function<void(std::size_t parts)>& begin,
+                                        const std::function<void(std::size_t, std::span<const io::field>)>& format,
+                                        const std::function<void(std::size_t part)>& finished) {
+  if (threads <= 1 || runs_.empty()) {
+    begin(1);
+    for_each_sorted([&](std::span<const io::field> record) { format(0, record); });
+    finished(0);
+    return;
+  }
+  if (groups_ > 0) write_run(spill_directory_ && over_budget(memory_));
+  while (runs_.size() > widest_merge) merge_tail(runs_.size() - widest_merge);
+  // The parts' bounds: keys at even steps among the runs' marks (one per 128 records), 16 parts a
+  // thread, so that the parts are about even and a part's output waits little for the one before.
+  std::vector<std::string_view> sample;
+  for (const detail::sorted_run& run : runs_)
+    for (const detail::sorted_run::mark& m : run.marks()) sample.push_back(m.key);
+  std::sort(sample.begin(), sample.end());
+  const std::size_t wanted = std::min<std::size_t>(16 * std::size_t{threads}, sample.size() / 4 + 1);
+  std::vector<std::string> bounds;
+  for (std::size_t i = 1; i < wanted; ++i) {
+    const std::string_view b = sample[i * sample.size() / wanted];
+    if (bounds.empty() || bounds.back() != b) bounds.emplace_back(b);
+  }
+  const std::size_t parts = bounds.size() + 1;
+  begin(parts);
+  // Workers take parts in key order; this thread hands them to `finished` in that order.
+  std::mutex lock;
+  std::condition_variable part_done;
+  std::vector<char> done(parts, 0);
+  std::exception_ptr error;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  const auto work = [&] {
+    std::vector<io::field> record;
+    std::vector<std::string> texts(key_columns_.size());
+    for (std::size_t p; !stop && (p = next++) < parts;) {
+      try {
+        key_range range;
+        if (p > 0) range.lo = bounds[p - 1];
+        if (p < bounds.size()) range.hi = bounds[p];
+        merge_run_range(
+            0, runs_.size(),
+            [&](std::string_view key, std::vector<state_column>& columns) {
+              record.clear();
+              if (key_columns_.size() == 1)
+                record.emplace_back(key);
+              else
+                decode_key(key, key_columns_.size(), record, texts);
+              append_results(columns, 0, record);
+              format(p, record);
+            },
+            range, threads);
+      } catch (...) {
+        const std::lock_guard guard(lock);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+      const std::lock_guard guard(lock);
+      done[p] = 1;
+      part_done.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  for (std::size_t p = 0; p < parts; ++p) {
+    std::unique_lock guard(lock);
+    part_done.wait(guard, [&] { return done[p] || error; });
+    if (error) break;
+    guard.unlock();
+    try {
+      finished(p);
+    } catch (...) {
+      guard.lock();
+      error = std::current_exception();
+      stop = true;
+      break;
+    }
+  }
+  for (std::thread& w : workers) w.join();
+  if (error) std::rethrow_exception(error);
 }
 
 // Runs [first, runs_.size()) merged into one, which takes their place.

@@ -1,6 +1,7 @@
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #ifdef __linux__
 #include <linux/falloc.h>
 #endif
@@ -21,8 +22,9 @@ namespace {
 [[noreturn]] void fail(const std::string& directory, const std::string& doing, int error) {
   std::string reason = doing + ": " + std::strerror(error);
   if (error == ENOSPC || error == EFBIG || error == EDQUOT)
-    reason += " (the group-by spills its groups here when they pass --max-memory: free space, give "
-              "--temp-dir another folder, or raise --max-memory)";
+    reason +=
+        " (the group-by spills its groups here when they pass --max-memory: free space, give "
+        "--temp-dir another folder, or raise --max-memory)";
   throw io::io_error(directory, reason);
 }
 
@@ -115,11 +117,15 @@ constexpr std::size_t record_head = sizeof(std::uint32_t) + sizeof(std::uint64_t
 }  // namespace
 
 // A record: the key's size (4 bytes), the states' size (8 bytes), the key, the states.
+// A mark's position: in a file, the offset; in memory, the block's number (high 32 bits) and the
+// offset in it.
 void sorted_run::add(std::string_view key, std::string_view states) {
   const std::size_t whole = record_head + key.size() + states.size();
   char* at = nullptr;
+  std::uint64_t position = 0;
   if (file_) {
     const std::size_t was = buffer_.size();
+    position = end_ + was;
     buffer_.resize(was + whole);
     at = buffer_.data() + was;
   } else {
@@ -128,8 +134,15 @@ void sorted_run::add(std::string_view key, std::string_view states) {
       memory_ += blocks_.back().size;
     }
     huge_block& block = blocks_.back();
+    position = (std::uint64_t{blocks_.size() - 1} << 32) | block.used;
     at = block.data + block.used;
     block.used += whole;
+  }
+  if (records_++ % mark_every == 0) {
+    marks_.push_back({std::string(key), position});
+    const std::size_t bytes = sizeof(mark) + (key.size() > 15 ? key.size() + 1 : 0);
+    marks_bytes_ += bytes;
+    memory_ += bytes;
   }
   const auto key_size = static_cast<std::uint32_t>(key.size());
   const auto states_size = static_cast<std::uint64_t>(states.size());
@@ -149,22 +162,31 @@ void sorted_run::close() {
   file_->append(buffer_);
   end_ = file_->size();
   std::string().swap(buffer_);
-  memory_ = 0;
+  memory_ = marks_bytes_;
 }
 
 void sorted_run::move_to_disk(std::shared_ptr<temp_file> file) {
   if (file_) return;
   start_ = file->size();
-  for (const huge_block& block : blocks_) file->append({block.data, block.used});
+  std::vector<std::uint64_t> block_start;  // each block's offset in the file, for the marks
+  for (const huge_block& block : blocks_) {
+    block_start.push_back(file->size());
+    file->append({block.data, block.used});
+  }
+  for (mark& m : marks_) m.position = block_start[m.position >> 32] + (m.position & 0xffffffffu);
   end_ = file->size();
   file_ = std::move(file);
   blocks_.clear();
-  memory_ = 0;
+  memory_ = marks_bytes_;
 }
 
-sorted_run::reader::reader(const sorted_run& run, std::size_t window)
-    : run_(&run), window_bytes_(window), consumed_(run.start_) {
-  if (!run.file_ && !run.blocks_.empty()) rest_ = {run.blocks_[0].data, run.blocks_[0].used};
+sorted_run::reader::reader(const sorted_run& run, std::size_t window, std::uint64_t from)
+    : run_(&run), window_bytes_(window), consumed_(from != 0 ? from : run.start_) {
+  if (run.file_ || run.blocks_.empty()) return;
+  block_ = static_cast<std::size_t>(from >> 32);
+  const huge_block& b = run.blocks_[block_];
+  const auto offset = static_cast<std::size_t>(from & 0xffffffffu);
+  rest_ = {b.data + offset, b.used - offset};
 }
 
 bool sorted_run::reader::fill(std::size_t need) {
@@ -179,8 +201,8 @@ bool sorted_run::reader::fill(std::size_t need) {
   // larger than the buffer gets a window of its size).
   const std::uint64_t size = run_->end_;
   if (consumed_ >= size) return false;
-  const std::size_t want = static_cast<std::size_t>(
-      std::min<std::uint64_t>(size - consumed_, std::max(need, window_bytes_)));
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(size - consumed_, std::max(need, window_bytes_)));
   if (want < need) return false;
   window_.resize(want);
   const std::size_t got = run_->file_->read_at(consumed_, window_.data(), want);

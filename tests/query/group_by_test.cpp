@@ -405,4 +405,58 @@ TEST_F(group_by_test, a_temporary_folder_that_cannot_be_written_is_an_io_error_n
   }
 }
 
+TEST_F(group_by_test, runs_merged_in_parts_on_threads_give_the_records_of_one_merge) {
+  const std::string csv = many_groups_csv(400'000, 350'000);
+  std::ofstream(path_, std::ios::binary) << csv;
+  const auto make_table = [&] {
+    io::csv_reader reader(path_.string());
+    auto t = std::make_unique<group_by>(*reader.header(), std::vector<std::string>{"k", "city"},
+                                        parse_aggregates(every_aggregate));
+    while (const io::csv_row* row = reader.next()) t->add(*row);
+    return t;
+  };
+  const auto text = [](std::span<const io::field> record) {
+    std::string line;
+    for (const io::field& f : record) {
+      if (f.type() == io::field::kind::string)
+        line += f.as_string();
+      else if (f.type() == io::field::kind::unsigned_integer)
+        line += std::to_string(f.as_uint());
+      else if (f.type() == io::field::kind::floating)
+        line += std::to_string(f.as_double());
+      line += ',';
+    }
+    return line;
+  };
+  std::vector<std::string> serial;
+  auto one = make_table();
+  ASSERT_GT(one->runs(), 1u);
+  one->for_each_sorted([&](std::span<const io::field> record) { serial.push_back(text(record)); });
+  for (unsigned threads : {1u, 2u, 3u}) {
+    std::vector<std::vector<std::string>> parts;
+    std::vector<std::size_t> order;
+    make_table()->for_each_sorted_in_parts(
+        threads, [&](std::size_t n) { parts.resize(n); },
+        [&](std::size_t p, std::span<const io::field> record) { parts[p].push_back(text(record)); },
+        [&](std::size_t p) { order.push_back(p); });
+    if (threads > 1) {
+      EXPECT_GT(parts.size(), 4u);
+    }
+    std::vector<std::string> joined;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      EXPECT_EQ(order[p], p) << "finished in key order";
+      joined.insert(joined.end(), parts[p].begin(), parts[p].end());
+    }
+    EXPECT_EQ(joined, serial) << threads << " threads";
+  }
+  // An error in a part reaches the caller, once the workers have stopped.
+  EXPECT_THROW(make_table()->for_each_sorted_in_parts(
+                   2, [](std::size_t) {},
+                   [](std::size_t p, std::span<const io::field>) {
+                     if (p == 3) throw std::runtime_error("part 3");
+                   },
+                   [](std::size_t) {}),
+               std::runtime_error);
+}
+
 }  // namespace

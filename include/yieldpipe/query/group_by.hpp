@@ -105,6 +105,15 @@ class group_by {
   /// Finalises the table (frees its index, reorders percentiles' values): call once, after the last
   /// `add` or `merge`.
   void for_each_sorted(const std::function<void(std::span<const io::field>)>& emit);
+  /// The same records, made on `threads` threads when the table holds runs (a table of many groups):
+  /// the keys are cut into parts, merged at once. `begin(parts)` first, on this thread; then
+  /// `format(part, record)` on a worker for each record of a part (parts at once, a part's records in
+  /// order; the record as for_each_sorted's); and `finished(part)` on this thread for each part in
+  /// key order, once its records are formatted: part 0's keys before part 1's. With one thread or no
+  /// runs, one part, on this thread. An error on a worker is rethrown here, after the workers stop.
+  void for_each_sorted_in_parts(unsigned threads, const std::function<void(std::size_t parts)>& begin,
+                                const std::function<void(std::size_t part, std::span<const io::field>)>& format,
+                                const std::function<void(std::size_t part)>& finished);
 
  private:
   enum class slot_kind { rows, values, sum, min, max, variance, first, last, distinct, quantile };
@@ -147,8 +156,12 @@ class group_by {
   std::shared_ptr<detail::temp_file> spill_file();
   void compact_runs();
   static constexpr std::size_t widest_merge = 128;
+  struct key_range {  // keys lo <= key < hi; no bound where empty
+    std::optional<std::string> lo, hi;
+  };
   template <class Sink>
-  void merge_run_range(std::size_t first, std::size_t last, Sink&& sink);
+  void merge_run_range(std::size_t first, std::size_t last, Sink&& sink, const key_range& range = {},
+                       unsigned at_once = 1) const;
   [[nodiscard]] bool over_budget(std::uint64_t more) const noexcept {
     return max_memory_ != 0 && memory_ + more > max_memory_;
   }

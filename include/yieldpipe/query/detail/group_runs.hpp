@@ -75,11 +75,21 @@ class sorted_run {
   /// How many merges of runs made this one (0: written from a table).
   unsigned level = 0;
 
+  /// Every `mark_every`-th record's key and place: where a reader may start to reach a key without
+  /// reading the run from its start (the output's parts, merged on several threads).
+  static constexpr std::size_t mark_every = 128;
+  struct mark {
+    std::string key;
+    std::uint64_t position;
+  };
+  [[nodiscard]] const std::vector<mark>& marks() const noexcept { return marks_; }
+
   /// The records, one at a time, through a window of the file (or the memory itself).
   class reader {
    public:
     /// `window`: the bytes read from a file at a time (a record larger gets a window of its size).
-    reader(const sorted_run& run, std::size_t window);
+    /// `from`: a mark's position (or 0, the start).
+    reader(const sorted_run& run, std::size_t window, std::uint64_t from = 0);
     /// The next record; false at the end.
     bool next();
     [[nodiscard]] std::string_view key() const noexcept { return key_; }
@@ -104,6 +114,9 @@ class sorted_run {
   std::uint64_t start_ = 0;  // the run's bytes in the file: [start_, end_)
   std::uint64_t end_ = 0;
   std::size_t memory_ = 0;
+  std::vector<mark> marks_;
+  std::size_t marks_bytes_ = 0;
+  std::uint64_t records_ = 0;
 };
 
 }  // namespace yieldpipe::query::detail
