@@ -567,6 +567,7 @@ BAR_CLI_SPEEDUP = 1.8  # yieldpipe at its default thread count over its own one-
 BAR_CLI_VS_PEERS_DEFAULT = 3.0  # yieldpipe at its default over the fastest peer at its default, T1-T3 (wall time)
 BAR_CLI_T5_VS_PEERS_DEFAULT = 2.0  # the same on T5, against the faster of DuckDB and Polars
 BAR_CLI_T4_VS_PEERS_DEFAULT = 2.0  # T4 at the default threads: against DuckDB and Polars each, with a lower peak RSS
+BAR_CLI_T4M_RSS_BYTES = 300e6  # T4 with --max-memory 256MB: the same answer as T4, in at most this peak RSS
 BAR_CLI_RSS_DEFAULT_BYTES = 96e6  # yieldpipe at its default thread count, T1-T3
 BAR_TASKS = ("t1", "t2", "t3")  # the tasks the one-core, CPython and thread bars are about
 
@@ -602,6 +603,10 @@ CLI_TASKS = [
     ("t4b", "T4′: group-by over two text keys (timestamp, sensor)",
      "count and mean of value by timestamp and sensor (about one group per row), written as CSV to a file sorted by "
      "both texts; checked as T4's files"),
+    ("t4m", "T4m: T4 in 256 MB (spilling)",
+     "T4 with yieldpipe's `--max-memory 256MB` (past it the group-by writes sorted runs to temporary files and merges "
+     "them) and DuckDB's `SET memory_limit='256MB'` with a temp_directory (Polars has no memory limit); the files "
+     "checked as T4's, and against T4's answer"),
     ("t5", "T5: filter + computed column written out",
      "the readings with value > 50, written as CSV to a file with the columns id, sensor, value and temp_f = "
      "temperature × 1.8 + 32 (empty where temperature is); each file is read after its run, outside the timing, and "
@@ -689,7 +694,8 @@ def write_cli(w, args):
 
     def default_threads(task):
         """What yieldpipe's --help says of --threads for the task's command, as a parenthesis."""
-        command = {"t1": "stats", "t2": "logs", "t3": "anomalies", "t4": "stats", "t4b": "stats", "t5": "filter"}[task]
+        command = {"t1": "stats", "t2": "logs", "t3": "anomalies", "t4": "stats", "t4b": "stats", "t4m": "stats",
+                   "t5": "filter"}[task]
         line = data.get("yieldpipe_threads_help", {}).get(command)
         if line:  # the option and its type, whose last "=N" is the default: "--threads INT:N>=1=1"
             return f" (`{command} --help`: `{' '.join(line.split(' ')[:2])}`)"
@@ -837,7 +843,7 @@ def write_cli(w, args):
         elif task == "t3" and answer:
             w("Answer: " + "; ".join(f"{k}: {fmt_count(g['anomalies'])} anomalies in {fmt_count(g['rows'])} rows"
                                      for k, g in sorted(answer.items())) + ".")
-        elif task in ("t4", "t4b") and answer:
+        elif task in ("t4", "t4b", "t4m") and answer:
             total = sensors.get("lines", 1) - 1
             w(f"Answer: {fmt_count(answer['rows'])} groups for {fmt_count(total)} rows, columns "
               f"{','.join(answer['header'])}, checksum {answer['checksum']}, in the same order in every file.")
@@ -959,6 +965,16 @@ def write_cli(w, args):
           f"{fmt_s(duck['wall_s'])} and {fmt_s(polars['wall_s'])} s); peak RSS {fmt_mib(ypd['peak_rss_kib'])} against "
           f"{fmt_mib(duck['peak_rss_kib'])} and {fmt_mib(polars['peak_rss_kib'])} | "
           f"{met(slowest >= BAR_CLI_T4_VS_PEERS_DEFAULT and lower)} |")
+    spilled, whole = run("t4m", "yieldpipe", True), cli["answers"].get("t4")
+    bar = (f"T4 with `--max-memory 256MB` at the default threads: T4's answer, peak RSS ≤ "
+           f"{BAR_CLI_T4M_RSS_BYTES / 1e6:g} MB")
+    if spilled and whole:
+        same = cli["answers"].get("t4m") == whole
+        w(f"| {bar} | {'the same file' if same else '**a different file**'}, peak RSS "
+          f"{fmt_mib(spilled['peak_rss_kib'])}, {fmt_s(spilled['wall_s'])} s | "
+          f"{met(same and spilled['peak_rss_kib'] * 1024 <= BAR_CLI_T4M_RSS_BYTES)} |")
+    else:
+        w(f"| {bar} | – | **not measured** |")
     rss = [(task.upper(), run(task, "yieldpipe")) for task in BAR_TASKS if run(task, "yieldpipe")]
     if rss:
         worst = max(r["peak_rss_kib"] for _, r in rss) * 1024

@@ -43,6 +43,7 @@ TASKS = {
     "t3": "rolling z-score anomalies per sensor (window 100, threshold 2.5), counted by category",
     "t4": "one group per row: count and mean of value by id, written to a CSV file sorted by id's text",
     "t4b": "count and mean of value by timestamp and sensor, written to a CSV file sorted by both texts",
+    "t4m": "T4 in 256 MB (yieldpipe --max-memory 256MB, DuckDB memory_limit '256MB'): the same file as T4's",
     "t5": "the readings with value > 50 written to a CSV file: id, sensor, value, temp_f = temperature * 1.8 + 32",
 }
 T5_KEYS = ("header", "rows", "checksum")
@@ -131,7 +132,7 @@ def parse_output(task, fmt, path):
 def differences(task, reference, answer):
     """How `answer` differs from `reference` (empty when equal)."""
     out = []
-    if task in ("t4", "t4b", "t5"):
+    if task in ("t4", "t4b", "t4m", "t5"):
         keys = T5_KEYS if task == "t5" else T4_KEYS
         return [f"{k}: {answer.get(k)!r}, expected {reference[k]!r}" for k in keys if answer.get(k) != reference[k]]
     if set(answer) != set(reference):

@@ -8,6 +8,7 @@
 //   node bench/cli/peer_duckdb.mjs t5 SENSORS.csv OUT.csv [threads=...]
 //   node bench/cli/peer_duckdb.mjs t4 SENSORS.csv OUT.csv [threads=...]
 //   node bench/cli/peer_duckdb.mjs t4b SENSORS.csv OUT.csv [threads=...]
+//   node bench/cli/peer_duckdb.mjs t4m SENSORS.csv OUT.csv [threads=...]
 //
 // t1: read_csv with the columns and their types given (names from the header line), WHERE the filter of the task,
 //     GROUP BY category: count(*), avg(value), min(value), max(value).
@@ -27,18 +28,21 @@
 //
 // Prints one line of JSON: {"tool", "task", "answer", "how", ...}, the answer keyed as bench/cli/collect.py reads it
 // (see peer_python.py); for t5 the answer is null: bench/cli/run.sh reads OUT.csv.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { firstLine, num, openDuckDB, processThreads, rssAtEnd, sqlString, takeThreads } from "../node/common.mjs";
 
 const NUMERIC = ["value", "temperature", "humidity", "quality_score"];
-const TASKS = ["t1", "t2", "t3", "t4", "t4b", "t5"];
-const WRITES_FILE = ["t4", "t4b", "t5"];
+const TASKS = ["t1", "t2", "t3", "t4", "t4b", "t4m", "t5"];
+const WRITES_FILE = ["t4", "t4b", "t4m", "t5"];
 
 const args = process.argv.slice(2);
 const threadsWanted = takeThreads(args);
 const [task, ...files] = args;
 if (!TASKS.includes(task) || files.length === 0 || (WRITES_FILE.includes(task) ? files.length !== 2 :
   task !== "t2" && files.length !== 1)) {
-  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log... | {t4|t4b|t5} SENSORS.csv " +
+  console.error("usage: node bench/cli/peer_duckdb.mjs {t1|t3} SENSORS.csv | t2 APP.log... | {t4|t4b|t4m|t5} SENSORS.csv " +
     "OUT.csv [threads=1|threads=default]");
   process.exit(2);
 }
@@ -80,6 +84,7 @@ const QUERIES = {
   t4: (file, out) => `COPY (
       SELECT id, count(*) AS count, avg(value) AS mean_value FROM ${sensors(file, true)} GROUP BY id ORDER BY id)
     TO ${sqlString(out)} (HEADER, DELIMITER ',')`,
+  t4m: (file, out) => QUERIES.t4(file, out),
   t4b: (file, out) => `COPY (
       SELECT timestamp, sensor, count(*) AS count, avg(value) AS mean_value FROM ${sensors(file)}
       GROUP BY timestamp, sensor ORDER BY timestamp, sensor)
@@ -87,7 +92,18 @@ const QUERIES = {
 };
 
 const { connection, version, threads } = await openDuckDB({ threads: threadsWanted });
-const rows = (await connection.runAndReadAll(QUERIES[task](...files))).getRowObjectsJS();
+// t4m: T4 in 256 MB; DuckDB spills what does not fit to a folder of its own under the system's temporary folder.
+const tempDirectory = task === "t4m" ? fs.mkdtempSync(path.join(os.tmpdir(), "duckdb-t4m-")) : null;
+if (tempDirectory) {
+  await connection.run("SET memory_limit='256MB'");
+  await connection.run(`SET temp_directory=${sqlString(tempDirectory)}`);
+}
+let rows;
+try {
+  rows = (await connection.runAndReadAll(QUERIES[task](...files))).getRowObjectsJS();
+} finally {
+  if (tempDirectory) fs.rmSync(tempDirectory, { recursive: true, force: true });
+}
 
 // t4, t4b and t5 wrote OUT.csv, which bench/cli/run.sh reads: no answer here.
 const answer = WRITES_FILE.includes(task) ? null : {};
@@ -109,6 +125,7 @@ const HOW = {
     ", row_number() per sensor, count(*) FILTER (...) GROUP BY category",
   t4: "COPY (SELECT id, count(*), avg(value) FROM read_csv(FILE, auto_detect=false, columns={..., id: VARCHAR}) " +
     "GROUP BY id ORDER BY id) TO OUT (HEADER, DELIMITER ',')",
+  t4m: "SET memory_limit='256MB', temp_directory=...; then T4's COPY",
   t4b: "COPY (SELECT timestamp, sensor, count(*), avg(value) FROM read_csv(FILE, auto_detect=false, columns={...}) " +
     "GROUP BY timestamp, sensor ORDER BY timestamp, sensor) TO OUT (HEADER, DELIMITER ',')",
   t5: "COPY (SELECT id, sensor, value, temperature * 1.8 + 32 AS temp_f FROM read_csv(FILE, auto_detect=false, " +

@@ -10,8 +10,9 @@
 #       included, population standard deviation, none before 11 values), anomalies above 2.5, counted by category;
 #   T4  `yieldpipe stats --by id --agg count,mean:value`: one group per row (10 M groups at the default size),
 #       written sorted by the key's text to a file; T4' (task t4b) the same by timestamp and sensor (two text keys);
-#       against DuckDB's COPY (... GROUP BY ... ORDER BY ...) TO and Polars' groupBy().agg().sort() writeCSV only
-#       (runs with --max-memory 256MB and DuckDB's memory_limit come with the group-by's spilling, issue 13 part 3);
+#       against DuckDB's COPY (... GROUP BY ... ORDER BY ...) TO and Polars' groupBy().agg().sort() writeCSV only;
+#       T4m (task t4m) is T4 in 256 MB: yieldpipe with --max-memory 256MB (it spills sorted runs to $TMPDIR) against
+#       DuckDB with SET memory_limit='256MB' (it spills to its temp_directory); Polars has no such limit;
 #   T5  `yieldpipe filter`: the readings with value > 50, written out as CSV to a file with the columns id, sensor,
 #       value and a computed temp_f = temperature * 1.8 + 32 (null when temperature is);
 #       against DuckDB's COPY (SELECT ...) TO and Polars' writeCSV / sinkCSV only.
@@ -46,7 +47,7 @@
 #   REPETITIONS  runs of every command (default 3), interleaved: round 1 runs every command once, then round 2,
 #                ... so that a burst of load elsewhere hits all of them. Best wall time and least CPU time are the
 #                headline figures.
-#   TASKS        the tasks to run (default "t1 t2 t3 t4 t4b t5"); PEERS the peers (default "python pandas duckdb polars mlr
+#   TASKS        the tasks to run (default "t1 t2 t3 t4 t4b t4m t5"); PEERS the peers (default "python pandas duckdb polars mlr
 #                mawk grep rg"); yieldpipe always runs.
 #   YIELDPIPE    the command (default build/release/yieldpipe; this script does not build it). In a shared tree,
 #                copy the binary elsewhere and give the copy, so that a rebuild cannot replace it mid-run.
@@ -70,7 +71,7 @@ large_mb=${LARGE_SIZE:-$((10 * size_mb))}
 seed=${SEED:-42}
 data_dir=${DATA_DIR:-bench/results/cli-data}
 results=bench/results  # ignored by git
-tasks=" ${TASKS:-t1 t2 t3 t4 t4b t5} "
+tasks=" ${TASKS:-t1 t2 t3 t4 t4b t4m t5} "
 peers=" ${PEERS:-python pandas duckdb polars mlr mawk grep rg} "
 yieldpipe=${YIELDPIPE:-build/release/yieldpipe}
 mkdir -p "$results" "$data_dir"
@@ -175,7 +176,7 @@ node_entries() {
 # file, which is what collect.py later reads as its answer), then deleted.
 bench_after_run() {
   local name=$1 out=$3
-  [[ $name == *-t4 || $name == *-t4b || $name == *-t5 ]] || return 0
+  [[ $name == *-t4 || $name == *-t4b || $name == *-t4m || $name == *-t5 ]] || return 0
   local file=$t5_out/$name.csv
   if [[ ! -f $file ]]; then
     echo "cli: $name wrote no $file" >&2
@@ -240,6 +241,8 @@ node_entries polars t4 csv-file bench/cli/peer_polars.mjs t4 "$csv" '{OUT}' in-m
 yieldpipe_entries t4b csv-file stats "$csv" --by timestamp,sensor --agg count,mean:value -o '{OUT}'
 node_entries duckdb t4b csv-file bench/cli/peer_duckdb.mjs t4b "$csv" '{OUT}'
 node_entries polars t4b csv-file bench/cli/peer_polars.mjs t4b "$csv" '{OUT}' in-memory
+yieldpipe_entries t4m csv-file stats "$csv" --by id --agg count,mean:value --max-memory 256MB -o '{OUT}'
+node_entries duckdb t4m csv-file bench/cli/peer_duckdb.mjs t4m "$csv" '{OUT}'
 
 # T5: the rows written to a file ({OUT}), which bench_after_run digests and deletes.
 yieldpipe_entries t5 csv-file filter "$csv" --where 'value > 50' --select 'id,sensor,value,temp_f=temperature*1.8+32' \
