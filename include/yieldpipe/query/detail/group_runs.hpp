@@ -103,7 +103,8 @@ class sorted_run {
     std::size_t block_ = 0;       // in memory: the block rest_ is in
     std::string_view rest_;       // what is left to read of the window (or of the block)
     std::uint64_t consumed_ = 0;  // file offset of rest_'s start
-    std::string_view key_, states_;
+    std::string key_;             // the record's key (it shares a prefix with the one before)
+    std::string_view states_;
   };
 
  private:
@@ -115,6 +116,7 @@ class sorted_run {
   std::uint64_t end_ = 0;
   std::size_t memory_ = 0;
   std::vector<mark> marks_;
+  std::string last_key_;  // the key of the record written last
   std::size_t marks_bytes_ = 0;
   std::uint64_t records_ = 0;
 };
