@@ -270,6 +270,10 @@ TEST_F(stats_test, a_temporary_folder_that_fills_up_exits_1_naming_it_with_no_ou
   EXPECT_NE(err().find(".: cannot write a temporary file"), std::string::npos) << err();
   EXPECT_NE(err().find("--temp-dir"), std::string::npos) << err();
   EXPECT_EQ(out(), "") << "nothing is written before the input is read whole";
+  for (const auto& entry : fs::directory_iterator(root_)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "g.csv" || name == "stdout" || name == "stderr") << name << " left in the temporary folder";
+  }
 }
 
 TEST_F(stats_test, no_spill_and_temp_dir_are_checked) {
