@@ -41,8 +41,8 @@ void add_common_options(CLI::App& cmd, common_options& o) {
       "--no-progress", [&o] { o.progress = false; }, "No progress on stderr");
   cmd.add_flag("--flush-each", o.flush_each, "Write every result line out as soon as it is known");
   cmd.add_option("--max-memory", o.max_memory,
-                 "Stop with a message when an operator's state (groups, distinct values, samples) would pass SIZE "
-                 "(512MB, 2GiB)")
+                 "Bound an operator's state (groups, distinct values, samples) to SIZE (512MB, 2GiB): past it, stats "
+                 "spills its groups to temporary files (unless --no-spill), the other commands stop with a message")
       ->check(
           CLI::Validator([](std::string& t) { return parse_size(t) ? std::string() : "not a size: " + t; }, "SIZE"));
   cmd.add_flag("--memory", o.memory, "Print the peak memory (resident set) of the run on stderr at the end");

@@ -459,4 +459,19 @@ TEST_F(group_by_test, runs_merged_in_parts_on_threads_give_the_records_of_one_me
                std::runtime_error);
 }
 
+TEST_F(group_by_test, keys_that_repeat_far_apart_keep_one_table_after_a_few_runs) {
+  // 300,000 keys, each about 4 times, in random order: every stretch of 131,072 groups looks new, but
+  // the distinct keys seen fall behind the rows, and the table then grows rather than writing a run
+  // every 150,000 rows (which would hold about as many records as rows).
+  const std::string csv = many_groups_csv(1'200'000, 300'000);
+  std::size_t runs = 0;
+  const auto out = run(csv, {"k"}, "count", 0, {}, &runs);
+  EXPECT_GE(runs, 1u);
+  EXPECT_LE(runs, 4u);
+  std::uint64_t rows = 0;
+  for (std::size_t i = 1; i < out.size(); ++i) rows += std::stoull(out[i][1]);
+  EXPECT_EQ(rows, 1'200'000u);
+  EXPECT_GT(out.size(), 290'000u);
+}
+
 }  // namespace

@@ -190,6 +190,8 @@ class group_by {
   std::size_t groups_ = 0;
   std::uint64_t rows_ = 0;       // rows added since the table was last empty
   std::size_t flush_check_ = 0;  // at this many groups, see whether rows repeat keys (find_or_add)
+  std::uint64_t all_rows_ = 0;   // rows added, runs written included
+  detail::distinct_estimate seen_keys_;
   std::string key_buffer_;
   std::uint64_t max_memory_;
   std::string max_memory_text_;
