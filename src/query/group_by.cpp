@@ -634,17 +634,15 @@ void group_by::append_results(std::vector<state_column>& columns, std::size_t gr
       case aggregate_kind::min: record.emplace_back(std::get<detail::block_column<min_state>>(c)[g].result()); break;
       case aggregate_kind::max: record.emplace_back(std::get<detail::block_column<max_state>>(c)[g].result()); break;
       case aggregate_kind::var:
-        record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].variance(true));
-        break;
       case aggregate_kind::std:
-        record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].deviation(true));
-        break;
       case aggregate_kind::var_pop:
-        record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].variance(false));
+      case aggregate_kind::std_pop: {
+        const variance_state& v = std::get<detail::block_column<variance_state>>(c)[g];
+        const bool sample = spec.kind == aggregate_kind::var || spec.kind == aggregate_kind::std;
+        const bool deviation = spec.kind == aggregate_kind::std || spec.kind == aggregate_kind::std_pop;
+        record.emplace_back(deviation ? v.deviation(sample) : v.variance(sample));
         break;
-      case aggregate_kind::std_pop:
-        record.emplace_back(std::get<detail::block_column<variance_state>>(c)[g].deviation(false));
-        break;
+      }
       case aggregate_kind::first:
         record.emplace_back(std::get<detail::block_column<first_state>>(c)[g].result());
         break;
