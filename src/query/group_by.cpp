@@ -226,6 +226,9 @@ std::uint32_t group_by::find_or_add(std::string_view key, std::uint32_t hash, co
         }
         flush_check_ *= 2;  // the keys repeat: the table earns its size
       }
+      // Every distinct key is a new group of some table once: the estimate needs no more (and
+      // costs nothing on rows of existing groups).
+      if (row) seen_keys_.add(hash);
       return add_group(key, hash, at, row);
     }
     if (s.hash == hash) {
@@ -335,7 +338,6 @@ void group_by::add(const io::csv_row& row) {
   const std::uint32_t hash = detail::hash_bytes(k);
   ++rows_;
   ++all_rows_;
-  seen_keys_.add(hash);
   const std::uint32_t g = find_or_add(k, hash, &row);
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     const slot& s = slots_[i];
