@@ -549,8 +549,8 @@ std::vector<std::uint32_t> group_by::sorted_groups() const {
   return order;
 }
 
-void group_by::save_group(std::uint32_t group, std::string& out) const {
-  for (const state_column& c : columns_) std::visit([&](const auto& states) { save_state(out, states[group]); }, c);
+void group_by::save_group(const std::vector<state_column>& columns, std::size_t group, std::string& out) const {
+  for (const state_column& c : columns) std::visit([&](const auto& states) { save_state(out, states[group]); }, c);
 }
 
 // The states of one record of a run into group 0 of `into`: replacing it (`first`), or merged into
@@ -590,7 +590,7 @@ void group_by::write_run(bool to_disk) {
   std::string states;
   for (const std::uint32_t g : order) {
     states.clear();
-    save_group(g, states);
+    save_group(columns_, g, states);
     run.add(key(g), states);
   }
   run.close();
@@ -619,6 +619,17 @@ void group_by::seal() {
   const bool fits = !over_budget(memory_);
   if (!fits && !spill_directory_) return;
   write_run(!fits);
+}
+
+// A group's output record: its key's texts (`texts` holds the ones decoded), then its results.
+void group_by::make_record(std::string_view key, std::vector<state_column>& columns, std::size_t group,
+                           std::vector<io::field>& record, std::vector<std::string>& texts) const {
+  record.clear();
+  if (key_columns_.size() == 1)
+    record.emplace_back(key);
+  else if (key_columns_.size() > 1)
+    decode_key(key, key_columns_.size(), record, texts);
+  append_results(columns, group, record);
 }
 
 void group_by::append_results(std::vector<state_column>& columns, std::size_t group,
@@ -669,12 +680,7 @@ void group_by::for_each_sorted(const std::function<void(std::span<const io::fiel
   std::vector<io::field> record;
   std::vector<std::string> scratch(key_columns_.size());
   for (const std::uint32_t g : order) {
-    record.clear();
-    if (key_columns_.size() == 1)
-      record.emplace_back(key(g));
-    else if (key_columns_.size() > 1)
-      decode_key(key(g), key_columns_.size(), record, scratch);
-    append_results(columns_, g, record);
+    make_record(key(g), columns_, g, record, scratch);
     emit(record);
   }
 }
@@ -753,8 +759,7 @@ void group_by::for_each_sorted_in_parts(unsigned threads, const std::function<vo
     finished(0);
     return;
   }
-  if (groups_ > 0) write_run(spill_directory_ && over_budget(memory_));
-  while (runs_.size() > widest_merge) merge_tail(runs_.size() - widest_merge);
+  close_runs();
   // The parts' bounds: keys at even steps among the runs' marks (one per 128 records), 16 parts a
   // thread, so that the parts are about even and a part's output waits little for the one before.
   std::vector<std::string_view> sample;
@@ -787,12 +792,7 @@ void group_by::for_each_sorted_in_parts(unsigned threads, const std::function<vo
         merge_run_range(
             0, runs_.size(),
             [&](std::string_view key, std::vector<state_column>& columns) {
-              record.clear();
-              if (key_columns_.size() == 1)
-                record.emplace_back(key);
-              else
-                decode_key(key, key_columns_.size(), record, texts);
-              append_results(columns, 0, record);
+              make_record(key, columns, 0, record, texts);
               format(p, record);
             },
             range, threads);
@@ -836,7 +836,7 @@ void group_by::merge_tail(std::size_t first) {
   std::string states;
   merge_run_range(first, runs_.size(), [&](std::string_view key, std::vector<state_column>& columns) {
     states.clear();
-    for (const state_column& c : columns) std::visit([&](const auto& column) { save_state(states, column[0]); }, c);
+    save_group(columns, 0, states);
     into.add(key, states);
   });
   into.close();
@@ -862,18 +862,19 @@ void group_by::compact_runs() {
   run_memory_ = held;
 }
 
-void group_by::merge_runs(const std::function<void(std::span<const io::field>)>& emit) {
+// The groups still in memory become the last run, and the runs at most `widest_merge`: what the
+// final merge reads.
+void group_by::close_runs() {
   if (groups_ > 0) write_run(spill_directory_ && over_budget(memory_));
   while (runs_.size() > widest_merge) merge_tail(runs_.size() - widest_merge);
+}
+
+void group_by::merge_runs(const std::function<void(std::span<const io::field>)>& emit) {
+  close_runs();
   std::vector<io::field> record;
   std::vector<std::string> texts(key_columns_.size());
   merge_run_range(0, runs_.size(), [&](std::string_view key, std::vector<state_column>& columns) {
-    record.clear();
-    if (key_columns_.size() == 1)
-      record.emplace_back(key);
-    else
-      decode_key(key, key_columns_.size(), record, texts);
-    append_results(columns, 0, record);
+    make_record(key, columns, 0, record, texts);
     emit(record);
   });
 }

@@ -42,11 +42,6 @@ temp_file::temp_file(const std::string& directory) : directory_(directory) {
   }
 }
 
-temp_file::temp_file(temp_file&& other) noexcept
-    : directory_(std::move(other.directory_)), fd_(other.fd_), size_(other.size_) {
-  other.fd_ = -1;
-}
-
 temp_file::~temp_file() {
   if (fd_ >= 0) ::close(fd_);
 }

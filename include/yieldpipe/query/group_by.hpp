@@ -143,16 +143,19 @@ class group_by {
   static constexpr std::uint32_t empty_slot = 0xffffffffu;
 
   std::vector<state_column> make_columns() const;
-  void save_group(std::uint32_t group, std::string& out) const;
+  void save_group(const std::vector<state_column>& columns, std::size_t group, std::string& out) const;
   void load_group(std::string_view states, std::vector<state_column>& into, std::vector<state_column>& scratch,
                   bool first, std::size_t& grown) const;
   void append_results(std::vector<state_column>& columns, std::size_t group, std::vector<io::field>& record) const;
+  void make_record(std::string_view key, std::vector<state_column>& columns, std::size_t group,
+                   std::vector<io::field>& record, std::vector<std::string>& texts) const;
   std::vector<std::uint32_t> sorted_groups() const;
   void write_run(bool to_disk);
   void clear_groups();
   void spill_if_over();
   void merge_runs(const std::function<void(std::span<const io::field>)>& emit);
   void merge_tail(std::size_t first);
+  void close_runs();
   std::shared_ptr<detail::temp_file> spill_file();
   void compact_runs();
   static constexpr std::size_t widest_merge = 128;

@@ -19,9 +19,8 @@ namespace yieldpipe::query::detail {
 class temp_file {
  public:
   explicit temp_file(const std::string& directory);
-  temp_file(temp_file&& other) noexcept;
-  temp_file& operator=(temp_file&&) = delete;
   temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
   ~temp_file();
 
   void append(std::string_view bytes);
