@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev
-  zlib1g-dev libzstd-dev libsimdjson-dev libtbb-dev libcurl4-openssl-dev nginx-light
+  zlib1g-dev libzstd-dev libsimdjson-dev libtbb-dev libasio-dev libcurl4-openssl-dev nginx-light
   python3
   clang-format-16
 )

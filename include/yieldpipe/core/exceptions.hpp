@@ -57,4 +57,41 @@ class generator_ignored_exit : public std::runtime_error {
   generator_ignored_exit() : std::runtime_error("generator ignored generator_exit") {}
 };
 
+/// Thrown by `yieldpipe::anext(gen)` at the end of an async generator (Python's
+/// StopAsyncIteration). Escaping an async generator body it becomes
+/// `async_generator_raised_stop_iteration`.
+class stop_async_iteration : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override { return "stop_async_iteration"; }
+};
+
+/// An async generator was resumed (next, asend, athrow, aclose) while an earlier operation on it
+/// was still pending, or from inside its own body (Python's "RuntimeError: anext(): asynchronous
+/// generator is already running"). The message names the operation.
+class async_generator_already_running : public generator_misuse {
+ public:
+  using generator_misuse::generator_misuse;
+};
+
+/// The awaitable returned by `next()`, `asend()`, `athrow()` or `aclose()` was awaited a second
+/// time (Python's "RuntimeError: cannot reuse already awaited __anext__()/asend()").
+class awaitable_reused : public generator_misuse {
+ public:
+  awaitable_reused() : generator_misuse("cannot reuse an already awaited next()/asend()/athrow()/aclose()") {}
+};
+
+/// An async generator yielded while `aclose()` was closing it (Python's "RuntimeError: async
+/// generator ignored GeneratorExit"). It stays suspended at that `co_yield`.
+class async_generator_ignored_exit : public std::runtime_error {
+ public:
+  async_generator_ignored_exit() : std::runtime_error("async generator ignored generator_exit") {}
+};
+
+/// A `stop_iteration` or `stop_async_iteration` escaped an async generator body (Python's
+/// "RuntimeError: async generator raised StopAsyncIteration"). The original is nested.
+class async_generator_raised_stop_iteration : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace yieldpipe

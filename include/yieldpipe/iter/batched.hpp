@@ -121,6 +121,17 @@ class batched_view : public std::ranges::view_interface<batched_view<V>> {
   batched_options options_;
 };
 
+namespace detail {
+struct batched_stage_fn {
+  std::size_t size;
+  batched_options options;
+  template <std::ranges::viewable_range R>
+  auto operator()(R&& range) const {
+    return batched_view<std::views::all_t<R>>(std::views::all(std::forward<R>(range)), size, options);
+  }
+};
+}  // namespace detail
+
 /// Python's `itertools.batched(iterable, n)` as a stage: `std::vector`s of `n` consecutive
 /// elements (Python's tuples), the last one short; no empty batch, so an empty input gives none.
 /// Lazy, one batch at a time; memory O(n) (one batch, reused). This is the guide's
@@ -131,10 +142,7 @@ class batched_view : public std::ranges::view_interface<batched_view<V>> {
 /// `std::invalid_argument("n must be at least one")` here, at construction, if `n < 1`.
 inline auto batched(long long n, batched_options options = {}) {
   if (n < 1) throw std::invalid_argument("n must be at least one");
-  const auto size = static_cast<std::size_t>(n);
-  return stage{[size, options]<std::ranges::viewable_range R>(R&& range) {
-    return batched_view<std::views::all_t<R>>(std::views::all(std::forward<R>(range)), size, options);
-  }};
+  return stage{detail::batched_stage_fn{static_cast<std::size_t>(n), options}};
 }
 
 }  // namespace yieldpipe

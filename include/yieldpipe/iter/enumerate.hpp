@@ -70,6 +70,17 @@ class enumerate_view : public std::ranges::view_interface<enumerate_view<V, I>> 
   I start_{};
 };
 
+namespace detail {
+template <std::integral I>
+struct enumerate_stage_fn {
+  I start;
+  template <std::ranges::viewable_range R>
+  constexpr auto operator()(R&& range) const {
+    return enumerate_view<std::views::all_t<R>, I>(std::views::all(std::forward<R>(range)), start);
+  }
+};
+}  // namespace detail
+
 /// Python's `enumerate(iterable, start)` as a stage: `range | enumerate()` yields pairs
 /// `{index, element}` (index `start`, `start + 1`, …; a `ref_pair`, i.e. a `std::pair` whose second
 /// member may be a reference, see ref_tuple.hpp), lazily, so that
@@ -80,9 +91,7 @@ class enumerate_view : public std::ranges::view_interface<enumerate_view<V, I>> 
 /// per element.
 template <std::integral I = std::ptrdiff_t>
 constexpr auto enumerate(I start = 0) {
-  return stage{[start]<std::ranges::viewable_range R>(R&& range) {
-    return enumerate_view<std::views::all_t<R>, I>(std::views::all(std::forward<R>(range)), start);
-  }};
+  return stage{detail::enumerate_stage_fn<I>{start}};
 }
 
 /// Python's `enumerate(iterable, start)` called directly: `enumerate(v)` is `v | enumerate()`. An

@@ -72,10 +72,17 @@ struct truthy {
 };
 
 template <bool Keep, class Pred>
-constexpr auto filter_stage(Pred pred) {
-  return stage{[pred = std::move(pred)]<std::ranges::viewable_range R>(R&& range) {
+struct filter_stage_fn {
+  Pred pred;
+  template <std::ranges::viewable_range R>
+  constexpr auto operator()(R&& range) const {
     return filter_view<std::views::all_t<R>, Pred, Keep>(std::views::all(std::forward<R>(range)), pred);
-  }};
+  }
+};
+
+template <bool Keep, class Pred>
+constexpr auto filter_stage(Pred pred) {
+  return stage{filter_stage_fn<Keep, Pred>{std::move(pred)}};
 }
 
 }  // namespace detail

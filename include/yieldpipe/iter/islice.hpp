@@ -145,11 +145,15 @@ class islice_view : public std::ranges::view_interface<islice_view<V>> {
 
 namespace detail {
 
-inline auto islice_stage(islice_bounds b) {
-  return stage{[b]<std::ranges::viewable_range R>(R&& range) {
-    return islice_view<std::views::all_t<R>>(std::views::all(std::forward<R>(range)), b);
-  }};
-}
+struct islice_stage_fn {
+  islice_bounds bounds;
+  template <std::ranges::viewable_range R>
+  auto operator()(R&& range) const {
+    return islice_view<std::views::all_t<R>>(std::views::all(std::forward<R>(range)), bounds);
+  }
+};
+
+inline auto islice_stage(islice_bounds b) { return stage{islice_stage_fn{b}}; }
 
 }  // namespace detail
 

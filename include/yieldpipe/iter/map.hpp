@@ -76,13 +76,23 @@ class map_view : public std::ranges::view_interface<map_view<V, F>> {
   detail::box<F> fn_;
 };
 
+namespace detail {
+template <class F>
+struct map_stage {
+  F fn;
+  template <std::ranges::viewable_range R>
+  constexpr auto operator()(R&& range) const {
+    return map_view<std::views::all_t<R>, F>(std::views::all(std::forward<R>(range)), fn);
+  }
+};
+}  // namespace detail
+
 /// Python's `map(fn, iterable)` as a stage: `range | map(fn)` yields `fn(x)` for each `x`, lazily.
-/// Constant memory; `fn` is called once per element, when it is read.
+/// Constant memory; `fn` is called once per element, when it is read. Also a stage of an
+/// `async_generator` (iter/async_stages.hpp).
 template <class F>
 constexpr auto map(F fn) {
-  return stage{[fn = std::move(fn)]<std::ranges::viewable_range R>(R&& range) {
-    return map_view<std::views::all_t<R>, F>(std::views::all(std::forward<R>(range)), fn);
-  }};
+  return stage{detail::map_stage<F>{std::move(fn)}};
 }
 
 }  // namespace yieldpipe

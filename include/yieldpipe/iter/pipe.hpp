@@ -93,6 +93,9 @@ class stage {
     return fn_(std::forward<R>(range));
   }
 
+  /// The function object that makes the view (iter/async_stages.hpp reads its parameters).
+  constexpr const Fn& function() const noexcept { return fn_; }
+
  private:
   Fn fn_;
 };
