@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite twice: the release build and
-# the AddressSanitizer + UndefinedBehaviorSanitizer build; then the threaded layers' tests (query,
-# exec and the command) a third time under ThreadSanitizer.
+# the AddressSanitizer + UndefinedBehaviorSanitizer build; then the threaded layers' tests (core's
+# async steps, query, exec, async and the command) a third time under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
