@@ -13,6 +13,8 @@
 #include <yieldpipe/core/async_generator.hpp>
 #include <yieldpipe/core/task.hpp>
 
+#include "support/awaitables.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -59,17 +61,10 @@ TEST(run, rethrows_the_exception_of_the_awaitable) {
 
 TEST(run, an_awaitable_completed_from_another_thread_wakes_the_loop) {
   asio::io_context ctx;
-  struct on_new_thread {
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      std::thread([h] {
-        std::this_thread::sleep_for(5ms);
-        h.resume();
-      }).detach();
-    }
-    int await_resume() const noexcept { return 9; }
+  auto t = []() -> task<int> {
+    co_await yieldpipe::test::on_new_thread{5ms};
+    co_return 9;
   };
-  auto t = []() -> task<int> { co_return co_await on_new_thread{}; };
   EXPECT_EQ(yieldpipe::async::run(ctx, t()), 9);
 }
 

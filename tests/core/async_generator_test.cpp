@@ -19,7 +19,9 @@
 #include <yieldpipe/core/sync_wait.hpp>
 #include <yieldpipe/core/task.hpp>
 
+#include "support/awaitables.hpp"
 #include "support/counted.hpp"
+#include "support/log_on_exit.hpp"
 
 namespace {
 
@@ -29,38 +31,10 @@ using yieldpipe::gen_state;
 using yieldpipe::sync_wait;
 using yieldpipe::task;
 using yieldpipe::test::counted;
-using log_t = std::vector<std::string>;
-
-// Appends to a log when destroyed: the C++ counterpart of a `finally:` block.
-struct on_exit {
-  log_t* log;
-  std::string text;
-  ~on_exit() { log->push_back(text); }
-};
-
-// Something to await that suspends until the test opens it: an I/O completion without I/O. The
-// test may poll `has_waiter` and `open` it from another thread.
-class gate {
- public:
-  auto wait() {
-    struct awaiter {
-      gate* g;
-      bool await_ready() const noexcept { return g->open_.load(); }
-      void await_suspend(std::coroutine_handle<> h) noexcept { g->waiter_.store(h.address()); }
-      void await_resume() const noexcept {}
-    };
-    return awaiter{this};
-  }
-  [[nodiscard]] bool has_waiter() const noexcept { return waiter_.load() != nullptr; }
-  void open() {
-    open_.store(true);
-    if (void* w = waiter_.exchange(nullptr)) std::coroutine_handle<>::from_address(w).resume();
-  }
-
- private:
-  std::atomic<bool> open_{false};
-  std::atomic<void*> waiter_{nullptr};
-};
+using yieldpipe::test::gate;
+using yieldpipe::test::log_t;
+using yieldpipe::test::on_exit;
+using yieldpipe::test::on_new_thread;
 
 template <class Y, class S>
 task<std::vector<Y>> drain(async_generator<Y, S>& g) {
@@ -518,13 +492,6 @@ TEST(async_generator, a_million_elements_yielded_inline_do_not_grow_the_stack) {
 // A step whose await completes on another thread, many times over: the consumer and the
 // generator meet in the handoff from both sides (run it under ThreadSanitizer).
 async_generator<int> resumed_elsewhere(int n) {
-  struct on_new_thread {
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      std::thread([h] { h.resume(); }).detach();
-    }
-    void await_resume() const noexcept {}
-  };
   for (int i = 0; i < n; ++i) {
     co_await on_new_thread{};
     co_yield i;

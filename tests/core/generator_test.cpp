@@ -12,20 +12,15 @@
 #include <yieldpipe/core/generator.hpp>
 
 #include "support/counted.hpp"
+#include "support/log_on_exit.hpp"
 
 namespace {
 
 using yieldpipe::gen_state;
 using yieldpipe::generator;
 using yieldpipe::test::counted;
-using log_t = std::vector<std::string>;
-
-// Appends to a log when destroyed: the C++ counterpart of a `finally:` block.
-struct on_exit {
-  log_t* log;
-  std::string text;
-  ~on_exit() { log->push_back(text); }
-};
+using yieldpipe::test::log_t;
+using yieldpipe::test::on_exit;
 
 template <class G>
 std::vector<typename G::value_type> drain(G& g) {

@@ -10,6 +10,7 @@
 #include <yieldpipe/core/sync_wait.hpp>
 #include <yieldpipe/core/task.hpp>
 
+#include "support/awaitables.hpp"
 #include "support/counted.hpp"
 
 namespace {
@@ -88,15 +89,8 @@ TEST(task, awaiting_a_million_tasks_in_a_loop_does_not_grow_the_stack) {
 }
 
 TEST(task, a_task_that_completes_on_another_thread_resumes_its_awaiter) {
-  struct on_new_thread {
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      std::thread([h] { h.resume(); }).detach();
-    }
-    void await_resume() const noexcept {}
-  };
   auto hop = []() -> task<std::thread::id> {
-    co_await on_new_thread{};
+    co_await yieldpipe::test::on_new_thread{};
     co_return std::this_thread::get_id();
   };
   auto chain = [&]() -> task<int> {

@@ -8,18 +8,15 @@
 #include <vector>
 #include <yieldpipe/core/generator.hpp>
 
+#include "support/log_on_exit.hpp"
+
 namespace {
 
 using yieldpipe::gen_state;
 using yieldpipe::generator;
 using yieldpipe::yield_from;
-using log_t = std::vector<std::string>;
-
-struct on_exit {
-  log_t* log;
-  std::string text;
-  ~on_exit() { log->push_back(text); }
-};
+using yieldpipe::test::log_t;
+using yieldpipe::test::on_exit;
 
 struct value_error : std::runtime_error {
   using std::runtime_error::runtime_error;

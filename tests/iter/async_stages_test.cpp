@@ -12,21 +12,17 @@
 #include <yieldpipe/core/task.hpp>
 #include <yieldpipe/iter/async_stages.hpp>
 
+#include "support/awaitables.hpp"
+
 namespace {
 
 using yieldpipe::async_generator;
 using yieldpipe::sync_wait;
 using yieldpipe::task;
 
-// Each element arrives after a hop to another thread: a stream that really suspends.
-struct on_new_thread {
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) {
-    std::thread([h] { h.resume(); }).detach();
-  }
-  void await_resume() const noexcept {}
-};
+using yieldpipe::test::on_new_thread;
 
+// Each element arrives after a hop to another thread: a stream that really suspends.
 async_generator<int> numbers(int n, int* pulled = nullptr) {
   for (int i = 0; i < n; ++i) {
     co_await on_new_thread{};
