@@ -404,6 +404,265 @@ def write_iter(w, args):
     w("")
 
 
+# --- generator types: the guide's Performance Comparison Matrix (bench/generator_matrix.sh, issue 14) ----------
+
+GM_HEADING = "## Generator types: the guide's Performance Comparison Matrix, measured (issue 14)"
+BAR_ASYNC_ROUND_TRIP_NS = 10.0
+
+# case: (the guide's name, yieldpipe's form, CPython's form, the guide's matrix: memory usage, CPU overhead,
+# complexity; the guide's overview table: memory efficiency in stars).
+GM_CASES = {
+    "function": ("Function generator",
+                 "`generator<long long> squares(n)`: `for (x = 0; x < n; ++x) co_yield x * x;`, range-for",
+                 "the guide's `create_generator(n)`: `for x in range(n): yield x * x`, for loop",
+                 "Very Low", "Low", "Medium", "⭐⭐⭐⭐⭐"),
+    "expression": ("Generator expression",
+                   "`range(0LL, n) \\| map([](long long x) { return x * x; })`, range-for",
+                   "`(x * x for x in range(n))`, for loop",
+                   "Very Low", "Very Low", "Low", "⭐⭐⭐⭐⭐"),
+    "builtin": ("Built-in generators",
+                "`zip(range(0LL, n), range(0LL, n)) \\| starmap(std::multiplies<long long>{})`, range-for",
+                "`map(operator.mul, range(n), range(n))` (C built-ins only), for loop",
+                "Very Low", "Very Low", "Low", "⭐⭐⭐⭐"),
+    "coroutine": ("Coroutine",
+                  "the guide's `data_accumulator` as `generator<long long, long long>`: "
+                  "`if (auto v = co_yield total) total += *v;`, one `send(x * x)` per item",
+                  "the guide's `data_accumulator`: `value = yield total`, one `send(x * x)` per item",
+                  "Low", "Medium", "High", "⭐⭐⭐"),
+    "async": ("Async generator",
+              "`async_generator<long long>` yielding `x * x`, `while (auto v = co_await g.next())` in a `task`, "
+              "`sync_wait`; no I/O",
+              "`async def` generator yielding `x * x`, `async for` in a coroutine, all repetitions inside one "
+              "`asyncio.run`; no I/O",
+              "Low", "Medium", "High", "⭐⭐⭐⭐"),
+    "recursive": ("Recursive generator",
+                  "the guide's `depth_first_search` over a complete binary tree of n nodes: `co_yield node * node;` "
+                  "then `co_yield yield_from(walk_tree(child, n))` per child (one generator per node)",
+                  "the same, `yield from walk_tree(child, n)`",
+                  "Medium", "Medium", "High", "⭐⭐⭐"),
+    "chained": ("Chained generators",
+                "the guide's `build_pipeline`: `validate_data(parse_data(read_data(n)))`, three generators "
+                "(`x`, then `x * x`, then kept if `>= 0`)",
+                "the same three generator functions",
+                "Very Low", "Low", "Medium", "⭐⭐⭐⭐⭐"),
+}
+GM_HAND_LOOP = ("hand-written loop (baseline)", "`for (x = 0; x < n; ++x) sum += x * x;`",
+                "`for x in range(n): total += x * x`")
+
+
+def fmt_heap(nbytes):
+    if nbytes < 1024:
+        return f"{nbytes} B"
+    return f"{nbytes / 1024:.1f} KiB"
+
+
+def load_generator_matrix(path):
+    """The run's description and, per (language, case), the merged processes: every repetition's CPU and wall
+    ns per item, the largest heap peak and peak RSS, and the RSS before the case (the smallest)."""
+    meta, runs = {}, {}
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if rec.get("meta"):
+            meta = rec
+            continue
+        key = (rec["lang"], rec["case"])
+        r = runs.setdefault(key, {"cpu": [], "wall": [], "heap": 0, "allocs": 0, "rss_before": None, "peak_rss": 0,
+                                  "n": rec["n"], "repetitions": rec["repetitions"], "processes": 0,
+                                  "python": rec.get("python")})
+        r["cpu"] += rec["cpu_ns_per_item"]
+        r["wall"] += rec["wall_ns_per_item"]
+        r["heap"] = max(r["heap"], rec["heap_peak_bytes"])
+        r["allocs"] = max(r["allocs"], rec.get("heap_allocations", 0))
+        r["peak_rss"] = max(r["peak_rss"], rec["peak_rss_kib"])
+        r["rss_before"] = rec["rss_before_kib"] if r["rss_before"] is None else min(r["rss_before"],
+                                                                                    rec["rss_before_kib"])
+        r["processes"] += 1
+    return meta, runs
+
+
+def write_generator_matrix(w, args):
+    path = args.results / "generator_matrix.jsonl"
+    w(GM_HEADING)
+    w("")
+    if not path.exists():
+        w("Not measured: `bench/results/generator_matrix.jsonl` is missing (`bash bench/generator_matrix.sh` "
+          "writes it and this section).")
+        w("")
+        return
+    meta, runs = load_generator_matrix(path)
+
+    def fig(lang, case):
+        r = runs.get((lang, case))
+        return Figure(r["cpu"]) if r and r["cpu"] else Figure([], "missing")
+
+    def run(lang, case):
+        return runs.get((lang, case), {})
+
+    cpp_n = run("c++", "function").get("n", 0)
+    py_n = run("python", "function").get("n", 0)
+    py_version = run("python", "function").get("python") or "CPython"
+    reps = run("c++", "function").get("repetitions", 0)
+    processes = run("c++", "function").get("processes", 0)
+    cache = cmake_cache(args.build_dir)
+    compiler = cache.get("CMAKE_CXX_COMPILER", "c++")
+    compiler_version = command_output(compiler, "--version").splitlines()[0]
+    flags = " ".join(f for f in (cache.get("CMAKE_CXX_FLAGS", ""), cache.get("CMAKE_CXX_FLAGS_RELEASE", "")) if f)
+    cpp_cpu = sum(sum(r["cpu"]) for (lang, _), r in runs.items() if lang == "c++")
+    cpp_wall = sum(sum(r["wall"]) for (lang, _), r in runs.items() if lang == "c++")
+    py_cpu = sum(sum(r["cpu"]) for (lang, _), r in runs.items() if lang == "python")
+    py_wall = sum(sum(r["wall"]) for (lang, _), r in runs.items() if lang == "python")
+
+    w(f"Generated by `bash bench/generator_matrix.sh` (bench/report.py, `--only generator_matrix`); do not edit by "
+      f"hand. Run {meta.get('date', '?')} at commit {meta.get('commit', '?')}.")
+    w("")
+    w("The guide's matrix rates each generator type in words (memory usage, CPU overhead) and its overview rates "
+      "memory efficiency in stars. Here every type does the same work in both languages — **Σ x² for x in "
+      "[0, n), one item per x**, each case checking its sum against the closed form — in the shape of the guide's "
+      "own example of that type (bench/generator_matrix.cpp, bench/python/generator_matrix.py; the forms are "
+      "listed below). `x * x` replaces the guide's `x**2` in every CPython case so that all rows do the same "
+      "arithmetic; the C++ consumer passes every item through the `asm volatile` barrier of the core benchmarks, "
+      "so no case is folded into the closed form or vectorized.")
+    w("")
+    w(f"- yieldpipe: n = {fmt_count(cpp_n)}; {compiler_version}, build type {cache.get('CMAKE_BUILD_TYPE', '?')}, "
+      f"flags `{flags}`.")
+    w(f"- CPython: {py_version}, n = {fmt_count(py_n)} (a tenth: CPython's time per item does not depend on n "
+      "here, and the run stays short).")
+    w(f"- Each case runs in its own process (peak memory is a property of a process), {processes} "
+      f"process{'es' if processes != 1 else ''} per case and language in interleaved rounds, {reps} repetitions "
+      f"each: every time is CPU time per item, the "
+      f"**minimum of {processes * reps} repetitions** (median in brackets). **The machine is shared (2 cores):** "
+      f"load average {', '.join(f'{x:.2f}' for x in meta.get('load_average_start', []))} at the start and "
+      f"{', '.join(f'{x:.2f}' for x in meta.get('load_average_end', []))} at the end; wall-clock time was "
+      f"{cpp_wall / cpp_cpu if cpp_cpu else 0:.2f}× the CPU time for the C++ processes and "
+      f"{py_wall / py_cpu if py_cpu else 0:.2f}× for CPython's.")
+    w("")
+
+    order = list(GM_CASES)
+    hand_c, hand_p = fig("c++", "hand_loop"), fig("python", "hand_loop")
+
+    def ns(f):
+        return f"{fmt_ns(f.best)} ({fmt_ns(f.median)})" if f.ok else "not measured"
+
+    def ratio(a, b):
+        return fmt_ratio(a.best / b.best) if a.ok and b.ok else "–"
+
+    w("### Time per item")
+    w("")
+    w("| generator type | yieldpipe ns/item | ÷ its hand loop | CPython ns/item | ÷ its for loop | "
+      "CPython ÷ yieldpipe | the guide's CPU overhead |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for case in order:
+        title, _, _, _, cpu_word, _, _ = GM_CASES[case]
+        c, p = fig("c++", case), fig("python", case)
+        w(f"| {title} | {ns(c)} | {ratio(c, hand_c)} | {ns(p)} | {ratio(p, hand_p)} | {ratio(p, c)} | {cpu_word} |")
+    w(f"| {GM_HAND_LOOP[0]} | {ns(hand_c)} | 1.00× | {ns(hand_p)} | 1.00× | {ratio(hand_p, hand_c)} | – |")
+    w("")
+
+    w("### Peak memory")
+    w("")
+    w("\"Heap peak\": the most heap bytes live at once during a repetition, above what was live when it began — "
+      "for yieldpipe counted by a replacement `operator new` in the benchmark (usable bytes of every block, "
+      "coroutine frames included; the largest over all repetitions, so the first, which fills the per-thread "
+      "frame cache, counts), for CPython by `tracemalloc` over one extra untimed pass. \"Peak RSS\": the process's "
+      "high-water mark (VmHWM) after the timed repetitions, and in brackets how much it rose above the resident "
+      "size just before the first repetition — the memory the case itself added.")
+    w("")
+    w("| generator type | yieldpipe heap peak | CPython heap peak | yieldpipe peak RSS (added) | "
+      "CPython peak RSS (added) | the guide's memory usage | the guide's memory efficiency |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+
+    def heap(lang, case):
+        r = run(lang, case)
+        if not r:
+            return "–"
+        text = fmt_heap(r["heap"])
+        if lang == "c++":
+            text += f" ({r['allocs']:g} `operator new` call{'s' if r['allocs'] != 1 else ''})"
+        return text
+
+    def rss(lang, case):
+        r = run(lang, case)
+        if not r:
+            return "–"
+        return f"{fmt_mib(r['peak_rss'])} (+{(r['peak_rss'] - r['rss_before']) / 1024:.2f} MiB)"
+
+    for case in order:
+        title, _, _, mem_word, _, _, stars = GM_CASES[case]
+        w(f"| {title} | {heap('c++', case)} | {heap('python', case)} | {rss('c++', case)} | {rss('python', case)} "
+          f"| {mem_word} | {stars} |")
+    w(f"| {GM_HAND_LOOP[0]} | {heap('c++', 'hand_loop')} | {heap('python', 'hand_loop')} | "
+      f"{rss('c++', 'hand_loop')} | {rss('python', 'hand_loop')} | – | – |")
+    w("")
+    floor = run("c++", "hand_loop")
+    if floor:
+        w(f"The C++ hand loop, which allocates nothing, also adds "
+          f"{(floor['peak_rss'] - floor['rss_before']) / 1024:.2f} MiB of RSS: that is the floor of the RSS "
+          "measurement (the pages of code, stack and output buffers its first repetition touches), not memory "
+          "of the generators.")
+        w("")
+    depth = max(cpp_n, 1).bit_length() - 1
+    w(f"Every type streams in both languages: no case holds the sequence, so memory does not grow with n. The "
+      f"recursive case is the only one whose heap grows with its input, as the guide's \"Medium\" says: one live "
+      f"generator per level of the tree, {depth + 1} levels for n = {fmt_count(cpp_n)} "
+      f"({max(py_n, 1).bit_length()} for CPython's n = {fmt_count(py_n)}), O(log n) here and O(depth) in general.")
+    w("")
+
+    # --- the async round trip bar -------------------------------------------------------------------------
+    a, s, pa, ps = fig("c++", "async"), fig("c++", "function"), fig("python", "async"), fig("python", "function")
+    w("### Async generator round trip (the issue's bar)")
+    w("")
+    w("One item of an async generator whose body never suspends: the consumer's `co_await g.next()` resumes the "
+      "body inline, the body yields, and the consumer goes on without suspending (core/detail/handoff.hpp) — the "
+      "async case above, beside the sync generator and CPython's async generator.")
+    w("")
+    w("| round trip | ns/item (median) | ÷ yieldpipe sync generator |")
+    w("| --- | --- | --- |")
+    w(f"| yieldpipe `async_generator<long long>`: `co_await g.next()` in a `task`, `sync_wait` | {ns(a)} | "
+      f"{ratio(a, s)} |")
+    w(f"| yieldpipe `generator<long long>`, range-for | {ns(s)} | 1.00× |")
+    w(f"| CPython async generator, `async for` inside `asyncio.run` | {ns(pa)} | {ratio(pa, s)} |")
+    w(f"| CPython generator, for loop | {ns(ps)} | {ratio(ps, s)} |")
+    w("")
+    w("| bar | measured | |")
+    w("| --- | --- | --- |")
+    if a.ok:
+        w(f"| an `async_generator` item round trip without I/O ≤ {BAR_ASYNC_ROUND_TRIP_NS:g} ns | {fmt_ns(a.best)} ns "
+          f"({ratio(a, s)} the sync generator's {fmt_ns(s.best)} ns; CPython's async generator "
+          f"{ratio(pa, a)} slower) | {met(a.best <= BAR_ASYNC_ROUND_TRIP_NS)} |")
+    else:
+        w(f"| an `async_generator` item round trip without I/O ≤ {BAR_ASYNC_ROUND_TRIP_NS:g} ns | – | "
+          "**not measured** |")
+    w("")
+
+    w("### What each case runs")
+    w("")
+    w("| generator type | yieldpipe | CPython |")
+    w("| --- | --- | --- |")
+    for case in order:
+        title, cpp_form, py_form = GM_CASES[case][:3]
+        w(f"| {title} | {cpp_form} | {py_form} |")
+    w(f"| {GM_HAND_LOOP[0]} | {GM_HAND_LOOP[1]} | {GM_HAND_LOOP[2]} |")
+    w("")
+    w("Reproduce: `bash bench/generator_matrix.sh` (environment: `N`, `PY_N`, `REPETITIONS`, `ROUNDS`; see the "
+      "script). Raw results: `bench/results/generator_matrix.jsonl` (not committed).")
+    w("")
+
+
+def splice_section(path, heading, lines):
+    """Replaces the section that starts at `heading` (up to the next `## ` heading) in the Markdown file at
+    `path` with `lines`, or inserts it before "## iter pipelines" (else at the end) when it is not there yet.
+    Every other line of the file is kept as it is."""
+    old = path.read_text().splitlines()
+    if heading in old:
+        start = old.index(heading)
+        end = next((i for i in range(start + 1, len(old)) if old[i].startswith("## ")), len(old))
+    else:
+        start = end = next((i for i, line in enumerate(old) if line == "## iter pipelines"), len(old))
+    path.write_text("\n".join(old[:start] + lines + old[end:]) + "\n")
+
+
 # --- io: reading one file (bench/io/run.sh, bench/results/io.json) ---------------------------------------
 
 IO_LABELS = {
@@ -1074,7 +1333,15 @@ def main():
     parser.add_argument("--results", type=pathlib.Path, default=pathlib.Path("bench/results"))
     parser.add_argument("--build-dir", type=pathlib.Path, default=pathlib.Path("build/release"))
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("docs/PERFORMANCE.md"))
+    parser.add_argument("--only", choices=["generator_matrix"],
+                        help="write only this section into the existing --out, leaving the others as they are")
     args = parser.parse_args()
+
+    if args.only == "generator_matrix":
+        lines = []
+        write_generator_matrix(lines.append, args)
+        splice_section(args.out, GM_HEADING, lines)
+        return
 
     context, core = load_core(args.results / "core_bench.json")
     py = json.loads((args.results / "python.json").read_text())
@@ -1279,6 +1546,7 @@ def main():
              if bare.best <= needed else
              "so no coroutine generator without frame elision meets this bar on this machine and compiler."))
         w("")
+    write_generator_matrix(w, args)
     write_iter(w, args)
     write_io(w, args)
     write_cli(w, args)
