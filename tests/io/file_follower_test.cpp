@@ -65,6 +65,28 @@ TEST_F(file_follower_test, a_truncated_file_is_read_again_from_its_start) {
   EXPECT_EQ(poll(f), (std::vector<seen_line>{{"x", 1, 0}}));
 }
 
+TEST_F(file_follower_test, next_hands_out_one_line_at_a_time_whose_view_lasts_until_the_next_call) {
+  const std::string path = write("one\ntwo\nunfinished", "app.log");
+  io::file_follower f(path);
+  io::file_follower::line l;
+  ASSERT_TRUE(f.next(l));
+  EXPECT_EQ(seen_line(std::string(l.text), l.number, l.offset), (seen_line{"one", 1, 0}));
+  append(path, "\nthree\n");  // read by the calls that follow, not by the first
+  std::vector<seen_line> rest;
+  while (f.next(l)) rest.push_back({std::string(l.text), l.number, l.offset});
+  EXPECT_EQ(rest, (std::vector<seen_line>{{"two", 2, 4}, {"unfinished", 3, 8}, {"three", 4, 19}}));
+  EXPECT_FALSE(f.next(l));
+  // Rotated: the old file's unterminated last line, valid until the next call adopts the new file.
+  append(path, "last");
+  std::filesystem::rename(path, path + ".1");
+  write("new\n", "app.log");
+  ASSERT_TRUE(f.next(l));
+  EXPECT_EQ(l.text, "last");
+  EXPECT_EQ(l.number, 5u);
+  ASSERT_TRUE(f.next(l));
+  EXPECT_EQ(seen_line(std::string(l.text), l.number, l.offset), (seen_line{"new", 1, 0}));
+}
+
 TEST_F(file_follower_test, a_missing_file_or_a_directory_is_an_io_error_naming_it) {
   EXPECT_THROW(io::file_follower((dir_ / "missing.log").string()), io::io_error);
   try {
