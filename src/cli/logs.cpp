@@ -1,27 +1,35 @@
 // `yieldpipe logs`: the guide's log analysis pipeline over many files: level and time filters,
 // parsed records as JSON lines or counts per hour, level, component..., and `--follow`.
 #include <glob.h>
-#include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <yieldpipe/async/followed_lines.hpp>
+#include <yieldpipe/async/run.hpp>
+#include <yieldpipe/core/async_generator.hpp>
+#include <yieldpipe/core/task.hpp>
 #include <yieldpipe/exec/parallel_map.hpp>
 #include <yieldpipe/exec/parallel_reduce.hpp>
 #include <yieldpipe/io/error.hpp>
-#include <yieldpipe/io/file_follower.hpp>
 #include <yieldpipe/io/input.hpp>
 #include <yieldpipe/io/lines.hpp>
 #include <yieldpipe/io/log_record.hpp>
@@ -548,6 +556,96 @@ void read_files(logs_run& run, command_progress& progress, unsigned threads) {
   }
 }
 
+// Reads file number `i` (`in`) to its end on this thread.
+void read_to_end(logs_run& run, command_progress& progress, io::input in, std::size_t i) {
+  io::line_reader reader(std::move(in));
+  const auto reading = progress.reading(reader.input());
+  const std::string& name = reader.input().path();
+  std::string_view text;
+  while (reader.next(text)) {
+    progress.tick();
+    run.line(text, i, name, [&] { return std::pair(reader.line_number(), reader.line_offset()); });
+    if (stop_signal) [[unlikely]]
+      break;
+  }
+}
+
+// The followed files' lines into the run, as they arrive, until the generator ends (a signal).
+task<void> print_followed(async_generator<async::followed_line>& lines, logs_run& run,
+                          const std::vector<std::string>& paths, const std::vector<std::size_t>& index) {
+  while (auto l = co_await lines.next()) {
+    run.line(l->text, index[l->file], paths[l->file], [&] { return std::pair(l->number, l->offset); });
+    if (stop_signal) [[unlikely]]  // while the existing lines are read: the generator has not waited yet
+      break;
+  }
+}
+
+// --follow: standard input and compressed files are read to their end first, in order (they cannot
+// grow); then the plain files are followed together on an io_context (async::followed_lines):
+// their existing lines file after file, then the lines appended to any of them as they arrive,
+// each written and flushed at once, until SIGINT or SIGTERM, whose handler wakes the io_context
+// through stop_signals' pipe. Counts: the whole table once the existing lines are read, then after
+// each batch of lines the groups that changed.
+void follow_files(logs_run& run, rejects& bad, command_progress& progress, const stop_signals& signals) {
+  const auto& files = run.files();
+  std::vector<std::string> paths;  // the followed files
+  std::vector<std::size_t> index;  // their places on the command line
+  for (std::size_t i = 0; i < files.size() && !stop_signal; ++i) {
+    io::input in(files[i]);  // a missing file is an error, as without --follow
+    if (files[i] != "-" && in.compression() == io::compression::none) {
+      paths.push_back(files[i]);
+      index.push_back(i);
+    } else {
+      read_to_end(run, progress, std::move(in), i);
+    }
+  }
+  if (stop_signal) finish_interrupted(run, bad);
+  progress.finish();
+  if (paths.empty()) {  // nothing to follow: standard input and compressed files end
+    if (run.counting()) run.write_counts(false);
+    bad.flush();
+    run.commit();
+    bad.finish("logs");
+    return;
+  }
+
+  asio::io_context ctx;
+  std::stop_source stop;
+  asio::posix::stream_descriptor signalled(ctx);
+  asio::steady_timer check(ctx);  // without the pipe (it could not be made): the flag every 100 ms
+  std::function<void(const asio::error_code&)> tick = [&](const asio::error_code& ec) {
+    if (ec) return;
+    if (stop_signal) {
+      stop.request_stop();
+      return;
+    }
+    check.expires_after(std::chrono::milliseconds(100));
+    check.async_wait(tick);
+  };
+  const int wake = signals.wake_fd() >= 0 ? ::dup(signals.wake_fd()) : -1;
+  if (wake >= 0) {
+    signalled.assign(wake);
+    signalled.async_wait(asio::posix::descriptor_base::wait_read, [&stop](const asio::error_code& ec) {
+      if (!ec) stop.request_stop();
+    });
+  } else {
+    tick({});
+  }
+  if (stop_signal) stop.request_stop();
+
+  bool table_written = false;
+  async::follow_options options;
+  options.stop = stop.get_token();
+  options.on_caught_up = [&run, &table_written] {
+    if (!run.counting()) return;
+    run.write_counts(table_written);  // the whole table the first time, then the groups that changed
+    table_written = true;
+  };
+  auto lines = async::followed_lines(ctx.get_executor(), paths, std::move(options));
+  async::run(ctx, print_followed(lines, run, paths, index));
+  finish_interrupted(run, bad);
+}
+
 void run_logs(const logs_settings& s, common_options common, bool format_given) {
   if (s.files.empty()) throw usage_error("no log file given (- reads standard input)");
   if (!format_given) common.format = s.by.empty() ? "jsonl" : "csv";
@@ -560,66 +658,25 @@ void run_logs(const logs_settings& s, common_options common, bool format_given) 
   const stop_signals signals(false);  // a sleeping --follow wakes up at once
   const auto& files = run.files();
 
-  if (!s.follow && common.threads > 1) {
+  if (s.follow) {
+    follow_files(run, bad, progress, signals);
+    return;
+  }
+  if (common.threads > 1) {
     try {
       read_files(run, progress, static_cast<unsigned>(common.threads));
     } catch (const interrupted&) {
       finish_interrupted(run, bad);
     }
-    progress.finish();
-    if (run.counting()) run.write_counts(false);
-    bad.flush();
-    run.commit();
-    bad.finish("logs");
-    return;
+  } else {
+    for (std::size_t i = 0; i < files.size() && !stop_signal; ++i) read_to_end(run, progress, io::input(files[i]), i);
+    if (stop_signal) finish_interrupted(run, bad);
   }
-
-  std::vector<std::pair<std::size_t, io::file_follower>> followed;
-  for (std::size_t i = 0; i < files.size() && !stop_signal; ++i) {
-    const std::string& path = files[i];
-    io::input in(path);
-    if (s.follow && path != "-" && in.compression() == io::compression::none) {
-      // Read by the follower from the start, so that it knows where the complete lines end.
-      followed.emplace_back(i, io::file_follower(path));
-      followed.back().second.poll([&](std::string_view text, std::uint64_t number, std::uint64_t offset) {
-        run.line(text, i, path, [&] { return std::pair(number, offset); });
-      });
-      continue;
-    }
-    io::line_reader reader(std::move(in));
-    const auto reading = progress.reading(reader.input());
-    const std::string& name = reader.input().path();
-    std::string_view text;
-    while (reader.next(text)) {
-      progress.tick();
-      run.line(text, i, name, [&] { return std::pair(reader.line_number(), reader.line_offset()); });
-      if (stop_signal) [[unlikely]]
-        break;
-    }
-  }
-  if (stop_signal) finish_interrupted(run, bad);
   progress.finish();
   if (run.counting()) run.write_counts(false);
-  if (!s.follow || followed.empty()) {  // nothing to follow: standard input and compressed files end
-    bad.flush();
-    run.commit();
-    bad.finish("logs");
-    return;
-  }
-
-  // --follow: poll the plain files for appended lines until a signal; counts print the groups that changed.
-  while (!stop_signal) {
-    ::poll(nullptr, 0, 200);
-    for (auto& [i, follower] : followed) {
-      if (stop_signal) break;
-      const std::string& path = files[i];
-      follower.poll([&, i = i](std::string_view text, std::uint64_t number, std::uint64_t offset) {
-        run.line(text, i, path, [&] { return std::pair(number, offset); });
-      });
-    }
-    if (run.counting() && run.any_changed()) run.write_counts(true);
-  }
-  finish_interrupted(run, bad);
+  bad.flush();
+  run.commit();
+  bad.finish("logs");
 }
 
 }  // namespace

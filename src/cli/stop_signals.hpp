@@ -25,6 +25,12 @@ class stop_signals {
   stop_signals& operator=(const stop_signals&) = delete;
   ~stop_signals();
 
+  /// A descriptor that becomes readable when a signal is caught (the handler writes a byte to a
+  /// pipe), for a loop that waits in an event loop rather than in poll() (logs --follow on an
+  /// io_context: asio retries its epoll_wait after EINTR). Non-blocking; owned by the process: do
+  /// not close it (dup() it to hand it to an owner).
+  [[nodiscard]] int wake_fd() const noexcept;
+
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
