@@ -78,6 +78,33 @@ bool retryable(CURLcode code) noexcept {
   }
 }
 
+http_failure failure_of(CURLcode code) noexcept {
+  switch (code) {
+    case CURLE_OK: return http_failure::none;
+    case CURLE_OPERATION_TIMEDOUT: return http_failure::timeout;
+    case CURLE_TOO_MANY_REDIRECTS: return http_failure::too_many_redirects;
+    case CURLE_FILESIZE_EXCEEDED: return http_failure::body_too_large;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return http_failure::bad_url;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return http_failure::connection;
+    default: return http_failure::other;
+  }
+}
+
 bool json_content_type(const char* type) noexcept {
   if (type == nullptr) return false;
   std::string lower(type);
@@ -220,7 +247,7 @@ class fetcher {
     curl_easy_setopt(t.easy, CURLOPT_URL, t.url.c_str());
     const CURLMcode code = curl_multi_add_handle(multi_, t.easy);
     if (code != CURLM_OK) {
-      finish(t, 0, std::string("libcurl: ") + curl_multi_strerror(code));
+      finish(t, 0, std::string("libcurl: ") + curl_multi_strerror(code), http_failure::other);
       return;
     }
     t.in_multi = true;
@@ -237,18 +264,22 @@ class fetcher {
     t.in_multi = false;
 
     std::string error;
+    http_failure failure = http_failure::none;
     bool retry = false;
     if (t.too_big || code == CURLE_FILESIZE_EXCEEDED) {
       error = "body larger than max_body_bytes (" + std::to_string(options_.max_body_bytes) + " bytes)";
+      failure = http_failure::body_too_large;
     } else if (code != CURLE_OK) {
       error = t.error[0] != '\0' ? std::string(t.error) : std::string(curl_easy_strerror(code));
+      failure = failure_of(code);
       retry = retryable(code);
     } else if (status >= 400) {
       error = "HTTP " + std::to_string(status);
+      failure = http_failure::http_status;
       retry = status >= 500;
     }
     if (retry && t.attempts <= options_.retries) return retry_later(t);
-    finish(t, status, std::move(error), json_type);
+    finish(t, status, std::move(error), failure, json_type);
   }
 
   void retry_later(transfer& t) {
@@ -267,7 +298,7 @@ class fetcher {
   }
 
   // The response of `t`, which frees its slot.
-  void finish(transfer& t, long status, std::string error, bool json_type = false) {
+  void finish(transfer& t, long status, std::string error, http_failure failure, bool json_type = false) {
     http_response r;
     r.url = std::move(t.url);
     r.index = t.index;
@@ -279,6 +310,7 @@ class fetcher {
     r.body = std::move(t.body);
     t.body = std::string();
     r.error = std::move(error);
+    r.failure = failure;
     if (!r.body.empty() && (json_type || starts_like_json(r.body))) check_json(r);
     --active_;
     free_.push_back(&t);

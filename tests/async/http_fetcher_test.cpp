@@ -77,6 +77,7 @@ std::unique_ptr<yieldpipe::test::http_test_server> http_fetcher_test::server_;
 TEST_F(http_fetcher_test, a_json_body_is_recognised_and_kept_as_sent) {
   const http_response r = fetch_one("/json/7");
   EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::none);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.attempts, 1U);
   EXPECT_TRUE(r.is_json);
@@ -115,6 +116,7 @@ TEST_F(http_fetcher_test, a_404_is_an_error_that_is_not_retried) {
   const http_response r = fetch_one("/no/such/route");
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.error, "HTTP 404");
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::http_status);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.attempts, 1U);
   EXPECT_TRUE(r.is_json);  // its body is still there
@@ -186,6 +188,7 @@ TEST_F(http_fetcher_test, a_body_past_max_body_bytes_fails_without_a_retry) {
   o.max_body_bytes = 1 << 20;
   const http_response r = fetch_one("/big/2", o);
   EXPECT_EQ(r.error, "body larger than max_body_bytes (1048576 bytes)");
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::body_too_large);
   EXPECT_EQ(r.attempts, 1U);
   EXPECT_TRUE(r.body.empty());
 }
@@ -202,6 +205,7 @@ TEST_F(http_fetcher_test, a_redirect_loop_is_an_error_after_max_redirects) {
   const http_response r = fetch_one("/redirect-loop");
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.error.find("redirects"), std::string::npos) << r.error;
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::too_many_redirects);
   EXPECT_EQ(r.attempts, 1U);
   http_fetch_options o = quick();
   o.max_redirects = 2;
@@ -216,6 +220,7 @@ TEST_F(http_fetcher_test, a_truncated_body_is_an_error) {
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.attempts, 2U);  // a connection dropped mid-body is worth another try
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::connection);
 }
 
 TEST_F(http_fetcher_test, a_slow_answer_times_out_and_is_retried) {
@@ -226,6 +231,7 @@ TEST_F(http_fetcher_test, a_slow_answer_times_out_and_is_retried) {
   const http_response r = fetch_one("/slow/1000", o);
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
+  EXPECT_EQ(r.failure, yieldpipe::async::http_failure::timeout);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.attempts, 2U);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
@@ -239,6 +245,7 @@ TEST_F(http_fetcher_test, an_unreachable_port_fails_after_the_retries) {
   EXPECT_FALSE(all[0].ok());
   EXPECT_EQ(all[0].status, 0);
   EXPECT_EQ(all[0].attempts, 4U);
+  EXPECT_EQ(all[0].failure, yieldpipe::async::http_failure::connection);
 }
 
 TEST_F(http_fetcher_test, a_malformed_url_and_another_protocol_are_errors_of_their_own_url) {
@@ -249,6 +256,7 @@ TEST_F(http_fetcher_test, a_malformed_url_and_another_protocol_are_errors_of_the
     if (!r.ok()) {
       failed.insert(r.url);
       EXPECT_EQ(r.attempts, 1U) << r.url;
+      EXPECT_EQ(r.failure, yieldpipe::async::http_failure::bad_url) << r.url;
     }
   EXPECT_EQ(failed, (std::set<std::string>{"http://exa mple.com/", "ftp://127.0.0.1/"}));
 }

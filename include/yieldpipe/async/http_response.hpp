@@ -4,8 +4,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace yieldpipe::async {
+
+/// What kind of failure an `http_response` records (`none` on success).
+enum class http_failure : unsigned char {
+  none,
+  http_status,         ///< an HTTP status >= 400
+  timeout,             ///< the attempt took longer than the timeout
+  connection,          ///< no connection, a reset, a truncated answer, a TLS failure, an unknown host
+  too_many_redirects,  ///< more redirects than `max_redirects`
+  body_too_large,      ///< a body past `max_body_bytes`
+  bad_url,             ///< a URL that cannot be parsed, or of another protocol than http and https
+  other,               ///< anything else libcurl reports
+};
+
+/// A short name: "http status", "timeout", "connection", "too many redirects", "body too large",
+/// "bad url", "other" ("" for none).
+constexpr std::string_view to_string(http_failure f) noexcept {
+  switch (f) {
+    case http_failure::none: return "";
+    case http_failure::http_status: return "http status";
+    case http_failure::timeout: return "timeout";
+    case http_failure::connection: return "connection";
+    case http_failure::too_many_redirects: return "too many redirects";
+    case http_failure::body_too_large: return "body too large";
+    case http_failure::bad_url: return "bad url";
+    case http_failure::other: return "other";
+  }
+  return "other";
+}
 
 /// The outcome of fetching one URL (`async::fetch`): exactly one per input URL, whatever the
 /// server did. A plain value that owns its strings; moving it costs three string moves.
@@ -35,6 +64,8 @@ struct http_response {
   /// HTTP error status (>= 400; 5xx only once the retries are exhausted), or "body larger than
   /// max_body_bytes (N bytes)".
   std::string error;
+  /// The kind of failure, for a program to act on (`none` on success).
+  http_failure failure = http_failure::none;
 
   /// Whether the URL was fetched: `error` is empty.
   [[nodiscard]] bool ok() const noexcept { return error.empty(); }
