@@ -178,6 +178,16 @@ TEST_F(fetch_test, an_empty_input_writes_nothing_and_succeeds) {
   EXPECT_EQ(out(), "");
 }
 
+TEST_F(fetch_test, sigterm_stops_the_run_while_every_transfer_waits) {
+  write("urls.txt", url("/slow/10000") + "\n");
+  // Without the signal the command would end after 10 s with the record and exit 0.
+  const int status = shell("cd '" + root_.string() + "' && (" + std::string(YIELDPIPE_CLI) +
+                           " fetch urls.txt >stdout 2>stderr & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid)");
+  EXPECT_EQ(status, 143) << err();
+  EXPECT_THAT(err(), HasSubstr("yieldpipe fetch: interrupted"));
+  EXPECT_EQ(out(), "");
+}
+
 TEST_F(fetch_test, progress_and_memory_go_to_stderr) {
   write("urls.txt", url("/json/1") + "\n" + url("/json/2") + "\n");
   ASSERT_EQ(fetch("urls.txt --progress --memory"), 0) << err();
