@@ -154,6 +154,15 @@ void run_fetch(const fetch_settings& settings) {
   const std::optional<std::uint64_t> max_body = parse_size(settings.max_body);
   if (!max_body || *max_body == 0)
     throw usage_error("--max-body: expected a size such as 64MiB, got '" + settings.max_body + "'");
+  // --max-memory is a promise: the bodies held at once (the window) must fit in it.
+  if (!settings.common.max_memory.empty()) {
+    const std::uint64_t budget = parse_size(settings.common.max_memory).value_or(0);
+    const std::uint64_t window = settings.concurrency;
+    if (window > budget / *max_body)
+      throw usage_error("--max-memory " + settings.common.max_memory + ": fetch may hold --concurrency " +
+                        std::to_string(window) + " bodies of up to --max-body " + settings.max_body +
+                        " at once, more than that; lower --max-body or --concurrency");
+  }
   if (!(settings.timeout >= 0) || settings.timeout > 1e6)
     throw usage_error("--timeout: expected seconds between 0 and 1000000, got " + std::to_string(settings.timeout));
 

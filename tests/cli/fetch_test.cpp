@@ -170,6 +170,14 @@ TEST_F(fetch_test, bad_options_are_usage_errors) {
   EXPECT_EQ(fetch("urls.txt --timeout -1"), 2);
   EXPECT_THAT(err(), HasSubstr("--timeout"));
   EXPECT_EQ(fetch("urls.txt --on-error maybe"), 2);
+  EXPECT_EQ(fetch("urls.txt --max-memory 512MB"), 2);
+  EXPECT_THAT(err(), HasSubstr("--max-memory 512MB: fetch may hold --concurrency 64 bodies of up to --max-body 64MiB"));
+}
+
+TEST_F(fetch_test, max_memory_is_accepted_when_the_window_of_bodies_fits_in_it) {
+  write("urls.txt", url("/json/1") + "\n");
+  ASSERT_EQ(fetch("urls.txt --max-memory 512MiB --max-body 8MiB"), 0) << err();
+  EXPECT_EQ(lines(out()).size(), 1U);
 }
 
 TEST_F(fetch_test, an_empty_input_writes_nothing_and_succeeds) {
