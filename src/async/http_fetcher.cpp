@@ -225,8 +225,13 @@ class fetcher {
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, options_.max_redirects);
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85 deprecated the bit masks
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
@@ -245,7 +250,12 @@ class fetcher {
     t.too_big = false;
     t.reserved = false;
     t.error[0] = '\0';
-    curl_easy_setopt(t.easy, CURLOPT_URL, t.url.c_str());
+    // libcurl reads a C string: a NUL would fetch another URL than the one the response names.
+    if (std::any_of(t.url.begin(), t.url.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      return finish(t, 0, "URL contains a control character", http_failure::bad_url);
+    if (const CURLcode set = curl_easy_setopt(t.easy, CURLOPT_URL, t.url.c_str()); set != CURLE_OK)
+      return finish(t, 0, std::string("URL rejected: ") + curl_easy_strerror(set), http_failure::bad_url);
     const CURLMcode code = curl_multi_add_handle(multi_, t.easy);
     if (code != CURLM_OK) {
       finish(t, 0, std::string("libcurl: ") + curl_multi_strerror(code), http_failure::other);

@@ -261,6 +261,16 @@ TEST_F(http_fetcher_test, a_malformed_url_and_another_protocol_are_errors_of_the
   EXPECT_EQ(failed, (std::set<std::string>{"http://exa mple.com/", "ftp://127.0.0.1/"}));
 }
 
+TEST_F(http_fetcher_test, a_url_with_a_control_character_is_an_error_not_a_shorter_url) {
+  const auto all = fetch_all({url("/json/1") + std::string(1, '\0') + "x", url("/json/2\t")});
+  ASSERT_EQ(all.size(), 2U);
+  for (const auto& r : all) {
+    EXPECT_EQ(r.error, "URL contains a control character");
+    EXPECT_EQ(r.failure, yieldpipe::async::http_failure::bad_url);
+    EXPECT_EQ(r.attempts, 1U);
+  }
+}
+
 TEST_F(http_fetcher_test, every_url_yields_exactly_one_response_and_indexes_follow_the_input) {
   std::vector<std::string> urls;
   const std::vector<std::string> paths{"/json/", "/text/", "/status/404?", "/flaky/mix", "/redirect/1?", "/reset?"};
