@@ -1,11 +1,17 @@
 // yieldpipe::async::fetch against tests/support/http_test_server.py on 127.0.0.1: every route, retries,
 // order, the concurrency bound, and a server that stops mid-run.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <ranges>
@@ -395,6 +401,85 @@ TEST_F(http_fetcher_test, destroying_the_generator_mid_run_cancels_the_transfers
   }           // 20 transfers in flight
   ctx.run();  // the cancelled waits find the fetcher gone
   SUCCEED();
+}
+
+// An HTTPS server on 127.0.0.1 for the life of the object: Python's http.server behind a self-signed
+// certificate for 127.0.0.1 (made with the openssl command), serving a folder with data.json.
+class tls_server {
+ public:
+  tls_server() : dir_(std::filesystem::temp_directory_path() / ("yieldpipe_tls_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "data.json") << R"({"tls": true})";
+    const std::string d = dir_.string();
+    const std::string make_cert = "cd '" + d +
+                                  "' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem "
+                                  "-days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
+    if (std::system(make_cert.c_str()) != 0) throw std::runtime_error("tls_server: openssl req failed");
+    // The shell prints its pid and becomes python3 (exec): that pid is the server's. It exits with
+    // the test program (its parent changes).
+    const std::string serve =
+        "cd '" + d +
+        "' && echo $$ && exec python3 -c '"
+        "import http.server, os, ssl, threading, time\n"
+        "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+        "ctx.load_cert_chain(\"cert.pem\", \"key.pem\")\n"
+        "s = http.server.ThreadingHTTPServer((\"127.0.0.1\", 0), http.server.SimpleHTTPRequestHandler)\n"
+        "s.socket = ctx.wrap_socket(s.socket, server_side=True)\n"
+        "http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None\n"
+        "parent = os.getppid()\n"
+        "def watch():\n"
+        "    while os.getppid() == parent: time.sleep(0.5)\n"
+        "    os._exit(0)\n"
+        "threading.Thread(target=watch, daemon=True).start()\n"
+        "print(\"PORT\", s.server_address[1], flush=True)\n"
+        "s.serve_forever()' 2>/dev/null";
+    pipe_ = ::popen(serve.c_str(), "r");
+    if (pipe_ == nullptr) throw std::runtime_error("tls_server: cannot start python3");
+    if (std::fscanf(pipe_, "%d PORT %d", &pid_, &port_) != 2) throw std::runtime_error("tls_server: no port");
+  }
+  tls_server(const tls_server&) = delete;
+  tls_server& operator=(const tls_server&) = delete;
+  ~tls_server() {
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+    if (pipe_ != nullptr) ::pclose(pipe_);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  std::filesystem::path dir_;
+  FILE* pipe_ = nullptr;
+  int pid_ = 0;
+  int port_ = 0;
+};
+
+TEST(http_fetcher_tls, https_is_fetched_and_an_unknown_certificate_is_refused_without_a_retry) {
+  tls_server server;
+  http_fetch_options o;
+  o.proxy = "";
+  o.backoff_base = 1ms;
+  asio::io_context ctx;
+  auto collect = [](async_generator<http_response> g) -> task<std::vector<http_response>> {
+    std::vector<http_response> out;
+    while (auto r = co_await g.next()) out.push_back(std::move(*r));
+    co_return out;
+  };
+  // The certificate is self-signed: refused by default, as libcurl does.
+  const auto checked = yieldpipe::async::run(
+      ctx, collect(yieldpipe::async::fetch(ctx, std::vector<std::string>{server.url("/data.json")}, o)));
+  ASSERT_EQ(checked.size(), 1U);
+  EXPECT_FALSE(checked[0].ok());
+  EXPECT_EQ(checked[0].failure, yieldpipe::async::http_failure::connection) << checked[0].error;
+  EXPECT_EQ(checked[0].attempts, 1U);
+  o.verify_tls = false;
+  const auto fetched = yieldpipe::async::run(
+      ctx, collect(yieldpipe::async::fetch(ctx, std::vector<std::string>{server.url("/data.json")}, o)));
+  ASSERT_EQ(fetched.size(), 1U);
+  EXPECT_TRUE(fetched[0].ok()) << fetched[0].error;
+  EXPECT_EQ(fetched[0].status, 200);
+  EXPECT_TRUE(fetched[0].is_json);
+  EXPECT_EQ(fetched[0].body, R"({"tls": true})");
 }
 
 // Its own server: GET /stop ends it while the other URLs are in flight or queued.
