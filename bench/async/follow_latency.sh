@@ -38,7 +38,7 @@ with tempfile.TemporaryDirectory(prefix="follow_latency_") as d:
     for p in paths:
         open(p, "w").close()
     cmd = [yieldpipe, "logs", *paths, "--follow", "--level", "ERROR", "--format", "csv"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, bufsize=0)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # readline returns each line as it comes
 
     latencies, seen, bad = [], {}, []
 
