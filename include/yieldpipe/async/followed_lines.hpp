@@ -9,9 +9,15 @@
 //     while (auto l = co_await lines.next()) std::cout << l->file << ": " << l->text << '\n';
 //   }());
 
+// A standard header before Asio's: asio/detail/config.hpp (1.22) chooses between aligned_alloc/free
+// and operator new/delete for handler memory by libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC, so a
+// translation unit that includes Asio first frees with the other function than one that does not
+// (ASan: alloc-dealloc-mismatch).
+#include <cstddef>
+// (the blank line keeps clang-format's include sorting from moving it)
+
 #include <asio/any_io_executor.hpp>
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <stop_token>
