@@ -710,7 +710,8 @@ void add_logs_command(CLI::App& app) {
                   "syslog: the year of RFC 3164 lines, which have none (default: this year, or the last for a "
                   "date more than a day ahead)");
   cmd->add_flag("-f,--follow", settings->follow,
-                "After the end, wait for appended lines, across rotation and truncation (tail -F); Ctrl-C ends");
+                "Then follow the plain files, all at once (inotify), writing each line appended to any of them as it "
+                "arrives, across rotation and truncation (tail -F); Ctrl-C ends");
   add_common_options(*cmd, *common);
   add_threads_option(*cmd, *common);
   // Records default to JSON lines (free-text messages stay readable), counts to CSV, as for other commands.
