@@ -804,6 +804,29 @@ TEST_F(logs_test, follow_with_by_writes_the_groups_that_changed) {
   EXPECT_EQ(run.stop(SIGTERM), 143);
 }
 
+TEST_F(logs_test, follow_reads_compressed_files_first_then_follows_the_plain_files_together) {
+  const std::string a = write("a.log", line_at(1, "ERROR", "a-first"));
+  write("old.log", line_at(2, "ERROR", "old"));
+  const std::string b = write("b.log", line_at(3, "ERROR", "b-first"));
+  ASSERT_EQ(shell("cd " + root_.string() + " && gzip old.log"), 0);
+  running run({a, (root_ / "old.log.gz").string(), b, "--follow", "--format", "csv"});
+  // The compressed file cannot grow: read first; then the plain files' existing lines, in order.
+  auto got = run.lines(4);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_NE(got[1].find(",old,"), std::string::npos) << got[1];
+  EXPECT_NE(got[2].find(",a-first,"), std::string::npos) << got[2];
+  EXPECT_NE(got[3].find(",b-first,"), std::string::npos) << got[3];
+  append(b, line_at(4, "ERROR", "b-second"));
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "2024-03-01 12:00:04,ERROR,api,b-second," + b + ",2");
+  append(a, line_at(5, "ERROR", "a-second"));
+  got = run.lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "2024-03-01 12:00:05,ERROR,api,a-second," + a + ",2");
+  EXPECT_EQ(run.stop(SIGTERM), 143);
+}
+
 TEST_F(logs_test, follow_writes_every_matching_line_of_four_files_once_as_it_arrives) {
   // Four files followed at once; matching (ERROR) and other (INFO) lines appended to each in turn
   // while a thread reads the command's standard output through a pipe. Every ERROR line must come
