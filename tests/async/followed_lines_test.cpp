@@ -162,12 +162,14 @@ TEST_F(followed_lines_test, a_rotated_file_is_read_to_its_end_then_its_successor
   const auto got = take(lines, 3);
   EXPECT_EQ(texts(got), (seen{{0, "two"}, {0, "unfinished"}, {0, "new"}}));
   ASSERT_EQ(got.size(), 3u);
-  EXPECT_EQ(got[2].number, 1u);  // the new file's first line
-  after(20ms, [&] {
-    append(paths[0], "newer\n");        // the successor is watched
-    append(paths[0] + ".1", "late\n");  // the old file is done with
-  });
+  EXPECT_EQ(got[2].number, 1u);                       // the new file's first line
+  after(20ms, [&] { append(paths[0], "newer\n"); });  // seen through the successor's own watch
   EXPECT_EQ(texts(take(lines, 1)), (seen{{0, "newer"}}));
+  after(20ms, [&] {
+    append(paths[0] + ".1", "late\n");  // the old file is done with
+    append(paths[0], "newest\n");
+  });
+  EXPECT_EQ(texts(take(lines, 1)), (seen{{0, "newest"}}));
 }
 
 TEST_F(followed_lines_test, a_truncated_file_is_read_again_from_its_start) {
