@@ -134,6 +134,7 @@ class fetcher {
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, window);
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, window);
     if (options_.ordered) ring_.resize(options_.concurrency);
+    if (options_.cancelled) poll_cancelled();
   }
 
   fetcher(const fetcher&) = delete;
@@ -156,6 +157,8 @@ class fetcher {
   // taken stay below the window.
   [[nodiscard]] bool can_admit() const noexcept { return active_ + done_count() < options_.concurrency; }
   [[nodiscard]] bool idle() const noexcept { return active_ == 0; }
+  /// Whether `options.cancelled` returned true: the body then stops.
+  [[nodiscard]] bool cancelled() const noexcept { return cancelled_; }
 
   void start(std::string url, std::size_t index) {
     transfer& t = free_slot();
@@ -188,7 +191,7 @@ class fetcher {
   // `co_await f.ready()`: until take() has a response, or nothing is in flight.
   struct ready_awaiter {
     fetcher* self;
-    bool await_ready() const noexcept { return self->has_done() || self->idle(); }
+    bool await_ready() const noexcept { return self->has_done() || self->idle() || self->cancelled_; }
     void await_suspend(std::coroutine_handle<> waiter) const noexcept { self->waiter_ = waiter; }
     void await_resume() const noexcept {}
   };
@@ -505,7 +508,17 @@ class fetcher {
   // Resumes the generator's body if it waits for a response that is now there. Called last in a
   // handler: the body (and its consumer) run inside this call, and may destroy the fetcher.
   void wake() {
-    if (waiter_ && has_done()) std::exchange(waiter_, {}).resume();
+    if (waiter_ && (has_done() || cancelled_)) std::exchange(waiter_, {}).resume();
+  }
+
+  void poll_cancelled() {
+    cancel_timer_.expires_after(std::chrono::milliseconds(100));
+    cancel_timer_.async_wait([this, life = std::weak_ptr<char>(life_)](const asio::error_code& ec) {
+      if (ec || life.expired()) return;
+      if (!options_.cancelled()) return poll_cancelled();
+      cancelled_ = true;
+      wake();  // last: the body ends, and the fetcher with it
+    });
   }
 
   asio::io_context& ctx_;
@@ -528,6 +541,8 @@ class fetcher {
   std::size_t next_out_ = 0;                        // ordered: the index take() gives next
   std::coroutine_handle<> waiter_;
   bool closing_ = false;
+  bool cancelled_ = false;
+  asio::steady_timer cancel_timer_{ctx_};
 };
 
 }  // namespace
@@ -539,6 +554,7 @@ async_generator<http_response> fetch(asio::io_context& ctx, async_generator<std:
   std::size_t next_index = 0;
   bool source_done = false;
   for (;;) {
+    if (f.cancelled()) throw fetch_cancelled();
     while (!source_done && f.can_admit()) {
       std::optional<std::string> url = co_await urls.next();
       if (!url) {

@@ -2,7 +2,6 @@
 // fetched concurrently (async::fetch), one record per URL, in memory flat in the number of URLs.
 #include <algorithm>
 #include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -137,16 +136,6 @@ task<void> write_all(async_generator<async::http_response> responses, fetch_run*
   while (auto r = co_await responses.next()) run->write(*r);
 }
 
-// SIGINT or SIGTERM stop the io_context within 100 ms, even while every transfer waits.
-void watch_signals(asio::steady_timer& timer, asio::io_context& ctx) {
-  timer.expires_after(std::chrono::milliseconds(100));
-  timer.async_wait([&timer, &ctx](const asio::error_code& ec) {
-    if (ec) return;
-    if (stop_signal) return ctx.stop();
-    watch_signals(timer, ctx);
-  });
-}
-
 void run_fetch(const fetch_settings& settings) {
   const auto format = io::parse_format(settings.common.format);
   if (format == io::format::table)
@@ -181,16 +170,15 @@ void run_fetch(const fetch_settings& settings) {
   options.max_body_bytes = *max_body;
   options.minify_json = format == io::format::jsonl;
 
+  // SIGINT or SIGTERM end the fetch within 100 ms, even while every transfer waits.
+  options.cancelled = [] { return stop_signal != 0; };
+
   asio::io_context ctx;
-  asio::steady_timer signals(ctx);
-  watch_signals(signals, ctx);
   try {
     async::run(ctx, write_all(async::fetch(ctx, url_lines(&reader, &run.origins()), std::move(options)), &run));
-  } catch (const std::runtime_error&) {
-    if (stop_signal) throw interrupted(stop_signal);  // run() saw the io_context stopped
-    throw;
+  } catch (const async::fetch_cancelled&) {
+    throw interrupted(stop_signal);
   }
-  signals.cancel();
   run.finish();
 }
 

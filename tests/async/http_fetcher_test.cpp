@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -378,6 +379,24 @@ TEST_F(http_fetcher_test, an_async_generator_of_urls_is_a_source_too) {
       yieldpipe::async::run(ctx, collect(yieldpipe::async::fetch(ctx, source(url("/json/")), std::move(o))));
   ASSERT_EQ(all.size(), 5U);
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(all[i].body.find("\"id\": " + std::to_string(i)), 1U);
+}
+
+TEST_F(http_fetcher_test, cancelled_ends_the_fetch_with_fetch_cancelled_while_transfers_wait) {
+  asio::io_context ctx;
+  bool stop = false;
+  http_fetch_options o = quick();
+  o.cancelled = [&stop] { return stop; };
+  asio::steady_timer timer(ctx, 300ms);
+  timer.async_wait([&stop](const asio::error_code&) { stop = true; });
+  const std::vector<std::string> urls{url("/json/1"), url("/slow/5000/1"), url("/slow/5000/2")};
+  auto consume = [](async_generator<http_response> g, int* n) -> task<void> {
+    while (co_await g.next()) ++*n;
+  };
+  int got = 0;
+  // Without the cancel, the fetch would end after 5 s with three responses.
+  EXPECT_THROW(yieldpipe::async::run(ctx, consume(yieldpipe::async::fetch(ctx, urls, o), &got)),
+               yieldpipe::async::fetch_cancelled);
+  EXPECT_EQ(got, 1);
 }
 
 TEST_F(http_fetcher_test, an_empty_input_yields_nothing) { EXPECT_TRUE(fetch_all({}).empty()); }

@@ -14,8 +14,10 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ranges>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -57,6 +59,16 @@ struct http_fetch_options {
   bool verify_tls = true;
   /// The User-Agent header.
   std::string user_agent = "yieldpipe/0.1";
+  /// When set, called on the io_context's thread every 100 ms; once it returns true the fetch stops
+  /// (transfers in flight abandoned, no URL pulled) and `next()` throws `fetch_cancelled`. For a
+  /// flag set by a signal handler: `[] { return stop_flag.load() != 0; }`.
+  std::function<bool()> cancelled{};
+};
+
+/// What `next()` throws once `http_fetch_options::cancelled` returned true.
+class fetch_cancelled : public std::runtime_error {
+ public:
+  fetch_cancelled() : std::runtime_error("async::fetch: cancelled") {}
 };
 
 /// Fetches every URL of `urls` with HTTP GET and yields one `http_response` per URL: exactly one,
@@ -90,7 +102,8 @@ struct http_fetch_options {
 /// for them) and pulls no more URLs. `urls` is owned by the generator.
 ///
 /// Throws (from `next()`): `std::invalid_argument` for `concurrency == 0`, `std::runtime_error`
-/// when libcurl cannot be initialised, and whatever `urls` throws.
+/// when libcurl cannot be initialised, `fetch_cancelled` (see `http_fetch_options::cancelled`),
+/// and whatever `urls` throws.
 async_generator<http_response> fetch(asio::io_context& ctx, async_generator<std::string> urls,
                                      http_fetch_options options = {});
 
