@@ -188,9 +188,14 @@ TEST_F(fetch_test, an_empty_input_writes_nothing_and_succeeds) {
 
 TEST_F(fetch_test, sigterm_stops_the_run_while_every_transfer_waits) {
   write("urls.txt", url("/slow/10000") + "\n");
-  // Without the signal the command would end after 10 s with the record and exit 0.
-  const int status = shell("cd '" + root_.string() + "' && (" + std::string(YIELDPIPE_CLI) +
-                           " fetch urls.txt >stdout 2>stderr & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid)");
+  const std::string yp = YIELDPIPE_CLI;
+  // The signal is sent once the server has the request (asked with yieldpipe itself): sent earlier, it
+  // could end a start-up slowed by a sanitizer before the command catches signals. Without the signal
+  // the command would end after 10 s with the record and exit 0.
+  const int status =
+      shell("cd '" + root_.string() + "' && (" + yp + " fetch urls.txt >stdout 2>stderr & pid=$!; " +
+            "for i in $(seq 400); do echo '" + url("/count") + "' | " + yp +
+            " fetch - 2>/dev/null | grep -q '\"slow\"' && break; sleep 0.05; done; " + "kill -TERM $pid; wait $pid)");
   EXPECT_EQ(status, 143) << err();
   EXPECT_THAT(err(), HasSubstr("yieldpipe fetch: interrupted"));
   EXPECT_EQ(out(), "");
