@@ -4,6 +4,10 @@
 // with keep-alive; anything else is a 404. It runs on its own thread and io_context, so the
 // example's client is measured against a real socket. tests/examples/python/ has its aiohttp twin.
 
+// A standard header before Asio (see yieldpipe/async/detail/before_asio.hpp).
+#include <cstddef>
+// (its own block, so that include sorting keeps it first)
+
 #include <asio/buffer.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>

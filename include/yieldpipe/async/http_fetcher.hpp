@@ -2,13 +2,9 @@
 // yieldpipe::async::fetch: many URLs fetched concurrently over HTTP/HTTPS (libcurl's multi interface
 // on an asio::io_context), as an async generator of responses: the guide's `async_data_fetcher`.
 
-// A standard header before Asio: asio/detail/config.hpp reads libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC,
-// defined by the first standard header. A unit that includes Asio first allocates handler memory with
-// operator new while the others free it with std::free, and the handlers' recycled memory passes from
-// one to the other (AddressSanitizer: alloc-dealloc-mismatch, Asio 1.22 with g++ 12).
-// clang-format off
-#include <cstddef>
-// clang-format on
+// Before Asio: see detail/before_asio.hpp.
+#include "yieldpipe/async/detail/before_asio.hpp"
+// (its own block, so that include sorting keeps it first)
 
 #include <asio/io_context.hpp>
 #include <chrono>

@@ -1,6 +1,10 @@
 #pragma once
 // yieldpipe::async::run: drives an io_context until an awaitable completes (Python's asyncio.run).
 
+// Before Asio: see detail/before_asio.hpp.
+#include "yieldpipe/async/detail/before_asio.hpp"
+// (its own block, so that include sorting keeps it first)
+
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>

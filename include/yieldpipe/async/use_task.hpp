@@ -2,6 +2,10 @@
 // yieldpipe::async::use_task: a completion token that lets a yieldpipe coroutine (a task or an
 // async generator) `co_await` any Asio asynchronous operation.
 
+// Before Asio: see detail/before_asio.hpp.
+#include "yieldpipe/async/detail/before_asio.hpp"
+// (its own block, so that include sorting keeps it first)
+
 #include <asio/async_result.hpp>
 #include <asio/error_code.hpp>
 #include <asio/system_error.hpp>
