@@ -1,9 +1,6 @@
-// A standard header before Asio's: asio/detail/config.hpp (1.22) chooses between aligned_alloc/free
-// and operator new/delete for handler memory by libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC, so a
-// translation unit that includes Asio first frees with the other function than one that does not
-// (ASan: alloc-dealloc-mismatch).
-#include <cstddef>
-// (the blank line keeps clang-format's include sorting from moving it)
+// Before Asio: see yieldpipe/async/detail/before_asio.hpp.
+#include <yieldpipe/async/detail/before_asio.hpp>
+// (its own block, so that include sorting keeps it first)
 
 #include <sys/inotify.h>
 #include <sys/stat.h>
