@@ -188,3 +188,5 @@ with open(results, "a") as out:
 print("(yieldpipe x: the tool's time over yieldpipe's, i.e. yieldpipe's throughput as a multiple of the tool's)")
 EOF
 echo "$name: results appended to $RESULTS"
+python3 bench/report.py --only async_fetch --out docs/PERFORMANCE.md
+echo "$name: docs/PERFORMANCE.md's fetch section rewritten from the latest run"
