@@ -694,6 +694,7 @@ BAR_FETCH_RSS_MIB = 32.0
 FETCH_LABELS = {
     "yieldpipe": "`yieldpipe fetch --concurrency 64`",
     "curl": "`curl --parallel --parallel-max 64`",
+    "beast": "Boost.Beast client (bench/async/peer_beast.cpp, 64 connections)",
     "aiohttp": "the guide's `async_data_fetcher` (aiohttp, one URL at a time)",
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The fetcher's benchmark (issue 14, bars): `yieldpipe fetch` at concurrency 64 against `curl --parallel
-# --parallel-max 64` and the guide's aiohttp `async_data_fetcher` (bench/async/peer_aiohttp.py, Debian's
-# python3-aiohttp), over the same URLs of a local nginx serving small static JSON files (bench/async/nginx.sh),
-# for 10,000 and 100,000 URLs.
+# --parallel-max 64`, a Boost.Beast client with 64 keep-alive connections (bench/async/peer_beast.cpp: the
+# alternative to libcurl the issue named; built here when Debian's libboost1.81-dev is installed) and the
+# guide's aiohttp `async_data_fetcher` (bench/async/peer_aiohttp.py, Debian's python3-aiohttp), over the same
+# URLs of a local nginx serving small static JSON files (bench/async/nginx.sh), for 10,000 and 100,000 URLs.
 #
 #   bash bench/async/fetch_bench.sh
 #   SIZES=1000 REPETITIONS=1 bash bench/async/fetch_bench.sh      # a smoke run
@@ -12,6 +13,7 @@
 #   - yieldpipe writes its JSON lines to a file: one record per URL, status 200, and a body whose "id" is the
 #     file's (bench/async/check_fetch.py);
 #   - curl writes `%{http_code} %{url}` per transfer (-w), the bodies to /dev/null: one 200 per URL;
+#   - the Beast client writes `STATUS URL` per response (bodies read whole, then dropped): checked as curl's;
 #   - the guide's fetcher takes the URLs in order, one at a time, and prints the count of bodies and the sum of
 #     their ids, which must be N and the known sum.
 # The script fails when a check does not hold. Wall time from $EPOCHREALTIME around each run; peak RSS from
@@ -25,10 +27,12 @@
 #                give a copy, so that a rebuild cannot replace it mid-run.
 #   SIZES        the URL counts (default "10000 100000").
 #   FILES        distinct JSON files nginx serves (default 10000).
-#   CONCURRENCY  transfers in flight for yieldpipe and curl (default 64).
+#   CONCURRENCY  transfers in flight for yieldpipe and curl, connections of the Beast client (default 64).
 #   REPETITIONS  rounds (default 3).
-#   PEERS        the peers to run (default "curl aiohttp"); AIOHTTP_MAX skips the guide's fetcher above that many
-#                URLs (default: none skipped; it takes one request at a time).
+#   PEERS        the peers to run (default "curl beast aiohttp", without beast when Boost.Beast's headers,
+#                /usr/include/boost/beast.hpp, are missing: apt-get install libboost1.81-dev; the project itself
+#                does not use Boost); AIOHTTP_MAX skips the guide's fetcher above that many URLs (default: none
+#                skipped; it takes one request at a time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=bench/async/nginx.sh
@@ -39,7 +43,16 @@ SIZES=${SIZES:-"10000 100000"}
 FILES=${FILES:-10000}
 CONCURRENCY=${CONCURRENCY:-64}
 REPETITIONS=${REPETITIONS:-3}
-PEERS=${PEERS:-"curl aiohttp"}
+BEAST_HEADER=/usr/include/boost/beast.hpp
+if [[ -z ${PEERS:-} ]]; then
+  PEERS="curl aiohttp"
+  if [[ -f $BEAST_HEADER ]]; then
+    PEERS="curl beast aiohttp"
+  else
+    echo "fetch_bench: the Boost.Beast peer is skipped: $BEAST_HEADER is missing" \
+      "(apt-get install libboost1.81-dev)" >&2
+  fi
+fi
 AIOHTTP_MAX=${AIOHTTP_MAX:-0}
 PYTHON=/usr/bin/python3
 RESULTS=bench/results/async_fetch.jsonl
@@ -57,6 +70,10 @@ if [[ " $PEERS " == *" aiohttp "* ]] && ! $PYTHON -c 'import aiohttp' 2>/dev/nul
   echo "$name: $PYTHON has no aiohttp (apt-get install python3-aiohttp)" >&2
   exit 1
 fi
+if [[ " $PEERS " == *" beast "* ]] && [[ ! -f $BEAST_HEADER ]]; then
+  echo "$name: PEERS has beast but $BEAST_HEADER is missing (apt-get install libboost1.81-dev)" >&2
+  exit 1
+fi
 # No proxy between the tools and 127.0.0.1 (aiohttp ignores the environment's by default).
 export no_proxy='*' NO_PROXY='*'
 unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
@@ -72,6 +89,10 @@ echo "$name: $FILES JSON files for nginx on 127.0.0.1:$port"
 make_json_files "$work/www" "$FILES"
 nginx_start "$work" "$port"
 mkdir -p bench/results
+if [[ " $PEERS " == *" beast "* ]]; then
+  echo "$name: compiling bench/async/peer_beast.cpp"
+  g++ -std=c++20 -O2 bench/async/peer_beast.cpp -o "$work/peer_beast" -pthread
+fi
 
 # measure TOOL N COMMAND...: runs COMMAND, records its wall seconds and peak RSS (KiB) into $work/TOOL-N.times.
 measure() {
@@ -104,21 +125,22 @@ if bad:
 EOF
 }
 
-check_curl() {
-  local n=$1
-  $PYTHON - "$work/curl.out" "$n" <<'EOF'
+# check_status TOOL N: $work/TOOL.out has one `STATUS URL` line per URL, each status 200 (curl's and Beast's).
+check_status() {
+  local tool=$1 n=$2
+  $PYTHON - "$work/$tool.out" "$n" "$tool" <<'EOF'
 import sys
-path, n = sys.argv[1], int(sys.argv[2])
+path, n, tool = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 seen = [0] * n
 with open(path) as f:
     for line in f:
         code, url = line.split()
         if code != "200":
-            sys.exit(f"curl: {code} for {url}")
+            sys.exit(f"{tool}: {code} for {url}")
         seen[int(url.rsplit("=", 1)[1])] += 1
 bad = [i for i, c in enumerate(seen) if c != 1]
 if bad:
-    sys.exit(f"curl: {len(bad)} URLs not answered exactly once (first: {bad[0]}, {seen[bad[0]]} times)")
+    sys.exit(f"{tool}: {len(bad)} URLs not answered exactly once (first: {bad[0]}, {seen[bad[0]]} times)")
 EOF
 }
 
@@ -147,7 +169,11 @@ for n in $SIZES; do
     if [[ " $PEERS " == *" curl "* ]]; then
       measure curl "$n" curl --silent --show-error --parallel --parallel-max "$CONCURRENCY" \
         --write-out '%{http_code} %{url}\n' --config "$work/curl-$n.conf" >"$work/curl.out" 2>"$work/curl.err"
-      check_curl "$n"
+      check_status curl "$n"
+    fi
+    if [[ " $PEERS " == *" beast "* ]]; then
+      measure beast "$n" "$work/peer_beast" "$work/urls-$n.txt" "$CONCURRENCY" >"$work/beast.out"
+      check_status beast "$n"
     fi
     if [[ " $PEERS " == *" aiohttp "* ]] && ((AIOHTTP_MAX == 0 || n <= AIOHTTP_MAX)); then
       measure aiohttp "$n" $PYTHON bench/async/peer_aiohttp.py "$work/urls-$n.txt" >"$work/aiohttp.out"
@@ -165,7 +191,7 @@ sizes = [int(s) for s in sys.argv[6:]]
 rows = []
 for n in sizes:
     best = {}
-    for tool in ("yieldpipe", "curl", "aiohttp"):
+    for tool in ("yieldpipe", "curl", "beast", "aiohttp"):
         path = os.path.join(work, f"{tool}-{n}.times")
         if not os.path.exists(path):
             continue
