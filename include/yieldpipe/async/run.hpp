@@ -75,7 +75,8 @@ class run_state {
 /// closed on `ctx` with `aclose()` (its cleanup may `co_await`), and `run` returns only after
 /// every such close has finished; an exception escaping one is rethrown after a successful
 /// result. Other handlers still queued on `ctx` when it returns stay queued. Throws
-/// `std::runtime_error` if `ctx` is stopped before `a` completes.
+/// `std::runtime_error` if `ctx` is stopped before `a` completes; the coroutines then waiting on
+/// `ctx` stay suspended, and finish (a task whose owner let go frees itself) if `ctx` is run again.
 template <awaitable A>
 decltype(auto) run(asio::io_context& ctx, A&& a) {
   using result = await_result_t<A>;
