@@ -9,6 +9,7 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <stdexcept>
@@ -46,10 +47,6 @@ class run_state {
   }
   [[nodiscard]] bool closing() const noexcept { return closing_ > 0; }
   std::exception_ptr cleanup_error() const noexcept { return cleanup_error_; }
-
-  static void wake(void* ctx) {
-    asio::post(*static_cast<asio::io_context*>(ctx), [] {});
-  }
 
  private:
   // By value: the frame owns the abandoned generator until it is closed.
@@ -92,9 +89,13 @@ decltype(auto) run(asio::io_context& ctx, A&& a) {
     auto work = asio::make_work_guard(ctx);
     if (ctx.stopped()) ctx.restart();
     auto driver = yieldpipe::detail::await_into<A, result>(a, out);
-    driver.start(out.done, &detail::run_state::wake, &ctx);
+    driver.start(out.done);
     while (!out.done.load(std::memory_order_acquire) || state.closing()) {
-      if (ctx.run_one() == 0)
+      // A completion on this thread ends inside the handler run_one_for ran; one on another thread
+      // is seen at the next check. Nothing is posted from that thread to wake this one: the
+      // io_context may be destroyed as soon as run returns, while that thread would still be in
+      // Asio's post (ThreadSanitizer).
+      if (ctx.run_one_for(std::chrono::milliseconds(10)) == 0 && ctx.stopped())
         throw std::runtime_error("yieldpipe::async::run: the io_context was stopped before the awaitable completed");
     }
   }

@@ -34,8 +34,6 @@ class sync_wait_driver {
  public:
   struct promise_type {
     std::atomic<bool>* done_ = nullptr;
-    void (*wake_)(void*) = nullptr;  // called after done_ is set (yieldpipe::async::run wakes its loop)
-    void* wake_arg_ = nullptr;
 
     sync_wait_driver get_return_object() noexcept {
       return sync_wait_driver{std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -45,13 +43,9 @@ class sync_wait_driver {
       struct signal {
         bool await_ready() const noexcept { return false; }
         void await_suspend(std::coroutine_handle<promise_type> self) const noexcept {
-          const promise_type& p = self.promise();
-          std::atomic<bool>* done = p.done_;
-          void (*wake)(void*) = p.wake_;
-          void* wake_arg = p.wake_arg_;
+          std::atomic<bool>* done = self.promise().done_;
           done->store(true, std::memory_order_release);  // the frame may be freed from here on
           done->notify_one();
-          if (wake != nullptr) wake(wake_arg);
         }
         void await_resume() const noexcept {}
       };
@@ -67,10 +61,8 @@ class sync_wait_driver {
     if (frame_) frame_.destroy();
   }
 
-  void start(std::atomic<bool>& done, void (*wake)(void*) = nullptr, void* wake_arg = nullptr) {
+  void start(std::atomic<bool>& done) {
     frame_.promise().done_ = &done;
-    frame_.promise().wake_ = wake;
-    frame_.promise().wake_arg_ = wake_arg;
     frame_.resume();
   }
 
