@@ -37,26 +37,13 @@
 #include <yieldpipe/core/task.hpp>
 
 #include "example.hpp"
+#include "xorshift.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// xorshift64 (13, 7, 17), written identically in the Python counterpart.
-class xorshift {
- public:
-  explicit xorshift(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    state_ ^= state_ << 13;
-    state_ ^= state_ >> 7;
-    state_ ^= state_ << 17;
-    return state_;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-
- private:
-  std::uint64_t state_;
-};
+using yieldpipe::examples::xorshift;
 
 constexpr std::array<const char*, 5> components{"auth", "db", "api", "cache", "scheduler"};
 constexpr std::array<const char*, 3> info_messages{"request served", "user logged in", "job finished"};

@@ -15,23 +15,9 @@
 #include <string_view>
 #include <system_error>
 
+#include "xorshift.hpp"
+
 namespace yieldpipe::examples {
-
-// xorshift64 (13, 7, 17), written identically in the Python counterpart.
-class xorshift {
- public:
-  explicit xorshift(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    state_ ^= state_ << 13;
-    state_ ^= state_ >> 7;
-    state_ ^= state_ << 17;
-    return state_;
-  }
-  long long below(long long n) { return static_cast<long long>(next() % static_cast<std::uint64_t>(n)); }
-
- private:
-  std::uint64_t state_;
-};
 
 inline constexpr int rows = 3500;
 inline constexpr std::array<const char*, 4> categories{"indoor", "outdoor", "industrial", "lab"};
