@@ -3,15 +3,15 @@
 #   cmake -DSOURCE_DIR=<yieldpipe source> -DSCRATCH_DIR=<scratch> -DMODE=<mode> [options] -P check_packaging.cmake
 #
 # MODE:
-#   find_package      configure, build and `cmake --install` yieldpipe (library + CLI only) into
-#                     <scratch>/prefix, check the installed tree, then build and run the consumer
-#                     project (tests/packaging/consumer) against it with -DCMAKE_PREFIX_PATH.
+#   find_package      `cmake --install` the build tree BUILD_DIR (which holds the library and the CLI,
+#                     built) into <scratch>/prefix, check the installed tree, then build and run the
+#                     consumer project (tests/packaging/consumer) against it with -DCMAKE_PREFIX_PATH.
 #   fetchcontent      build and run the consumer with yieldpipe pulled in from SOURCE_DIR by
 #   add_subdirectory  FetchContent (no network) or add_subdirectory, and check that only the library
 #                     was built: tests, examples, benchmarks and the CLI default OFF when yieldpipe
 #                     is not the top-level project.
 # Options, forwarded to every nested configure when set: CXX_COMPILER, CXX_FLAGS, BUILD_TYPE
-# (Release if empty), MAKE_PROGRAM (ninja), CLI11_DIR (for the CLI of the find_package mode);
+# (Release if empty), MAKE_PROGRAM (ninja), BUILD_DIR (required by find_package);
 # LIB_FILE (libyieldpipe.a) and EXE_SUFFIX (empty) name the platform's files.
 # SCRATCH_DIR is wiped first, so every run starts from nothing. The nested builds use Ninja.
 cmake_minimum_required(VERSION 3.21)
@@ -78,17 +78,14 @@ set(consumer_bin "${SCRATCH_DIR}/consumer-build")
 set(expected_output "yieldpipe consumer: sum=10")
 
 if(MODE STREQUAL "find_package")
-  # --- 1. Build and install yieldpipe: the library and the CLI, nothing else. -------------------
-  set(build "${SCRATCH_DIR}/yieldpipe-build")
-  set(prefix "${SCRATCH_DIR}/prefix")
-  set(install_args -DYIELDPIPE_BUILD_TESTS=OFF -DYIELDPIPE_BUILD_BENCH=OFF -DYIELDPIPE_BUILD_EXAMPLES=OFF
-                   -DYIELDPIPE_BUILD_CLI=ON -DYIELDPIPE_INSTALL=ON "-DCMAKE_INSTALL_PREFIX=${prefix}")
-  if(CLI11_DIR)
-    list(APPEND install_args "-DCLI11_DIR=${CLI11_DIR}")
+  # --- 1. Install yieldpipe from the build tree that runs this test: its library and CLI are built
+  # already, so the check costs an install, not a second build of the whole library.
+  if(NOT IS_DIRECTORY "${BUILD_DIR}/CMakeFiles")
+    fail("-DBUILD_DIR=... must name the build tree to install (got '${BUILD_DIR}')")
   endif()
-  run("configure yieldpipe" ${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${build}" ${common_args} ${install_args})
-  run("build yieldpipe" ${CMAKE_COMMAND} --build "${build}" --parallel ${jobs})
-  run("install yieldpipe" ${CMAKE_COMMAND} --install "${build}")
+  set(build "${BUILD_DIR}")
+  set(prefix "${SCRATCH_DIR}/prefix")
+  run("install yieldpipe" ${CMAKE_COMMAND} --install "${build}" --prefix "${prefix}")
 
   # --- 2. The installed tree. -------------------------------------------------------------------
   # Headers: every public header of the source tree, at the same relative path.
