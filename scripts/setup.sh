@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev
   zlib1g-dev libzstd-dev libsimdjson-dev libtbb-dev libasio-dev libcurl4-openssl-dev nginx-light
+  libsqlite3-dev sqlite3 libpq-dev postgresql
   python3 python3-aiohttp python3-aiofiles
   clang-format-16
 )
