@@ -10,6 +10,7 @@
 
 #include "target_password.hpp"
 #include "yieldpipe/db/db_error.hpp"
+#include "yieldpipe/db/detail/quote_identifier.hpp"
 
 namespace yieldpipe::db {
 namespace {
@@ -20,12 +21,9 @@ constexpr std::string_view savepoint_name = "yieldpipe_rows";
 
 const char* sql_type(column_type type) noexcept {
   switch (type) {
-    case column_type::integer:
-      return "bigint";
-    case column_type::real:
-      return "double precision";
-    case column_type::text:
-      break;
+    case column_type::integer: return "bigint";
+    case column_type::real: return "double precision";
+    case column_type::text: break;
   }
   return "text";
 }
@@ -105,17 +103,10 @@ void append_escaped(std::string& out, std::string_view value) {
     out.append(value, done, i - done);
     out += '\\';
     switch (value[i]) {
-      case '\t':
-        out += 't';
-        break;
-      case '\n':
-        out += 'n';
-        break;
-      case '\r':
-        out += 'r';
-        break;
-      default:
-        out += '\\';
+      case '\t': out += 't'; break;
+      case '\n': out += 'n'; break;
+      case '\r': out += 'r'; break;
+      default: out += '\\';
     }
     done = i + 1;
   }
@@ -162,7 +153,8 @@ void postgres_database::connect(bool reconnecting) {
     throw db_error(name_, std::move(reason));
   }
   // Notices (a user's trigger, "identifier will be truncated") would go to stderr.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   conn_ = c;
 }
 
@@ -216,15 +208,10 @@ void postgres_database::fail(const ::pg_result* r, const std::string& what, cons
 }
 
 std::string postgres_database::quoted(std::string_view identifier) const {
+  // A NUL would end the statement's text where libpq reads it.
   if (identifier.find('\0') != std::string_view::npos)
     throw db_error(name_, "a name holds a NUL byte, which PostgreSQL does not allow");
-  std::string out = "\"";
-  for (const char c : identifier) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
+  return detail::quote_identifier(identifier);
 }
 
 void postgres_database::begin() { run("BEGIN", "begin"); }
@@ -254,11 +241,11 @@ void postgres_database::release_savepoint() {
 
 std::optional<std::vector<column>> postgres_database::columns_of(const std::string& table) {
   const std::string params[] = {quoted(table)};
-  const result r = run(
-      "SELECT c.oid IS NOT NULL, a.attname, t.typname FROM (SELECT to_regclass($1) AS oid) c "
-      "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-      "LEFT JOIN pg_type t ON t.oid = a.atttypid ORDER BY a.attnum",
-      "read the columns of " + params[0], params);
+  const result r =
+      run("SELECT c.oid IS NOT NULL, a.attname, t.typname FROM (SELECT to_regclass($1) AS oid) c "
+          "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+          "LEFT JOIN pg_type t ON t.oid = a.atttypid ORDER BY a.attnum",
+          "read the columns of " + params[0], params);
   if (PQntuples(r.get()) == 0 || std::string_view(PQgetvalue(r.get(), 0, 0)) != "t") return std::nullopt;
   std::vector<column> columns;
   for (int i = 0; i < PQntuples(r.get()); ++i) {
@@ -296,8 +283,7 @@ void postgres_database::widen_column(const std::string& table, std::span<const c
   const std::string name = quoted(table);
   const std::string column_name = quoted(columns[index].name);
   const std::string type = sql_type(columns[index].type);
-  run("ALTER TABLE " + name + " ALTER COLUMN " + column_name + " TYPE " + type + " USING " + column_name +
-          "::" + type,
+  run("ALTER TABLE " + name + " ALTER COLUMN " + column_name + " TYPE " + type + " USING " + column_name + "::" + type,
       "change column " + column_name + " of " + name + " to " + type);
 }
 
@@ -362,10 +348,10 @@ std::optional<load_state> postgres_database::read_state(const std::string& table
   // to_regclass first: a query of a missing table would fail the caller's transaction.
   if (!state_table_exists()) return std::nullopt;
   const std::string params[] = {table};
-  const result r = run(
-      "SELECT source_path, source_size, head_crc, tail_crc, byte_offset, line, batches, row_count, complete, "
-      "created, declared FROM yieldpipe_load_state WHERE table_name = $1",
-      "read the load state of " + quoted(table), params);
+  const result r =
+      run("SELECT source_path, source_size, head_crc, tail_crc, byte_offset, line, batches, row_count, complete, "
+          "created, declared FROM yieldpipe_load_state WHERE table_name = $1",
+          "read the load state of " + quoted(table), params);
   if (PQntuples(r.get()) == 0) return std::nullopt;
   const auto number = [&](int field) -> std::uint64_t {
     const std::string_view text = PQgetvalue(r.get(), 0, field);
