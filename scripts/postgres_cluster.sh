@@ -9,8 +9,9 @@
 # data. Its superuser is `postgres`, trusted on the socket; every other role logs in with a password
 # (scram-sha-256), so a test can check a wrong password. As root (this machine, CI), DIR belongs to
 # the `postgres` user and the server runs as it (runuser): PostgreSQL refuses to run as root.
-# PORT (default 5432) only names the socket file, DIR/.s.PGSQL.PORT: clusters in different
-# directories never collide. Both commands are idempotent.
+# POSTGRES_CLUSTER_PORT (default 5432) only names the socket file, .s.PGSQL.PORT: clusters in
+# different directories never collide. Both commands are idempotent. Read the URI from DIR/uri: the
+# socket may live elsewhere (see home_of).
 set -euo pipefail
 
 usage() {
@@ -20,7 +21,7 @@ usage() {
 [[ $# -eq 2 ]] || usage
 command=$1
 dir=$2
-port=${PORT:-5432}
+port=${POSTGRES_CLUSTER_PORT:-5432}
 
 bindir=${PG_BINDIR:-}
 if [[ -z $bindir ]]; then
@@ -44,54 +45,67 @@ if [[ $(id -u) -eq 0 ]]; then
   as_server=(runuser -u postgres --)
 fi
 
+# Where the cluster lives: DIR itself, or a directory under $TMPDIR (named in DIR/home) when the socket's
+# path in DIR would be too long (sun_path: 107 bytes) or the postgres user cannot reach DIR (a build
+# tree under a private home).
+home_of() {
+  if [[ -f $1/home ]]; then
+    cat "$1/home"
+  else
+    echo "$1"
+  fi
+}
+
 case $command in
   start)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    socket=$dir/.s.PGSQL.$port
-    # sun_path holds 107 bytes and a terminating NUL.
-    if ((${#socket} > 107)); then
-      echo "$0: the socket path $socket is longer than 107 bytes: choose a shorter DIR" >&2
-      exit 1
+    home=$(home_of "$dir")
+    if [[ $home == "$dir" ]]; then
+      reachable=1
+      if ((${#as_server[@]})); then
+        chown postgres: "$dir"
+        runuser -u postgres -- test -x "$dir" -a -w "$dir" || reachable=0
+      fi
+      socket=$dir/.s.PGSQL.$port
+      if ((${#socket} > 107 || !reachable)); then
+        home=$(mktemp -d "${TMPDIR:-/tmp}/yieldpipe-pg.XXXXXX")
+        printf '%s\n' "$home" >"$dir/home"
+      fi
     fi
-    if ((${#as_server[@]})); then
-      chown postgres: "$dir"
-      # The server must reach DIR through its parents.
-      runuser -u postgres -- test -x "$dir" || {
-        echo "$0: the postgres user cannot enter $dir (a parent directory is private)" >&2
+    mkdir -p "$home"
+    ((${#as_server[@]})) && chown postgres: "$home"
+    cd "$home"
+    if [[ ! -f $home/data/PG_VERSION ]]; then
+      rm -rf "$home/data"
+      "${as_server[@]}" "$bindir/initdb" -D "$home/data" -U postgres -E UTF8 --locale=C --no-sync \
+        --auth-local=trust >"$home/initdb.log" 2>&1 || {
+        cat "$home/initdb.log" >&2
         exit 1
       }
+      printf '%s\n' "local all postgres trust" "local all all scram-sha-256" >"$home/data/pg_hba.conf"
+      ((${#as_server[@]})) && chown postgres: "$home/data/pg_hba.conf"
     fi
-    cd "$dir"
-    if [[ ! -f $dir/data/PG_VERSION ]]; then
-      rm -rf "$dir/data"
-      "${as_server[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --no-sync \
-        --auth-local=trust >"$dir/initdb.log" 2>&1 || {
-        cat "$dir/initdb.log" >&2
-        exit 1
-      }
-      printf '%s\n' "local all postgres trust" "local all all scram-sha-256" >"$dir/data/pg_hba.conf"
-      ((${#as_server[@]})) && chown postgres: "$dir/data/pg_hba.conf"
-    fi
-    if ! "${as_server[@]}" "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-      "${as_server[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off \
+    if ! "${as_server[@]}" "$bindir/pg_ctl" -D "$home/data" status >/dev/null 2>&1; then
+      "${as_server[@]}" "$bindir/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 start \
+        -o "-c listen_addresses='' -c unix_socket_directories='$home' -p $port -c fsync=off \
 -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c shared_buffers=32MB" >/dev/null || {
-        tail -n 20 "$dir/server.log" >&2
+        tail -n 20 "$home/server.log" >&2
         exit 1
       }
     fi
-    uri="postgresql:///postgres?host=$dir&port=$port&user=postgres"
+    uri="postgresql:///postgres?host=$home&port=$port&user=postgres"
     printf '%s\n' "$uri" >"$dir/uri"
     printf '%s\n' "$uri"
     ;;
   stop)
     [[ -d $dir ]] || exit 0
     dir=$(cd "$dir" && pwd)
-    if [[ -f $dir/data/PG_VERSION ]]; then
-      (cd "$dir" && "${as_server[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1) || true
+    home=$(home_of "$dir")
+    if [[ -f $home/data/PG_VERSION ]]; then
+      (cd "$home" && "${as_server[@]}" "$bindir/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null 2>&1) || true
     fi
-    rm -rf "$dir"
+    rm -rf "$home" "$dir"
     ;;
   *) usage ;;
 esac
