@@ -28,6 +28,16 @@ void add_common_options(CLI::App& cmd, common_options& o) {
   cmd.add_option("--format", o.format, "Output format: csv, tsv, jsonl or table")
       ->check(CLI::IsMember({"csv", "tsv", "jsonl", "table"}))
       ->capture_default_str();
+  add_run_options(cmd, o);
+  cmd.add_flag("--flush-each", o.flush_each, "Write every result line out as soon as it is known");
+  cmd.add_option("--max-memory", o.max_memory,
+                 "Bound an operator's state (groups, distinct values, samples) to SIZE (512MB, 2GiB): past it, stats "
+                 "spills its groups to temporary files (unless --no-spill), the other commands stop with a message")
+      ->check(
+          CLI::Validator([](std::string& t) { return parse_size(t) ? std::string() : "not a size: " + t; }, "SIZE"));
+}
+
+void add_run_options(CLI::App& cmd, common_options& o) {
   cmd.add_option("--on-error", o.on_error,
                  "What a bad record does: fail (stop, exit 1), skip (count it), dead-letter=FILE (count it and "
                  "write it to FILE with its file, line, byte offset and reason)")
@@ -39,12 +49,6 @@ void add_common_options(CLI::App& cmd, common_options& o) {
       "terminal)");
   cmd.add_flag_callback(
       "--no-progress", [&o] { o.progress = false; }, "No progress on stderr");
-  cmd.add_flag("--flush-each", o.flush_each, "Write every result line out as soon as it is known");
-  cmd.add_option("--max-memory", o.max_memory,
-                 "Bound an operator's state (groups, distinct values, samples) to SIZE (512MB, 2GiB): past it, stats "
-                 "spills its groups to temporary files (unless --no-spill), the other commands stop with a message")
-      ->check(
-          CLI::Validator([](std::string& t) { return parse_size(t) ? std::string() : "not a size: " + t; }, "SIZE"));
   cmd.add_flag("--memory", o.memory, "Print the peak memory (resident set) of the run on stderr at the end");
 }
 

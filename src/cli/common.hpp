@@ -52,6 +52,9 @@ struct common_options {
 /// to `cmd`, writing into `options` (which must outlive the parse and the callback).
 /// --no-progress wins over --progress, in whatever order they come.
 void add_common_options(CLI::App& cmd, common_options& options);
+/// Adds the common flags that do not concern a result file: --on-error, --progress/--no-progress and
+/// --memory (for `load`, whose result is a database table).
+void add_run_options(CLI::App& cmd, common_options& options);
 /// Adds --threads, for the commands that use it (those whose state merges: stats).
 void add_threads_option(CLI::App& cmd, common_options& options);
 

@@ -350,6 +350,15 @@ std::optional<json_value> json_value::find(std::string_view key) const noexcept 
   return json_access::make(*this, m->value, m->key);
 }
 
+void json_value::for_each_member(
+    const std::function<void(std::string_view key, const json_value& value)>& visit) const {
+  const element e = json_access::element(*this);
+  if (e.type() != element_type::OBJECT) json_access::fail(*this, "expected an object, found " + detail::found(e));
+  const simdjson::dom::object object = e.get_object().value_unsafe();
+  for (const simdjson::dom::key_value_pair member : object)
+    visit(member.key, json_access::make(*this, member.value, member.key));
+}
+
 json_value json_value::at(std::string_view key) const {
   const element e = json_access::element(*this);
   if (e.type() != element_type::OBJECT) json_access::fail(*this, "expected an object, found " + detail::found(e));

@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -102,6 +103,11 @@ class json_value {
   /// type. Both throw when this is not an object.
   template <json_scalar T>
   [[nodiscard]] std::optional<T> get_optional(std::string_view key) const;
+
+  /// Calls `visit(key, value)` for each member of this object, in the order of the text (a key that
+  /// appears twice is visited twice); `io_error` when this is not an object. The views are valid
+  /// during the call.
+  void for_each_member(const std::function<void(std::string_view key, const json_value& value)>& visit) const;
 
   /// The elements of an array, the members of an object; `io_error` for anything else. Cost: one
   /// step for an array or object of fewer than 2^24 elements, a walk over it otherwise.
