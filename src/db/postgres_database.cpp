@@ -349,7 +349,8 @@ std::optional<load_state> postgres_database::read_state(const std::string& table
   if (!state_table_exists()) return std::nullopt;
   const std::string params[] = {table};
   const result r =
-      run("SELECT source_path, source_size, head_crc, tail_crc, byte_offset, line, batches, row_count, complete, "
+      run("SELECT source_path, source_size, head_crc, tail_crc, resumable, byte_offset, line, batches, row_count, "
+          "complete, "
           "created, declared FROM yieldpipe_load_state WHERE table_name = $1",
           "read the load state of " + quoted(table), params);
   if (PQntuples(r.get()) == 0) return std::nullopt;
@@ -369,13 +370,14 @@ std::optional<load_state> postgres_database::read_state(const std::string& table
   state.source.size = number(1);
   state.source.head_crc = static_cast<std::uint32_t>(number(2));
   state.source.tail_crc = static_cast<std::uint32_t>(number(3));
-  state.offset = number(4);
-  state.line = number(5);
-  state.batches = number(6);
-  state.rows = number(7);
-  state.complete = flag(8);
-  state.created = flag(9);
-  state.declared = PQgetvalue(r.get(), 0, 10);
+  state.source.resumable = flag(4);
+  state.offset = number(5);
+  state.line = number(6);
+  state.batches = number(7);
+  state.rows = number(8);
+  state.complete = flag(9);
+  state.created = flag(10);
+  state.declared = PQgetvalue(r.get(), 0, 11);
   return state;
 }
 
@@ -383,7 +385,8 @@ void postgres_database::write_state(const load_state& state) {
   if (!state_table_exists()) {
     // Counts are bigint: a load's offsets and rows stay far below 2^63.
     run("CREATE TABLE yieldpipe_load_state (table_name text PRIMARY KEY, source_path text NOT NULL, "
-        "source_size bigint NOT NULL, head_crc bigint NOT NULL, tail_crc bigint NOT NULL, byte_offset bigint NOT NULL, "
+        "source_size bigint NOT NULL, head_crc bigint NOT NULL, tail_crc bigint NOT NULL, resumable boolean NOT NULL, "
+        "byte_offset bigint NOT NULL, "
         "line bigint NOT NULL, batches bigint NOT NULL, row_count bigint NOT NULL, complete boolean NOT NULL, "
         "created boolean NOT NULL, declared text NOT NULL, updated timestamptz NOT NULL DEFAULT now())",
         "create the load state table");
@@ -393,6 +396,7 @@ void postgres_database::write_state(const load_state& state) {
                                 std::to_string(state.source.size),
                                 std::to_string(state.source.head_crc),
                                 std::to_string(state.source.tail_crc),
+                                to_text(state.source.resumable),
                                 std::to_string(state.offset),
                                 std::to_string(state.line),
                                 std::to_string(state.batches),
@@ -400,10 +404,11 @@ void postgres_database::write_state(const load_state& state) {
                                 to_text(state.complete),
                                 to_text(state.created),
                                 state.declared};
-  run("INSERT INTO yieldpipe_load_state (table_name, source_path, source_size, head_crc, tail_crc, byte_offset, "
-      "line, batches, row_count, complete, created, declared) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-      "$12) ON CONFLICT (table_name) DO UPDATE SET source_path = EXCLUDED.source_path, "
+  run("INSERT INTO yieldpipe_load_state (table_name, source_path, source_size, head_crc, tail_crc, resumable, "
+      "byte_offset, line, batches, row_count, complete, created, declared) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+      "$9, $10, $11, $12, $13) ON CONFLICT (table_name) DO UPDATE SET source_path = EXCLUDED.source_path, "
       "source_size = EXCLUDED.source_size, head_crc = EXCLUDED.head_crc, tail_crc = EXCLUDED.tail_crc, "
+      "resumable = EXCLUDED.resumable, "
       "byte_offset = EXCLUDED.byte_offset, line = EXCLUDED.line, batches = EXCLUDED.batches, "
       "row_count = EXCLUDED.row_count, complete = EXCLUDED.complete, created = EXCLUDED.created, "
       "declared = EXCLUDED.declared, updated = now()",

@@ -295,7 +295,7 @@ TEST(postgres_database, an_added_column_is_null_in_the_rows_already_there) {
 db::load_state a_state(std::string table) {
   db::load_state state;
   state.table = std::move(table);
-  state.source = {"/data/in put's.csv.gz", 123'456'789'012ULL, 0xFFFFFFFFU, 0x12345678U};
+  state.source = {"/data/in put's.csv.gz", 123'456'789'012ULL, 0xFFFFFFFFU, 0x12345678U, true};
   state.offset = 9'000'000'000ULL;
   state.line = 42;
   state.batches = 3;
@@ -321,6 +321,7 @@ TEST(postgres_database, the_load_state_is_written_read_updated_and_cleared) {
   state.rows += 10;
   state.complete = true;
   state.created = false;
+  state.source.resumable = false;
   state.declared = "";
   db.begin();
   db.write_state(state);

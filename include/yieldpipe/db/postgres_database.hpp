@@ -37,7 +37,9 @@ namespace yieldpipe::db {
 /// type, a NOT NULL or CHECK or unique constraint), nullopt otherwise (a foreign key, a trigger).
 ///
 /// The load state lives in the table `yieldpipe_load_state` (found and created through the
-/// search_path, in the current transaction), one row per target table.
+/// search_path, in the current transaction), one row per target table: table_name (the key),
+/// source_path, source_size, head_crc, tail_crc, resumable, byte_offset, line, batches, row_count,
+/// complete, created, declared, and updated (when it was written). Counts are bigint.
 ///
 /// Errors: `connection_lost` when the connection is gone (the server stopped or restarted, the
 /// backend was terminated, the network failed: SQLSTATE class 08, 57P01 to 57P03, or a connection
