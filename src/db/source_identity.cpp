@@ -51,11 +51,13 @@ source_identity source_identity::of(const std::string& path) {
   source_identity id;
   id.path = path;
   if (path == "-") return id;
+  // stat before open: opening a named pipe would wait for its writer, and take bytes from its reader.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw io::io_error(path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return id;
   file_descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) throw io::io_error(path, std::strerror(errno));
-  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw io::io_error(path, std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return id;
   id.resumable = true;
   id.size = static_cast<std::uint64_t>(st.st_size);
   std::vector<char> buffer;

@@ -170,8 +170,7 @@ void table_loader::plan_batch(const row_batch& batch, plan& p) {
       const column& target = p.after[to_table[*bad]];
       reject(batch, r, "type",
              "column \"" + target.name + "\": \"" + std::string(batch.at(r, *bad).value) + "\" is not " +
-                 (target.type == column_type::integer ? "an integer" : "a number") + " (the column is " +
-                 std::string(to_string(target.type)) + ")");
+                 (target.type == column_type::integer ? "an integer" : "a number"));
       continue;
     }
     for (std::size_t c = 0; c < batch.columns(); ++c) {
