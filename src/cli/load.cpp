@@ -133,23 +133,14 @@ class batch_feed {
       record->for_each_member([&](std::string_view key, const io::json_value& value) {
         const std::size_t c = column(key);
         switch (value.type()) {
-          case io::json_type::null:
-            break;
-          case io::json_type::string:
-            batch.set(c, db::field_kind::text, value.get<std::string_view>());
-            break;
+          case io::json_type::null: break;
+          case io::json_type::string: batch.set(c, db::field_kind::text, value.get<std::string_view>()); break;
           case io::json_type::integer:
           case io::json_type::unsigned_integer:
-          case io::json_type::floating:
-            batch.set(c, db::field_kind::inferred, number_text(value, number));
-            break;
-          case io::json_type::boolean:
-            batch.set(c, db::field_kind::text, value.get<bool>() ? "true" : "false");
-            break;
+          case io::json_type::floating: batch.set(c, db::field_kind::inferred, number_text(value, number)); break;
+          case io::json_type::boolean: batch.set(c, db::field_kind::text, value.get<bool>() ? "true" : "false"); break;
           case io::json_type::object:
-          case io::json_type::array:
-            batch.set(c, db::field_kind::text, value.to_json());
-            break;
+          case io::json_type::array: batch.set(c, db::field_kind::text, value.to_json()); break;
         }
       });
       // The next line starts after this one's line break (a \r\n one leaves a blank line to skip).
@@ -220,7 +211,8 @@ void run_load(const load_settings& settings) {
     if (stop_signal) throw interrupted(stop_signal);
   };
   options.on_reconnect = [&](std::string_view error, std::chrono::milliseconds delay) {
-    std::cerr << "yieldpipe load: " << error << "; connecting again in " << std::chrono::duration<double>(delay).count() << " s\n";
+    std::cerr << "yieldpipe load: " << error << "; connecting again in " << std::chrono::duration<double>(delay).count()
+              << " s\n";
   };
 
   std::optional<db::load_state> resume;

@@ -50,7 +50,8 @@ TEST_F(sqlite_database_test, a_batch_goes_in_with_each_column_type_and_nulls) {
   const std::vector<column> cols{{"id", column_type::integer}, {"x", column_type::real}, {"name", column_type::text}};
   d.begin();
   d.create_table("t", cols);
-  const auto batch = make_batch({"id", "x", "name"}, {{"1", "1.5", "007"}, {"2", "3", std::nullopt}, {"3", {}, "a,\"b\""}});
+  const auto batch =
+      make_batch({"id", "x", "name"}, {{"1", "1.5", "007"}, {"2", "3", std::nullopt}, {"3", {}, "a,\"b\""}});
   const std::vector<std::uint32_t> rows{0, 1, 2};
   d.insert("t", cols, batch, rows);
   d.commit();

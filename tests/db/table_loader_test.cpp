@@ -254,7 +254,8 @@ TEST_F(table_loader_test, resume_goes_on_after_the_last_batch_and_refuses_a_chan
 }
 
 TEST(table_loader_declared, the_declared_types_round_trip_through_their_text) {
-  const std::vector<column> declared{{"a,b", column_type::integer}, {"c:d\\", column_type::real}, {"e", column_type::text}};
+  const std::vector<column> declared{
+      {"a,b", column_type::integer}, {"c:d\\", column_type::real}, {"e", column_type::text}};
   const std::string text = db::table_loader::format_declared(declared);
   EXPECT_EQ(text, "a\\,b:integer,c\\:d\\\\:real,e:text");
   EXPECT_EQ(db::table_loader::parse_declared(text), declared);
