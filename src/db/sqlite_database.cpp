@@ -244,8 +244,8 @@ std::optional<load_state> sqlite_database::read_state(const std::string& table) 
   if (found == SQLITE_DONE) return std::nullopt;
   if (found != SQLITE_ROW) impl_->fail("cannot read the load state");
   statement s = impl_->prepare(
-      "SELECT source, size, head_crc, tail_crc, resumable, byte_offset, line, batches, rows, complete, created, "
-      "declared FROM yieldpipe_load_state WHERE table_name = ?1");
+      "SELECT source_path, source_size, head_crc, tail_crc, resumable, byte_offset, line, batches, row_count, "
+      "complete, created, declared FROM yieldpipe_load_state WHERE table_name = ?1");
   sqlite3_bind_text(s.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
   const int rc = sqlite3_step(s.get());
   if (rc == SQLITE_DONE) return std::nullopt;
@@ -274,9 +274,9 @@ std::optional<load_state> sqlite_database::read_state(const std::string& table) 
 
 void sqlite_database::write_state(const load_state& state) {
   impl_->exec(
-      "CREATE TABLE IF NOT EXISTS yieldpipe_load_state (table_name TEXT PRIMARY KEY, source TEXT, size INTEGER, "
-      "head_crc INTEGER, tail_crc INTEGER, resumable INTEGER, byte_offset INTEGER, line INTEGER, batches INTEGER, "
-      "rows INTEGER, complete INTEGER, created INTEGER, declared TEXT, updated TEXT)");
+      "CREATE TABLE IF NOT EXISTS yieldpipe_load_state (table_name TEXT PRIMARY KEY, source_path TEXT, "
+      "source_size INTEGER, head_crc INTEGER, tail_crc INTEGER, resumable INTEGER, byte_offset INTEGER, line INTEGER, "
+      "batches INTEGER, row_count INTEGER, complete INTEGER, created INTEGER, declared TEXT, updated TEXT)");
   statement s = impl_->prepare(
       "INSERT OR REPLACE INTO yieldpipe_load_state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
       "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");

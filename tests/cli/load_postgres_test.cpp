@@ -38,7 +38,7 @@ TEST_F(load_postgres_test, a_csv_file_loads_with_postgres_types_and_widens_late)
   EXPECT_EQ(value("SELECT count(*) || '|' || sum(price) || '|' || count(note) FROM t"), "11|57.5|1");
   EXPECT_EQ(value("SELECT note FROM t WHERE id = 11"), "tab\there, \"quoted\"\\\\");
   EXPECT_EQ(value("SELECT zip FROM t WHERE id = 10"), "02130");
-  EXPECT_EQ(value("SELECT batches || '|' || rows || '|' || complete FROM yieldpipe_load_state"), "3|11|t");
+  EXPECT_EQ(value("SELECT batches || '|' || row_count || '|' || complete FROM yieldpipe_load_state"), "3|11|true");
 }
 
 TEST_F(load_postgres_test, rows_the_server_refuses_are_isolated_and_their_neighbours_load) {

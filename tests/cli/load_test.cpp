@@ -35,7 +35,7 @@ TEST_F(load_test, a_csv_file_loads_with_inferred_types_nulls_and_leading_zeros_k
             "1|integer|2.5|real|02134|text|'a'\n"
             "2|integer|3.0|real|10001|text|NULL\n"
             "3|integer||null|00501|text|'x, y'\n");
-  EXPECT_EQ(sql("SELECT complete, rows, batches FROM yieldpipe_load_state WHERE table_name = 't'"), "1|3|1\n");
+  EXPECT_EQ(sql("SELECT complete, row_count, batches FROM yieldpipe_load_state WHERE table_name = 't'"), "1|3|1\n");
 }
 
 TEST_F(load_test, a_value_late_in_the_file_widens_its_column_instead_of_failing) {
@@ -90,7 +90,7 @@ TEST_F(load_test, without_a_policy_a_bad_value_fails_with_its_line_and_keeps_the
   EXPECT_EQ(yieldpipe("load in2.csv --into sqlite:db.sqlite --table u --types id:integer --batch 2"), 1);
   EXPECT_NE(err().find("in2.csv:5: column \"id\": \"four\" is not an integer"), std::string::npos) << err();
   EXPECT_EQ(sql("SELECT count(*) FROM u"), "2\n");
-  EXPECT_EQ(sql("SELECT batches, rows, complete FROM yieldpipe_load_state WHERE table_name = 'u'"), "1|2|0\n");
+  EXPECT_EQ(sql("SELECT batches, row_count, complete FROM yieldpipe_load_state WHERE table_name = 'u'"), "1|2|0\n");
 }
 
 TEST_F(load_test, resume_goes_on_after_the_last_committed_batch_exactly_once) {
@@ -101,7 +101,7 @@ TEST_F(load_test, resume_goes_on_after_the_last_committed_batch_exactly_once) {
   // Resumed with a policy that sets the bad row aside: lines 5 to 8, once.
   ASSERT_EQ(yieldpipe("load in.csv --into sqlite:db.sqlite --table t --batch 3 --resume --on-error skip"), 0) << err();
   EXPECT_EQ(sql("SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id)"), "1,2,3,5,6,7\n");
-  EXPECT_EQ(sql("SELECT complete, rows FROM yieldpipe_load_state"), "1|6\n");
+  EXPECT_EQ(sql("SELECT complete, row_count FROM yieldpipe_load_state"), "1|6\n");
   // Complete: another --resume loads nothing.
   ASSERT_EQ(yieldpipe("load in.csv --into sqlite:db.sqlite --table t --resume"), 0) << err();
   EXPECT_NE(err().find("complete already (6 rows"), std::string::npos) << err();
@@ -172,7 +172,7 @@ TEST_F(load_test, sigint_rolls_the_current_batch_back_and_exits_130) {
   EXPECT_EQ(slurp(root_ / "rc.txt"), "130\n") << slurp(root_ / "err.txt");
   EXPECT_NE(slurp(root_ / "err.txt").find("interrupted"), std::string::npos) << slurp(root_ / "err.txt");
   EXPECT_EQ(sql("SELECT count(*) FROM t"), "2000\n");
-  EXPECT_EQ(sql("SELECT rows, complete FROM yieldpipe_load_state"), "2000|0\n");
+  EXPECT_EQ(sql("SELECT row_count, complete FROM yieldpipe_load_state"), "2000|0\n");
 }
 
 }  // namespace
