@@ -1,6 +1,10 @@
 # The guide's "Batching Generator", made runnable: the orders come from the same xorshift64 as
-# examples/batching_generator.cpp, and the guide's `database` is the same in-memory table (one
-# bulk_insert call per batch).
+# examples/batching_generator.cpp, and the guide's `database` is an SQLite file in a temporary folder
+# (bulk_insert: one transaction per batch), read back with SQL at the end, as the C++ does.
+import os
+import sqlite3
+import tempfile
+
 M64 = (1 << 64) - 1
 
 
@@ -27,17 +31,20 @@ def order_stream(n):
         yield {'id': id, 'customer': customer, 'amount_cents': 100 + rng.below(50000)}
 
 
-class InMemoryDatabase:
-    def __init__(self):
+class Database:
+    def __init__(self, path):
+        self.connection = sqlite3.connect(path)
+        self.connection.execute("CREATE TABLE orders (id INTEGER, customer TEXT, amount_cents INTEGER)")
         self.inserts = 0
-        self.rows = []
 
     def bulk_insert(self, batch):
+        with self.connection:  # one transaction
+            self.connection.executemany("INSERT INTO orders VALUES (:id, :customer, :amount_cents)", batch)
         self.inserts += 1
-        self.rows.extend(batch)
 
 
-database = InMemoryDatabase()
+folder = tempfile.TemporaryDirectory()
+database = Database(os.path.join(folder.name, "orders.db"))
 
 
 def batch_generator(iterable, batch_size):
@@ -61,9 +68,12 @@ def bulk_insert_processor(data_stream, batch_size=1000):
 
 bulk_insert_processor(order_stream(4500))
 
-total = sum(o['amount_cents'] for o in database.rows)
-rows = database.rows
-print(f"Database: {database.inserts} bulk inserts, {len(rows)} rows, ids {rows[0]['id']}-{rows[-1]['id']}, "
+count, first, last_id, total = database.connection.execute(
+    "SELECT count(*), min(id), max(id), sum(amount_cents) FROM orders").fetchone()
+print(f"Database: {database.inserts} bulk inserts, {count} rows, ids {first}-{last_id}, "
       f"total amount {total // 100}.{total % 100:02d}")
-print(f"Last row: {rows[-1]['id']} {rows[-1]['customer']} {rows[-1]['amount_cents']} cents")
+last = database.connection.execute("SELECT id, customer, amount_cents FROM orders ORDER BY id DESC LIMIT 1").fetchone()
+print(f"Last row: {last[0]} {last[1]} {last[2]} cents")
 print("Batch sizes for 2000: " + " ".join(str(len(b)) for b in batch_generator(order_stream(4500), 2000)))
+database.connection.close()
+folder.cleanup()

@@ -1,7 +1,9 @@
 # The guide's "Big Data Scenario: CSV File Processor", made runnable: the CSV is generated here with
 # the same xorshift64 as examples/process_large_csv.cpp, into a temporary file, and the guide's
-# placeholders transform_record and save_to_database are defined as the C++ defines them.
+# placeholders transform_record and save_to_database are defined as the C++ defines them:
+# save_to_database inserts the batch into an SQLite file in one transaction, read back at the end.
 import os
+import sqlite3
 import tempfile
 from datetime import datetime, timedelta
 
@@ -75,10 +77,17 @@ def transform_record(record):
     }
 
 
-db = {'batches': 0, 'records': 0, 'active': 0, 'per_category': {c: 0 for c in CATEGORIES}}
+folder = tempfile.TemporaryDirectory()
+db = sqlite3.connect(os.path.join(folder.name, "readings.db"))
+db.execute("CREATE TABLE readings (id INTEGER, category TEXT, value REAL, temperature_f REAL, active INTEGER)")
+batches = 0
 
 
 def save_to_database(batch):
+    global batches
+    with db:  # one transaction
+        db.executemany("INSERT INTO readings VALUES (:id, :category, :value, :temperature_f, :active)", batch)
+    batches += 1
     value_sum = 0
     temperature_sum = 0
     active = 0
@@ -86,12 +95,8 @@ def save_to_database(batch):
         value_sum += r['value']
         temperature_sum += r['temperature_f']
         active += 1 if r['active'] else 0
-        db['per_category'][r['category']] += 1
-    db['batches'] += 1
-    db['records'] += len(batch)
-    db['active'] += active
     n = len(batch)
-    print(f"Saved batch {db['batches']}: {n} records (ids {batch[0]['id']}-{batch[-1]['id']}), {active} active, "
+    print(f"Saved batch {batches}: {n} records (ids {batch[0]['id']}-{batch[-1]['id']}), {active} active, "
           f"mean value {value_sum / n:.2f}, mean temperature {temperature_sum / n:.2f} F")
 
 
@@ -107,8 +112,12 @@ try:
         processed_batch = [transform_record(record) for record in batch]
         save_to_database(processed_batch)
 
-    print(f"Total: {db['records']} records in {db['batches']} batches, {db['active']} active")
+    records, active = db.execute("SELECT count(*), sum(active) FROM readings").fetchone()
+    print(f"Total: {records} records in {batches} batches, {active} active")
     for c in CATEGORIES:
-        print(f"  {c}: {db['per_category'][c]} records")
+        count, = db.execute("SELECT count(*) FROM readings WHERE category = ?", (c,)).fetchone()
+        print(f"  {c}: {count} records")
 finally:
     os.remove(path)
+    db.close()
+    folder.cleanup()
