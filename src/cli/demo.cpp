@@ -1,6 +1,7 @@
 // `yieldpipe demo`: generates data in a temporary folder and runs the guide's scenarios on it, each one
 // through run_cli() exactly as its command line would run, printing the result, the throughput and the
 // peak memory; then removes the folder. `--examples` runs the guide's example programs instead.
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <zlib.h>
 
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -280,6 +282,42 @@ void preview(console& out, const std::string& path, std::size_t lines_shown) {
   out.say("  ... " + grouped(rows) + " rows in " + path + "\n");
 }
 
+// The rows `sql` returns from the SQLite database at `path`, each value as text (NULL as ""): the db
+// layer loads tables but has no query API, so the demo reads a load's result with SQLite's own.
+std::vector<std::vector<std::string>> sqlite_rows(const std::string& path, const std::string& sql) {
+  sqlite3* handle = nullptr;
+  const int opened = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
+  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(handle, &sqlite3_close);
+  if (opened != SQLITE_OK) throw io::io_error(path, std::string("cannot open: ") + sqlite3_errmsg(handle));
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK)
+    throw io::io_error(path, sql + ": " + sqlite3_errmsg(handle));
+  const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> query(statement, &sqlite3_finalize);
+  std::vector<std::vector<std::string>> rows;
+  int rc = 0;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    auto& row = rows.emplace_back();
+    for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
+      row.emplace_back(text != nullptr ? text : "");
+    }
+  }
+  if (rc != SQLITE_DONE) throw io::io_error(path, sql + ": " + sqlite3_errmsg(handle));
+  return rows;
+}
+
+// What `yieldpipe load` put in `table` of the SQLite database at `path`: its row count, then the
+// count and mean value per category, as SQL reads them back.
+void show_table(console& out, const std::string& path, const std::string& table) {
+  const auto count = sqlite_rows(path, "SELECT count(*) FROM " + table);
+  out.say("  " + table + ": " + grouped(std::stoull(count.at(0).at(0))) + " rows in sqlite:" + path + "\n");
+  out.say(strf("  %-12s %10s %10s\n", "category", "rows", "mean value"));
+  for (const auto& row : sqlite_rows(
+           path, "SELECT category, count(*), avg(value) FROM " + table + " GROUP BY category ORDER BY category"))
+    out.say(strf("  %-12s %10s %10.2f\n", row.at(0).c_str(), grouped(std::stoull(row.at(1))).c_str(),
+                 row.at(2).empty() ? 0.0 : std::stod(row.at(2))));
+}
+
 // --- the demo -------------------------------------------------------------------------------------
 
 // Bytes per record of `gen`'s data sets, measured: the --rows that make about the bytes wanted.
@@ -354,11 +392,12 @@ struct scenario {
   std::string title;  // the guide's heading
   std::string shows;  // what the command line does here
   std::vector<std::string> args{};
-  std::uint64_t rows = 0;     // the input's records
-  std::string unit = "rows";  // what a record is
-  std::uint64_t bytes = 0;    // the input's bytes (uncompressed); 0: not a file's contents
-  std::string result{};       // the -o file, previewed after the run; empty: the result went to stdout
-  bool reads_all = true;      // false when --head closes the input early: no throughput then
+  std::uint64_t rows = 0;                // the input's records
+  std::string unit = "rows";             // what a record is
+  std::uint64_t bytes = 0;               // the input's bytes (uncompressed); 0: not a file's contents
+  std::string result{};                  // the -o file, previewed after the run; empty: the result went to stdout
+  bool reads_all = true;                 // false when --head closes the input early: no throughput then
+  std::function<void(console&)> show{};  // after the run: shows a result that is not a file (a table)
 };
 
 std::vector<scenario> scenarios(const work_folder& folder, const generated& g) {
@@ -430,6 +469,13 @@ std::vector<scenario> scenarios(const work_folder& folder, const generated& g) {
                  .rows = g.edge_rows,
                  .unit = "edges",
                  .bytes = g.edge_bytes});
+  const std::string database = folder / "sensors.db";
+  all.push_back({.title = "Batching Generator: bulk insert",
+                 .shows = "the readings into an SQLite table in batches of 1000, one transaction each, then read back",
+                 .args = {"load", g.sensors, "--into", "sqlite:" + database, "--table", "readings", "--batch", "1000"},
+                 .rows = g.sensor_rows,
+                 .bytes = g.sensor_bytes,
+                 .show = [database](console& out) { show_table(out, database, "readings"); }});
   return all;
 }
 
@@ -480,6 +526,7 @@ int run_demo(const demo_settings& settings) {
       total_seconds += seconds;
       if (s.reads_all) bytes_read += s.bytes;
       if (!s.result.empty()) preview(out, s.result, 6);
+      if (s.show) s.show(out);
       out.say(figures(s, seconds));
     }
     out.say(

@@ -2,7 +2,9 @@
 // outlive the run; and run_cli(), the command line as a function, which the demo runs them through.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -17,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<const char*, 9> titles = {
+constexpr std::array<const char*, 10> titles = {
     "Big Data Scenario: CSV File Processor",
     "Conditional Generator Expressions",
     "Memory Efficient Processing",
@@ -27,6 +29,7 @@ constexpr std::array<const char*, 9> titles = {
     "Directory Tree Walker",
     "Graph Traversal Generator: depth-first",
     "Graph Traversal Generator: breadth-first",
+    "Batching Generator: bulk insert",
 };
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -59,6 +62,13 @@ bool has_throughput(const std::string& line) {
   return false;
 }
 
+// 2654000 -> "2,654,000", as the demo prints counts.
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, 1, ',');
+  return digits;
+}
+
 // A fixture whose TMPDIR is a folder of its own, so that what the demo leaves behind can be seen.
 class demo_test : public yieldpipe::test::cli_fixture {
  protected:
@@ -81,13 +91,18 @@ class demo_test : public yieldpipe::test::cli_fixture {
   std::optional<std::string> old_tmpdir_;
 };
 
-TEST_F(demo_test, a_small_demo_runs_the_nine_scenarios_with_their_figures_and_removes_its_folder) {
+TEST_F(demo_test, a_small_demo_runs_the_ten_scenarios_with_their_figures_and_removes_its_folder) {
   ASSERT_EQ(yieldpipe("demo --size 2MB"), 0) << err();
   const std::string text = out();
-  EXPECT_EQ(err(), "");
+  // Nothing on stderr but load's summary (a command's own report, as it prints it on the command line).
+  EXPECT_TRUE(err().starts_with("yieldpipe load: ") &&
+              err().find(" rows into readings (sqlite:") != std::string::npos && err().ends_with(" batches\n") &&
+              err().find('\n') == err().size() - 1)
+      << err();
 
   for (std::size_t i = 0; i < titles.size(); ++i)
-    EXPECT_NE(text.find("=== " + std::to_string(i + 1) + "/9 " + titles[i] + " ===\n"), std::string::npos) << titles[i];
+    EXPECT_NE(text.find("=== " + std::to_string(i + 1) + "/10 " + titles[i] + " ===\n"), std::string::npos)
+        << titles[i];
   // Each command is shown as typed, generation included.
   EXPECT_NE(text.find("$ yieldpipe gen sensors --rows "), std::string::npos);
   EXPECT_NE(text.find("$ yieldpipe stats "), std::string::npos);
@@ -108,11 +123,34 @@ TEST_F(demo_test, a_small_demo_runs_the_nine_scenarios_with_their_figures_and_re
   }
   EXPECT_NE(figures[0].find(" MB/s"), std::string::npos) << figures[0];
   EXPECT_NE(text.find("peak RSS after generation "), std::string::npos);
-  EXPECT_NE(text.find("\nyieldpipe demo: 9 scenarios in "), std::string::npos);
+  EXPECT_NE(text.find("\nyieldpipe demo: 10 scenarios in "), std::string::npos);
 
   // T1's table: one row per category.
   for (const char* category : {"air_quality", "energy", "industrial", "traffic", "water"})
     EXPECT_NE(text.find("\n" + std::string(category) + " "), std::string::npos) << category;
+
+  // The load's table, read back from SQLite: every generated reading, and per category counts that
+  // add up to them.
+  const auto generated_rows = after(text, "$ yieldpipe gen sensors --rows ");
+  ASSERT_TRUE(generated_rows) << text;
+  const std::uint64_t sensor_rows = std::stoull(generated_rows->substr(0, generated_rows->find(' ')));
+  EXPECT_NE(text.find("$ yieldpipe load "), std::string::npos);
+  const auto loaded = after(text, "  readings: ");
+  ASSERT_TRUE(loaded) << text;
+  EXPECT_TRUE(loaded->starts_with(grouped(sensor_rows) + " rows in sqlite:")) << *loaded;
+  std::uint64_t per_category = 0;
+  for (const char* category : {"air_quality", "energy", "industrial", "traffic", "water"}) {
+    const auto row = after(text, "  " + std::string(category) + " ");
+    ASSERT_TRUE(row) << category;
+    std::istringstream fields(*row);
+    std::string count;
+    double mean = -1;
+    fields >> count >> mean;
+    count.erase(std::remove(count.begin(), count.end(), ','), count.end());
+    per_category += std::stoull(count);
+    EXPECT_GE(mean, 0) << *row;
+  }
+  EXPECT_EQ(per_category, sensor_rows);
 
   const auto removed = after(text, "removed ");
   ASSERT_TRUE(removed) << text;
@@ -129,7 +167,7 @@ TEST_F(demo_test, keep_keeps_the_data_and_the_first_table_is_what_stats_prints_o
   const fs::path folder(*kept);
   EXPECT_EQ(folder.parent_path(), tmp_);
   for (const char* name : {"sensors.csv", "app-1.log", "app-2.log", "app-3.log", "app-4.log.gz", "edges.csv",
-                           "project/setup.py", "quality.csv", "moving_average.csv", "errors_by_hour.csv"})
+                           "project/setup.py", "quality.csv", "moving_average.csv", "errors_by_hour.csv", "sensors.db"})
     EXPECT_TRUE(fs::is_regular_file(folder / name)) << name;
   EXPECT_FALSE(fs::exists(folder / "app-4.log"));  // replaced by its gzip'd copy
 
