@@ -45,6 +45,8 @@
 #   RESTART_TRIALS  (default 3), RESTARTS per trial (default 2).
 #   PARTS           what to run (default "speed resume restart").
 #   BATCH           --batch of yieldpipe load (default: the command's own default).
+#   COMMIT          the commit to name in the results (default: HEAD at the start, with the files of src/ and
+#                   include/ that had uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ -z ${LOAD_BENCH_NICED:-} ]]; then
@@ -94,6 +96,11 @@ as_server=()
 [[ $(id -u) -eq 0 ]] && as_server=(runuser -u postgres --)
 
 mkdir -p "$DATA_DIR" bench/results
+# The commit at the start (the binary is the caller's: say so when src/ or include/ had uncommitted changes then).
+commit=${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [[ -z ${COMMIT:-} && -n $(git status --porcelain -- src include 2>/dev/null) ]]; then
+  commit="$commit + uncommitted changes in $(git status --porcelain -- src include | awk '{ print $2 }' | paste -sd ' ')"
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/yieldpipe-db-load.XXXXXX")
 chmod 755 "$work"
 failed=0
@@ -385,7 +392,6 @@ fi
 
 # --- results -------------------------------------------------------------------------------------------------------
 server_version=$(psql "$uri" -Atc "SHOW server_version")
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 $PYTHON - "$work" "$RESULTS" <<EOF
 import json, os, pathlib, platform, sys, time
 work, results = pathlib.Path(sys.argv[1]), sys.argv[2]
