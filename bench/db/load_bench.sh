@@ -45,6 +45,8 @@
 #   RESTART_TRIALS  (default 3), RESTARTS per trial (default 2).
 #   PARTS           what to run (default "speed resume restart").
 #   BATCH           --batch of yieldpipe load (default: the command's own default).
+#   RESULTS_DIR     where db_load.json goes (default bench/results); REPORT_OUT the Markdown file whose section is
+#                   rewritten (default docs/PERFORMANCE.md; none: no report), e.g. for a stress run of one part.
 #   COMMIT          the commit to name in the results (default: HEAD at the start, with the files of src/ and
 #                   include/ that had uncommitted changes).
 set -euo pipefail
@@ -69,7 +71,9 @@ RESTARTS=${RESTARTS:-2}
 PARTS=${PARTS:-"speed resume restart"}
 BATCH=${BATCH:-}
 PYTHON=/usr/bin/python3
-RESULTS=bench/results/db_load.json
+RESULTS_DIR=${RESULTS_DIR:-bench/results}
+RESULTS=$RESULTS_DIR/db_load.json
+REPORT_OUT=${REPORT_OUT:-docs/PERFORMANCE.md}
 batch_args=()
 [[ -n $BATCH ]] && batch_args=(--batch "$BATCH")
 
@@ -95,7 +99,7 @@ fi
 as_server=()
 [[ $(id -u) -eq 0 ]] && as_server=(runuser -u postgres --)
 
-mkdir -p "$DATA_DIR" bench/results
+mkdir -p "$DATA_DIR" "$RESULTS_DIR"
 # The commit at the start (the binary is the caller's: say so when src/ or include/ had uncommitted changes then).
 commit=${COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 if [[ -z ${COMMIT:-} && -n $(git status --porcelain -- src include 2>/dev/null) ]]; then
@@ -238,8 +242,12 @@ verify() {
   rm -f "$work/export.csv"
   return $rc
 }
-sleep_between() {  # sleep_between LOW HIGH: a random duration in [LOW, HIGH] seconds, 3 decimals
-  awk -v r="$RANDOM" -v lo="$1" -v hi="$2" 'BEGIN { if (hi < lo) hi = lo; printf "%.3f", lo + r / 32767 * (hi - lo) }'
+# sleep_between VAR LOW HIGH: sets VAR to a random duration in [LOW, HIGH] seconds, 3 decimals. RANDOM is read
+# here, in the script's shell (a $(...) subshell reseeds it), so that KILL_SEED gives the same sleeps again.
+sleep_between() {
+  local r=$RANDOM
+  printf -v "$1" '%s' "$(awk -v r="$r" -v lo="$2" -v hi="$3" \
+    'BEGIN { if (hi < lo) hi = lo; printf "%.3f", lo + r / 32767 * (hi - lo) }')"
 }
 # run_maybe_killed LOG DELAY COMMAND...: runs COMMAND in the background; kills it with SIGKILL after DELAY seconds
 # (none when DELAY is empty) if it is still running. Sets `status` (its exit status) and `killed` (1 or 0).
@@ -275,7 +283,7 @@ resume_trials() {
     reset_target "$db"
     local log=$work/$db.trial-$trial.log delay steps=()
     : >"$log"
-    delay=$(sleep_between 0.2 "$dur")
+    sleep_between delay 0.2 "$dur"
     run_maybe_killed "$log" "$delay" "${load[@]}"
     if ((killed == 0)); then
       finished_early=$((finished_early + 1))
@@ -289,7 +297,7 @@ resume_trials() {
         tries=$((tries + 1))
         local cmd=("${load[@]}" --resume) rdelay=""
         if ((resume_kills_this < RESUME_KILLS)) && ((RANDOM % 2 == 0)); then
-          rdelay=$(sleep_between 0.2 "$dur")
+          sleep_between rdelay 0.2 "$dur"
         fi
         local before
         before=$(wc -c <"$log")
@@ -359,7 +367,7 @@ if [[ " $PARTS " == *" restart "* ]]; then
     pid=$!
     done_restarts=0 delays=()
     for ((r = 1; r <= RESTARTS; r++)); do
-      delay=$(sleep_between 0.2 "$(awk -v d="$dur" -v n="$RESTARTS" 'BEGIN { printf "%.3f", d / n }')")
+      sleep_between delay 0.2 "$(awk -v d="$dur" -v n="$RESTARTS" 'BEGIN { printf "%.3f", d / n }')"
       sleep "$delay"
       kill -0 "$pid" 2>/dev/null || break
       pg_restart
@@ -467,8 +475,10 @@ if s:
 EOF
 [[ -f $work/count_mismatch ]] && failed=1
 echo "$name: results written to $RESULTS"
-python3 bench/report.py --only db_load --out docs/PERFORMANCE.md
-echo "$name: docs/PERFORMANCE.md's load section rewritten from this run"
+if [[ $REPORT_OUT != none ]]; then
+  python3 bench/report.py --only db_load --results "$RESULTS_DIR" --out "$REPORT_OUT"
+  echo "$name: $REPORT_OUT's load section rewritten from this run"
+fi
 if [[ $failed != 0 ]]; then
   echo "$name: A CHECK FAILED (see above and $RESULTS)" >&2
   exit 1
