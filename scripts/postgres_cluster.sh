@@ -3,6 +3,8 @@
 #
 #   scripts/postgres_cluster.sh start DIR   initdb in DIR/data (unless there), start the server if it is
 #                                           not running, print its URI and write it to DIR/uri
+#   scripts/postgres_cluster.sh restart DIR restart the server (fast: every connection is cut), for
+#                                           tests and benchmarks of a server that goes away mid-load
 #   scripts/postgres_cluster.sh stop DIR    stop the server (fast) and remove DIR
 #
 # The server listens on a Unix socket in DIR only (no TCP), with fsync off: fast, and never to keep
@@ -15,7 +17,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|restart|stop DIR" >&2
   exit 2
 }
 [[ $# -eq 2 ]] || usage
@@ -97,6 +99,12 @@ case $command in
     uri="postgresql:///postgres?host=$home&port=$port&user=postgres"
     printf '%s\n' "$uri" >"$dir/uri"
     printf '%s\n' "$uri"
+    ;;
+  restart)
+    dir=$(cd "$dir" && pwd)
+    home=$(home_of "$dir")
+    (cd "$home" && "${as_server[@]}" "$bindir/pg_ctl" -D "$home/data" -l "$home/server.log" -m fast -w -t 60 \
+      restart >/dev/null)
     ;;
   stop)
     [[ -d $dir ]] || exit 0

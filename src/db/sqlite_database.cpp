@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -57,16 +58,18 @@ struct sqlite_database::impl {
     sqlite3_close_v2(db);
   }
 
-  [[noreturn]] void fail(std::string_view what) const {
-    throw db_error(*name, std::string(what) + ": " + sqlite3_errmsg(db));
+  // SQLite's message, and the system's error under it when there is one: the reason a user can act on.
+  std::string message() const {
+    std::string out = sqlite3_errmsg(db);
+    if (const int e = sqlite3_system_errno(db); e != 0)
+      out += std::string(" (") + std::strerror(e) + ")";
+    else if (sqlite3_extended_errcode(db) == SQLITE_IOERR_WRITE)
+      out += " (a write failed: a full disk or a file size limit)";  // SQLite keeps no errno for a short write
+    return out;
   }
+  [[noreturn]] void fail(std::string_view what) const { throw db_error(*name, std::string(what) + ": " + message()); }
   void exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string text = message ? message : sqlite3_errmsg(db);
-      sqlite3_free(message);
-      throw db_error(*name, text);
-    }
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) throw db_error(*name, message());
   }
   statement prepare(const std::string& sql) {
     sqlite3_stmt* s = nullptr;
@@ -227,7 +230,7 @@ void sqlite_database::insert(const std::string& table, std::span<const column> c
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
       const int primary = rc & 0xff;
-      std::string why = sqlite3_errmsg(impl_->db);
+      std::string why = impl_->message();
       sqlite3_clear_bindings(s);
       if (primary == SQLITE_CONSTRAINT || primary == SQLITE_MISMATCH || primary == SQLITE_TOOBIG)
         throw row_refused(name_, why, r);

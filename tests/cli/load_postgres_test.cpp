@@ -1,8 +1,13 @@
 // `yieldpipe load` into PostgreSQL (the test cluster of the `postgres` fixture): COPY batches,
 // widening with ALTER TABLE, rows the server refuses isolated, resume, and a server gone mid-load.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "support/cli_fixture.hpp"
 #include "support/postgres_cluster.hpp"
@@ -71,6 +76,70 @@ TEST_F(load_postgres_test, the_password_of_the_target_is_never_printed) {
             1);
   EXPECT_EQ(err().find("s3cret-word"), std::string::npos) << err();
   EXPECT_NE(err().find("***"), std::string::npos) << err();
+}
+
+// A cluster of this test's own, restarted while the load runs (the fixture's cluster serves the
+// other tests at the same time). Standard input from a named pipe that the test holds: two batches
+// commit, the server restarts, then the rest of the rows come.
+TEST(load_postgres_restart, a_server_restarted_mid_load_is_reconnected_and_no_row_is_lost_or_doubled) {
+  struct test_dir : yieldpipe::test::cli_fixture {
+    void TestBody() override {}
+    using cli_fixture::root_;
+    using cli_fixture::SetUp;
+    using cli_fixture::shell;
+    using cli_fixture::slurp;
+    using cli_fixture::TearDown;
+  } t;
+  t.SetUp();
+  const std::string dir = t.root_.string();
+  const std::string cluster = std::string("bash '") + YIELDPIPE_POSTGRES_CLUSTER + "' ";
+  ASSERT_EQ(t.shell(cluster + "start '" + dir + "/pg' >/dev/null"), 0);
+  const std::string uri = yieldpipe::test::detail::read_uri(t.root_ / "pg" / "uri");
+  ASSERT_EQ(t.shell("mkfifo '" + dir + "/in.fifo'"), 0);
+  std::thread loader([&] {
+    t.shell("cd '" + dir + "' || exit; " + YIELDPIPE_CLI + " load - --into '" + uri +
+            "' --table t --batch 1000 <in.fifo 2>err.txt; echo $? > rc.txt");
+  });
+  // Close-on-exec: the server that the restart starts must not hold the pipe open (its end would
+  // never come).
+  const int fifo = ::open((t.root_ / "in.fifo").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fifo, 0);
+  const auto send = [&](const std::string& text) {
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fifo, text.data() + done, text.size() - done);
+      ASSERT_GT(n, 0);
+      done += static_cast<std::size_t>(n);
+    }
+  };
+  send("id,name\n");
+  int id = 0;
+  const auto rows = [&](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) text += std::to_string(++id) + ",name-" + std::string(40, 'x') + '\n';
+    send(text);
+  };
+  rows(2500);
+  std::optional<std::string> batches;
+  for (int i = 0; i < 600 && batches != "2"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      batches = pg_session(uri).value("SELECT batches FROM yieldpipe_load_state");
+    } catch (const std::exception&) {
+    }
+  }
+  EXPECT_EQ(batches, "2");
+  EXPECT_EQ(t.shell(cluster + "restart '" + dir + "/pg'"), 0);
+  rows(3500);
+  ::close(fifo);
+  loader.join();
+  EXPECT_EQ(t.slurp(t.root_ / "rc.txt"), "0\n") << t.slurp(t.root_ / "err.txt");
+  EXPECT_NE(t.slurp(t.root_ / "err.txt").find("connecting again in"), std::string::npos)
+      << t.slurp(t.root_ / "err.txt");
+  pg_session check(uri);
+  EXPECT_EQ(check.value("SELECT count(*) || '|' || count(DISTINCT id) || '|' || sum(id) FROM t"), "6000|6000|18003000");
+  EXPECT_EQ(check.value("SELECT row_count || '|' || complete FROM yieldpipe_load_state"), "6000|true");
+  t.shell(cluster + "stop '" + dir + "/pg'");
+  t.TearDown();
 }
 
 }  // namespace

@@ -141,6 +141,27 @@ TEST_F(load_test, bad_usage_is_exit_2_and_a_bad_target_exit_1) {
   EXPECT_NE(err().find("cannot open"), std::string::npos) << err();
 }
 
+TEST_F(load_test, a_full_disk_fails_clearly_and_leaves_the_committed_batches_resumable) {
+  std::string csv = "id,name\n";
+  for (int i = 1; i <= 20000; ++i)
+    csv += std::to_string(i) + ",name-" + std::to_string(i) + "-xxxxxxxxxxxxxxxxxxxxxxxx\n";
+  write("in.csv", csv);
+  // A file size limit stands for the full disk: writes past it fail with EFBIG (SIGXFSZ ignored).
+  EXPECT_EQ(shell("cd '" + root_.string() + "' && sh -c \"trap '' XFSZ; ulimit -f 400; " + YIELDPIPE_CLI +
+                  " load in.csv --into sqlite:db.sqlite --table t --batch 1000\" 2>err.txt"),
+            1);
+  const std::string message = slurp(root_ / "err.txt");
+  EXPECT_NE(message.find(
+                "yieldpipe load: sqlite:db.sqlite: disk I/O error (a write failed: a full disk or a file size limit)"),
+            std::string::npos)
+      << message;
+  const std::string committed = sql("SELECT count(*) || '|' || max(id) FROM t");
+  EXPECT_EQ(sql("SELECT row_count || '|' || row_count FROM yieldpipe_load_state"), committed);
+  EXPECT_NE(committed, "20000|20000\n");
+  ASSERT_EQ(yieldpipe("load in.csv --into sqlite:db.sqlite --table t --batch 1000 --resume"), 0) << err();
+  EXPECT_EQ(sql("SELECT count(*), count(DISTINCT id), sum(id) FROM t"), "20000|20000|200010000\n");
+}
+
 TEST_F(load_test, sigint_rolls_the_current_batch_back_and_exits_130) {
   // Standard input from a named pipe that this test holds open: two batches of 1,000 rows commit, the
   // third waits for rows that do not come until the signal. Rows of 40 bytes: more than the 64 KiB
