@@ -230,12 +230,42 @@ bool table_loader::committed_already(std::uint64_t batches) {
   return true;
 }
 
-void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
+void table_loader::with_reconnects(const std::function<void()>& attempt) {
   using clock = std::chrono::steady_clock;
   const auto give_up = clock::now() + options_.reconnect_for;
   std::chrono::milliseconds delay(100);
-  const bool counts = !batch.empty();
   for (;;) {
+    try {
+      attempt();
+      return;
+    } catch (const connection_lost& e) {
+      // Reconnect with backoff, then attempt again; past the deadline, the last loss is the error.
+      for (;;) {
+        if (clock::now() + delay > give_up) throw;
+        if (options_.on_reconnect) options_.on_reconnect(e.what(), delay);
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, options_.reconnect_max_delay);
+        if (options_.before_commit) options_.before_commit();
+        try {
+          db_.reconnect();
+          break;
+        } catch (const db_error&) {
+        }
+      }
+    }
+  }
+}
+
+void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
+  const bool counts = !batch.empty();
+  bool lost = false;  // a connection was lost: did the last commit go through?
+  with_reconnects([&] {
+    if (lost) {
+      if (counts ? committed_already(state_.batches + 1)
+                 : committed_already(state_.batches) && state_.complete == finishing)
+        return;
+      lost = false;
+    }
     try {
       db_.begin();
       if (p.drop_first) {
@@ -272,30 +302,15 @@ void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
       if (options_.before_commit) options_.before_commit();
       db_.commit();
       state_ = std::move(next);
-      break;
-    } catch (const connection_lost& e) {
+    } catch (const connection_lost&) {
       db_.rollback();
-      // Reconnect with backoff; then the state row says whether the commit went through.
-      bool back = false;
-      while (!back) {
-        if (clock::now() + delay > give_up) throw;
-        if (options_.on_reconnect) options_.on_reconnect(e.what(), delay);
-        std::this_thread::sleep_for(delay);
-        delay = std::min(delay * 2, options_.reconnect_max_delay);
-        if (options_.before_commit) options_.before_commit();
-        try {
-          db_.reconnect();
-          back = true;
-        } catch (const db_error&) {
-        }
-      }
-      if (counts && committed_already(state_.batches + 1)) break;
-      if (!counts && committed_already(state_.batches) && state_.complete == finishing) break;
+      lost = true;
+      throw;
     } catch (...) {
       db_.rollback();
       throw;
     }
-  }
+  });
   columns_ = std::move(p.after);
   widenable_ = std::move(p.widenable);
   table_ready_ = true;
@@ -305,7 +320,7 @@ void table_loader::load(const row_batch& batch) {
   if (batch.empty()) return;
   reported_.clear();
   plan p;
-  plan_batch(batch, p);
+  with_reconnects([&] { plan_batch(batch, p); });
   run_batch(batch, p, false);
 }
 
@@ -313,7 +328,7 @@ void table_loader::finish(const std::vector<std::string>& names) {
   reported_.clear();
   row_batch none(table_ready_ ? std::vector<std::string>{} : names);
   plan p;
-  plan_batch(none, p);
+  with_reconnects([&] { plan_batch(none, p); });
   run_batch(none, p, true);
 }
 

@@ -105,6 +105,8 @@ class table_loader {
   void insert_rows(const row_batch& batch, const plan& p, std::vector<std::uint32_t> rows, std::uint64_t& inserted);
   void reject(const row_batch& batch, std::uint32_t row, std::string_view reason, const std::string& description);
   bool committed_already(std::uint64_t batches);
+  // Runs `attempt` again after each lost connection, reconnected with backoff (see load_options).
+  void with_reconnects(const std::function<void()>& attempt);
 
   database& db_;
   load_options options_;
