@@ -2,11 +2,17 @@
 // database table, in batches of one transaction each, with column types inferred and --resume.
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 #include <yieldpipe/db/database.hpp>
@@ -67,13 +73,15 @@ bool is_jsonl_name(std::string_view path) {
 // Batches of rows for the loader, from one input; `resume_at` skips what is committed already.
 class batch_feed {
  public:
-  batch_feed(const load_settings& settings, db::table_loader& loader, rejects& bad)
-      : settings_(settings), loader_(loader), bad_(bad) {}
+  // Each full batch goes to `deliver`, which leaves in it an empty batch to fill next.
+  using deliver_fn = std::function<void(db::row_batch&)>;
+  batch_feed(const load_settings& settings, deliver_fn deliver, io::reject_handler on_reject)
+      : settings_(settings), deliver_(std::move(deliver)), on_reject_(std::move(on_reject)) {}
 
   void csv(const std::optional<db::load_state>& resume) {
     csv_input input(settings_.input, settings_.dialect, "load");
     io::csv_options options = input.options();
-    options.on_reject = bad_.handler();
+    options.on_reject = on_reject_;
     io::csv_reader reader = input.reader(options);
     names_ = reader.header()->names();
     check_declared();
@@ -99,18 +107,17 @@ class batch_feed {
       if (batch.size() >= settings_.batch) {
         const io::csv_position end = rows.position();
         batch.set_end(end.offset, end.line);
-        loader_.load(batch);
-        batch.clear();
+        deliver_(batch);
       }
     }
     const io::csv_position end = rows.position();
     batch.set_end(end.offset, end.line);
-    loader_.load(batch);
+    deliver_(batch);
     progress.finish();
   }
 
   void jsonl(const std::optional<db::load_state>& resume) {
-    io::jsonl_reader reader(settings_.input, {.on_reject = bad_.handler()});
+    io::jsonl_reader reader(settings_.input, {.on_reject = on_reject_});
     command_progress progress(settings_.common, "load", reader.input());
     const std::uint64_t skip_before = resume ? resume->offset : 0;
     db::row_batch batch;
@@ -148,13 +155,11 @@ class batch_feed {
       end_line = record->line() + 1;
       if (batch.size() >= settings_.batch) {
         batch.set_end(end_offset, end_line);
-        loader_.load(batch);
-        batch.clear();
+        deliver_(batch);
       }
     }
     batch.set_end(end_offset, end_line);
-    loader_.load(batch);
-    if (names_.empty()) names_ = batch.names();
+    deliver_(batch);
     check_declared();
     progress.finish();
   }
@@ -187,10 +192,83 @@ class batch_feed {
   }
 
   const load_settings& settings_;
-  db::table_loader& loader_;
-  rejects& bad_;
+  deliver_fn deliver_;
+  io::reject_handler on_reject_;
   std::vector<std::string> names_;
 };
+
+// Batches from the reading thread to the loading one (--threads 2 or more): the reader parses,
+// builds and classifies the next batch while the database takes the one before. At most two full
+// batches wait; loaded ones come back to be filled again, so memory stays at four batches.
+class batch_handoff {
+ public:
+  // Reader: hands `batch` over and leaves an empty one, with the same columns, in its place. Throws
+  // `cancelled` once the loader has stopped.
+  struct cancelled {};
+  void put(db::row_batch& batch) {
+    batch.classify();  // the per-value work, on this thread
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return full_.size() < 2 || cancelled_; });
+    if (cancelled_) throw cancelled{};
+    std::vector<std::string> names = batch.names();
+    full_.push_back(std::move(batch));
+    if (empty_.empty()) {
+      batch = db::row_batch(std::move(names));
+    } else {
+      batch = std::move(empty_.back());
+      empty_.pop_back();
+      batch.reset(std::move(names));
+    }
+    changed_.notify_all();
+  }
+  // Reader: done, with the exception that ended it, if any.
+  void close(std::exception_ptr error) {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    error_ = std::move(error);
+    changed_.notify_all();
+  }
+  // Loader: the next batch into `batch` (the one given back to be filled again); false at the end.
+  // Rethrows the reader's exception.
+  bool take(db::row_batch& batch) {
+    std::unique_lock lock(mutex_);
+    if (!batch.names().empty() || !batch.empty()) empty_.push_back(std::move(batch));
+    changed_.wait(lock, [&] { return !full_.empty() || closed_; });
+    if (!full_.empty()) {
+      batch = std::move(full_.front());
+      full_.pop_front();
+      changed_.notify_all();
+      return true;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return false;
+  }
+  // Loader: it stopped; the reader stops at its next batch.
+  void cancel() {
+    const std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<db::row_batch> full_;
+  std::vector<db::row_batch> empty_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+  std::exception_ptr error_;
+};
+
+// The reject handler shared by the reading and the loading thread.
+io::reject_handler locked(io::reject_handler handler, std::mutex& mutex) {
+  if (!handler) return handler;
+  return [handler = std::move(handler), &mutex](const io::rejected_record& r, std::string_view reason,
+                                                std::string_view message) {
+    const std::lock_guard lock(mutex);
+    return handler(r, reason, message);
+  };
+}
 
 void run_load(const load_settings& settings) {
   if (settings.table.empty()) throw usage_error("--table: a table name is required");
@@ -202,11 +280,13 @@ void run_load(const load_settings& settings) {
   const bool jsonl = settings.jsonl || (!settings.csv && is_jsonl_name(settings.input));
 
   rejects bad(settings.common.on_error);
+  std::mutex rejects_mutex;
+  const io::reject_handler on_reject = locked(bad.handler(), rejects_mutex);
   const std::unique_ptr<db::database> database = db::open_database(settings.into);
   const db::source_identity source = db::source_identity::of(settings.input);
 
   db::load_options options{.table = settings.table, .mode = *mode, .declared = declared};
-  options.on_reject = bad.handler();
+  options.on_reject = on_reject;
   options.before_commit = [] {
     if (stop_signal) throw interrupted(stop_signal);
   };
@@ -230,13 +310,50 @@ void run_load(const load_settings& settings) {
   else
     loader.emplace(*database, options, source);
 
-  batch_feed feed(settings, *loader, bad);
-  try {
+  const auto read = [&](batch_feed& feed) {
     if (jsonl)
       feed.jsonl(resume);
     else
       feed.csv(resume);
-    loader->finish(feed.names());
+  };
+  std::vector<std::string> names;
+  try {
+    if (settings.common.threads <= 1) {
+      batch_feed feed(
+          settings,
+          [&](db::row_batch& batch) {
+            loader->load(batch);
+            batch.clear();
+          },
+          on_reject);
+      read(feed);
+      names = feed.names();
+    } else {
+      batch_handoff handoff;
+      batch_feed feed(
+          settings, [&](db::row_batch& batch) { handoff.put(batch); }, on_reject);
+      std::thread reader([&] {
+        try {
+          read(feed);
+          handoff.close(nullptr);
+        } catch (const batch_handoff::cancelled&) {
+          handoff.close(nullptr);
+        } catch (...) {
+          handoff.close(std::current_exception());
+        }
+      });
+      try {
+        db::row_batch batch;
+        while (handoff.take(batch)) loader->load(batch);
+      } catch (...) {
+        handoff.cancel();
+        reader.join();
+        throw;
+      }
+      reader.join();
+      names = feed.names();
+    }
+    loader->finish(names);
   } catch (...) {
     // The batches committed stay, and so do the records they set aside.
     bad.flush();
@@ -282,6 +399,7 @@ void add_load_command(CLI::App& app) {
   cmd->add_flag("--jsonl", settings->jsonl, "Read JSON lines whatever the file's name");
   cmd->add_flag("--csv", settings->csv, "Read CSV whatever the file's name");
   add_run_options(*cmd, settings->common);
+  add_threads_option(*cmd, settings->common);
   add_dialect_options(*cmd, settings->dialect);
   cmd->footer(
       "Examples:\n"

@@ -1,5 +1,6 @@
 #include "yieldpipe/db/row_batch.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace yieldpipe::db {
@@ -11,6 +12,7 @@ std::uint64_t row_batch::append(std::string_view bytes) {
 }
 
 std::size_t row_batch::add_column(std::string name) {
+  classified_ = false;
   const std::size_t old_columns = names_.size();
   names_.push_back(std::move(name));
   if (!rows_.empty()) {
@@ -23,7 +25,26 @@ std::size_t row_batch::add_column(std::string name) {
   return old_columns;
 }
 
+void row_batch::classify() const {
+  for (stored& f : fields_) {
+    if (f.kind == field_kind::null) continue;
+    if (f.kind == field_kind::text) {
+      f.type = column_type::text;
+      continue;
+    }
+    const char* const first = bytes_.data() + f.offset;
+    const char* const last = first + f.size;
+    f.type = value_type(std::string_view(first, f.size));
+    if (f.type == column_type::integer)
+      std::from_chars(first, last, f.number.integer);
+    else if (f.type == column_type::real)
+      std::from_chars(first, last, f.number.real);
+  }
+  classified_ = true;
+}
+
 void row_batch::add_row(const row_origin& origin) {
+  classified_ = false;
   const std::uint64_t text_offset = append(origin.text);
   rows_.push_back({origin.line, origin.offset, text_offset, origin.text.size()});
   fields_.resize(fields_.size() + names_.size());
@@ -40,6 +61,7 @@ void row_batch::set(std::size_t column, field_kind kind, std::string_view value)
 }
 
 void row_batch::clear() noexcept {
+  classified_ = false;
   bytes_.clear();
   fields_.clear();
   rows_.clear();

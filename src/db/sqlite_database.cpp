@@ -211,19 +211,13 @@ void sqlite_database::insert(const std::string& table, std::span<const column> c
         sqlite3_bind_null(s, slot);
         continue;
       }
-      const char* const first = f.value.data();
-      const char* const last = first + f.value.size();
-      // The loader checked that the value fits the column: these parse.
+      // The loader classified the batch and checked that the value fits the column.
       if (columns[c].type == column_type::integer) {
-        std::int64_t v = 0;
-        std::from_chars(first, last, v);
-        sqlite3_bind_int64(s, slot, v);
+        sqlite3_bind_int64(s, slot, batch.integer_at(rows[r], c));
       } else if (columns[c].type == column_type::real) {
-        double v = 0;
-        std::from_chars(first, last, v);
-        sqlite3_bind_double(s, slot, v);
+        sqlite3_bind_double(s, slot, batch.real_at(rows[r], c));
       } else {
-        sqlite3_bind_text(s, slot, first, static_cast<int>(f.value.size()), SQLITE_STATIC);
+        sqlite3_bind_text(s, slot, f.value.data(), static_cast<int>(f.value.size()), SQLITE_STATIC);
       }
     }
     const int rc = sqlite3_step(s);

@@ -155,6 +155,7 @@ void table_loader::plan_batch(const row_batch& batch, plan& p) {
   }
 
   // The rows that fit, and the types they need.
+  if (!batch.classified()) batch.classify();
   p.rows.clear();
   std::vector<column_type> types(batch.columns());
   for (std::uint32_t r = 0; r < batch.size(); ++r) {
@@ -162,7 +163,7 @@ void table_loader::plan_batch(const row_batch& batch, plan& p) {
     for (std::size_t c = 0; c < batch.columns() && !bad; ++c) {
       const row_batch::field f = batch.at(r, c);
       if (f.kind == field_kind::null) continue;
-      types[c] = f.kind == field_kind::text ? column_type::text : value_type(f.value);
+      types[c] = batch.type_at(r, c);
       const column& target = p.after[to_table[c]];
       if (!p.widenable[to_table[c]] && !fits(types[c], target.type)) bad = c;
     }

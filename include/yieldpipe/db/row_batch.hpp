@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "yieldpipe/db/column_type.hpp"
+
 namespace yieldpipe::db {
 
 /// How a field's value is to be typed: null (an empty CSV field, a JSON null or a missing key), a
@@ -26,7 +28,7 @@ struct row_origin {
 /// records where the input goes on after its last row (`set_end`): what a load's state stores when
 /// the batch is committed, and where `--resume` reads on from.
 ///
-/// Memory: the rows' text twice (as read, and as fields) and 12 bytes a field; constant in the
+/// Memory: the rows' text twice (as read, and as fields) and 24 bytes a field; constant in the
 /// input's size. Views returned by `at` and `origin` are valid until the batch is next modified.
 class row_batch {
  public:
@@ -59,6 +61,25 @@ class row_batch {
     return {r.line, r.offset, std::string_view(bytes_.data() + r.text_offset, r.text_size)};
   }
 
+  /// Types every field (`value_type` for an inferred one; text for a text one) and parses the
+  /// numbers, once: the work a load does per value, which a reader thread can do while the database
+  /// inserts the batch before (`yieldpipe load --threads`). The loader calls it when it was not.
+  /// Not thread-safe: call it on the thread that owns the batch. Cost: one pass over the fields.
+  void classify() const;
+  bool classified() const noexcept { return classified_; }
+  /// After `classify()`: the type of a non-null field, and its value when it is an integer or a real
+  /// (an integer reads as a real too).
+  column_type type_at(std::size_t row, std::size_t column) const noexcept {
+    return fields_[row * names_.size() + column].type;
+  }
+  std::int64_t integer_at(std::size_t row, std::size_t column) const noexcept {
+    return fields_[row * names_.size() + column].number.integer;
+  }
+  double real_at(std::size_t row, std::size_t column) const noexcept {
+    const stored& f = fields_[row * names_.size() + column];
+    return f.type == column_type::integer ? static_cast<double>(f.number.integer) : f.number.real;
+  }
+
   /// Where the input goes on after the last row: its byte offset and line.
   void set_end(std::uint64_t offset, std::uint64_t line) noexcept {
     end_offset_ = offset;
@@ -69,6 +90,11 @@ class row_batch {
 
   /// Removes the rows (the columns stay) and keeps the memory.
   void clear() noexcept;
+  /// Removes the rows and names the columns anew, keeping the memory (a batch used again).
+  void reset(std::vector<std::string> names) {
+    clear();
+    names_ = std::move(names);
+  }
   /// The bytes of text the batch holds.
   std::size_t text_bytes() const noexcept { return bytes_.size(); }
 
@@ -77,6 +103,11 @@ class row_batch {
     std::uint64_t offset = 0;
     std::uint32_t size = 0;
     field_kind kind = field_kind::null;
+    column_type type = column_type::text;  // set by classify()
+    union {
+      std::int64_t integer;
+      double real;
+    } number{0};
   };
   struct stored_row {
     std::uint64_t line;
@@ -88,7 +119,8 @@ class row_batch {
 
   std::vector<std::string> names_;
   std::string bytes_;
-  std::vector<stored> fields_;  // row-major: rows_.size() x names_.size()
+  mutable std::vector<stored> fields_;  // row-major: rows_.size() x names_.size(); classify() fills types
+  mutable bool classified_ = false;
   std::vector<stored_row> rows_;
   std::uint64_t end_offset_ = 0;
   std::uint64_t end_line_ = 1;
