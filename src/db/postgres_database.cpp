@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <bit>
 #include <charconv>
 #include <new>
 #include <stdexcept>
@@ -33,6 +34,11 @@ column_type type_of(std::string_view typname) noexcept {
   if (typname == "int8" || typname == "int4" || typname == "int2") return column_type::integer;
   if (typname == "float8" || typname == "float4") return column_type::real;
   return column_type::text;
+}
+
+// Appends `v` big-endian in `bytes` bytes: the byte order of COPY's binary format.
+void append_big_endian(std::string& out, std::uint64_t v, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
 }
 
 std::string trimmed(std::string s) {
@@ -264,11 +270,13 @@ void postgres_database::create_table(const std::string& table, std::span<const c
   }
   sql += ')';
   run(sql, "create table " + name);
+  binary_copy_[table] = true;  // the types are this code's own
 }
 
 void postgres_database::drop_table(const std::string& table) {
   const std::string name = quoted(table);
   run("DROP TABLE IF EXISTS " + name, "drop table " + name);
+  binary_copy_.erase(table);
 }
 
 void postgres_database::add_column(const std::string& table, const column& added) {
@@ -300,29 +308,66 @@ void postgres_database::insert(const std::string& table, std::span<const column>
   if (rows.empty()) return;
   if (columns.empty()) throw std::invalid_argument("insert: rows without columns");
   const std::string name = quoted(table);
+  // Binary COPY when the table's columns are exactly ours: the server converts no text (int8in,
+  // float8in), the values are those classify() parsed, and text needs no escaping. A user's table
+  // (int4, numeric, date...) takes the text format, which the server converts to any type.
+  bool binary = binary_copy(table);
+  if (binary) {
+    // The loader sends only values that fit; a caller that did not check gets the text format, so that
+    // the server's own conversion refuses what does not fit.
+    if (!batch.classified()) batch.classify();
+    for (const std::uint32_t row : rows)
+      for (std::size_t c = 0; c < columns.size() && binary; ++c)
+        binary = batch.at(row, c).kind == field_kind::null || fits(batch.type_at(row, c), columns[c].type);
+  }
   std::string sql = "COPY " + name + " (";
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) sql += ", ";
     sql += quoted(columns[i].name);
   }
-  sql += ") FROM STDIN";
+  sql += binary ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN";
   const std::string what = "insert into " + name;
   run(sql, what);
   try {
     copy_buffer_.clear();
     copy_buffer_.reserve(copy_piece + copy_piece / 4);
+    if (binary) {
+      copy_buffer_.append("PGCOPY\n\377\r\n\0", 11);
+      append_big_endian(copy_buffer_, 0, 4);  // flags
+      append_big_endian(copy_buffer_, 0, 4);  // header extension length
+    }
     for (const std::uint32_t row : rows) {
-      for (std::size_t c = 0; c < columns.size(); ++c) {
-        if (c > 0) copy_buffer_ += '\t';
-        const row_batch::field f = batch.at(row, c);
-        if (f.kind == field_kind::null)
-          copy_buffer_ += "\\N";
-        else
-          append_escaped(copy_buffer_, f.value);
+      if (binary) {
+        append_big_endian(copy_buffer_, columns.size(), 2);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          const row_batch::field f = batch.at(row, c);
+          if (f.kind == field_kind::null) {
+            append_big_endian(copy_buffer_, 0xffffffffU, 4);  // -1: null
+          } else if (columns[c].type == column_type::integer) {
+            append_big_endian(copy_buffer_, 8, 4);
+            append_big_endian(copy_buffer_, static_cast<std::uint64_t>(batch.integer_at(row, c)), 8);
+          } else if (columns[c].type == column_type::real) {
+            append_big_endian(copy_buffer_, 8, 4);
+            append_big_endian(copy_buffer_, std::bit_cast<std::uint64_t>(batch.real_at(row, c)), 8);
+          } else {
+            append_big_endian(copy_buffer_, f.value.size(), 4);
+            copy_buffer_ += f.value;
+          }
+        }
+      } else {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          if (c > 0) copy_buffer_ += '\t';
+          const row_batch::field f = batch.at(row, c);
+          if (f.kind == field_kind::null)
+            copy_buffer_ += "\\N";
+          else
+            append_escaped(copy_buffer_, f.value);
+        }
+        copy_buffer_ += '\n';
       }
-      copy_buffer_ += '\n';
       if (copy_buffer_.size() >= copy_piece) put_copy_data(what);
     }
+    if (binary) append_big_endian(copy_buffer_, 0xffff, 2);  // -1: the end
     if (!copy_buffer_.empty()) put_copy_data(what);
   } catch (...) {
     // Out of memory, or the connection failed: end the COPY so that the connection, if it is still
@@ -337,6 +382,18 @@ void postgres_database::insert(const std::string& table, std::span<const column>
   const result r(PQgetResult(conn_));
   while (PGresult* left = PQgetResult(conn_)) PQclear(left);
   if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(r.get(), what, &table, rows.size());
+}
+
+bool postgres_database::binary_copy(const std::string& table) {
+  if (const auto found = binary_copy_.find(table); found != binary_copy_.end()) return found->second;
+  const std::string params[] = {quoted(table)};
+  const result r = run(
+      "SELECT count(*) FILTER (WHERE t.typname NOT IN ('int8', 'float8', 'text')) = 0 FROM pg_attribute a "
+      "JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
+      "read the column types of " + params[0], params);
+  const bool exact = std::string_view(PQgetvalue(r.get(), 0, 0)) == "t";
+  binary_copy_[table] = exact;
+  return exact;
 }
 
 bool postgres_database::state_table_exists() {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "yieldpipe/db/database.hpp"
@@ -107,6 +108,10 @@ class postgres_database final : public database {
   std::vector<std::string> passwords_;  // as written in the URI and as libpq reads them
   pg_conn* conn_ = nullptr;
   std::string copy_buffer_;
+  // Per table: whether its columns are exactly bigint, double precision and text, so that COPY can
+  // send them in the binary format (what insert decides once per table).
+  std::unordered_map<std::string, bool> binary_copy_;
+  bool binary_copy(const std::string& table);
 };
 
 }  // namespace yieldpipe::db
