@@ -1,6 +1,5 @@
 // `yieldpipe load FILE|- --into sqlite:PATH|postgresql://... --table NAME`: CSV or JSON lines into a
 // database table, in batches of one transaction each, with column types inferred and --resume.
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -13,9 +12,9 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 #include <yieldpipe/db/database.hpp>
+#include <yieldpipe/db/record_rows.hpp>
 #include <yieldpipe/db/row_batch.hpp>
 #include <yieldpipe/db/table_loader.hpp>
 #include <yieldpipe/io/csv_reader.hpp>
@@ -99,11 +98,7 @@ class batch_feed {
     while (const io::csv_row* row = rows.next()) {
       progress.tick();
       if (row->offset() < skip_before) continue;
-      batch.add_row({row->line(), row->offset(), row->text()});
-      for (std::size_t i = 0; i < row->size(); ++i) {
-        const std::string_view v = (*row)[i];
-        if (!v.empty()) batch.set(i, db::field_kind::inferred, v);
-      }
+      db::add_row(batch, *row);
       if (batch.size() >= settings_.batch) {
         const io::csv_position end = rows.position();
         batch.set_end(end.offset, end.line);
@@ -121,35 +116,13 @@ class batch_feed {
     command_progress progress(settings_.common, "load", reader.input());
     const std::uint64_t skip_before = resume ? resume->offset : 0;
     db::row_batch batch;
-    std::unordered_map<std::string, std::size_t> column_of;
-    std::string number;
-    const auto column = [&](std::string_view key) {
-      auto found = column_of.find(std::string(key));
-      if (found != column_of.end()) return found->second;
-      const std::size_t index = batch.add_column(std::string(key));
-      names_.emplace_back(key);
-      column_of.emplace(std::string(key), index);
-      return index;
-    };
+    db::json_rows columns;
     std::uint64_t end_offset = skip_before;
     std::uint64_t end_line = resume ? resume->line : 1;
     while (const io::json_record* record = reader.next()) {
       progress.tick();
       if (record->offset() < skip_before) continue;
-      batch.add_row({record->line(), record->offset(), record->text()});
-      record->for_each_member([&](std::string_view key, const io::json_value& value) {
-        const std::size_t c = column(key);
-        switch (value.type()) {
-          case io::json_type::null: break;
-          case io::json_type::string: batch.set(c, db::field_kind::text, value.get<std::string_view>()); break;
-          case io::json_type::integer:
-          case io::json_type::unsigned_integer:
-          case io::json_type::floating: batch.set(c, db::field_kind::inferred, number_text(value, number)); break;
-          case io::json_type::boolean: batch.set(c, db::field_kind::text, value.get<bool>() ? "true" : "false"); break;
-          case io::json_type::object:
-          case io::json_type::array: batch.set(c, db::field_kind::text, value.to_json()); break;
-        }
-      });
+      columns.add(batch, *record);
       // The next line starts after this one's line break (a \r\n one leaves a blank line to skip).
       end_offset = record->offset() + record->text().size() + 1;
       end_line = record->line() + 1;
@@ -160,6 +133,7 @@ class batch_feed {
     }
     batch.set_end(end_offset, end_line);
     deliver_(batch);
+    names_ = columns.names();
     check_declared();
     progress.finish();
   }
@@ -167,22 +141,6 @@ class batch_feed {
   const std::vector<std::string>& names() const noexcept { return names_; }
 
  private:
-  // A JSON number as text whose form says its kind: a floating number always has a '.' or an 'e'.
-  static std::string_view number_text(const io::json_value& value, std::string& buffer) {
-    char digits[64];
-    std::to_chars_result r{};
-    if (value.type() == io::json_type::integer) {
-      r = std::to_chars(digits, digits + sizeof digits, value.get<std::int64_t>());
-    } else if (value.type() == io::json_type::unsigned_integer) {
-      r = std::to_chars(digits, digits + sizeof digits, value.get<std::uint64_t>());
-    } else {
-      r = std::to_chars(digits, digits + sizeof digits, value.get<double>());
-    }
-    buffer.assign(digits, r.ptr);
-    if (value.type() == io::json_type::floating && buffer.find_first_of(".e") == std::string::npos) buffer += ".0";
-    return buffer;
-  }
-
   void check_declared() const {
     for (const db::column& c : parse_types(settings_.types)) {
       bool found = false;

@@ -8,6 +8,8 @@
 #include <yieldpipe/db/db_error.hpp>
 #include <yieldpipe/db/sqlite_database.hpp>
 #include <yieldpipe/db/table_sink.hpp>
+#include <yieldpipe/io/csv_reader.hpp>
+#include <yieldpipe/io/jsonl.hpp>
 #include <yieldpipe/iter/batched.hpp>
 
 #include "support/temp_dir.hpp"
@@ -64,6 +66,20 @@ TEST_F(table_sink_test, an_empty_range_makes_an_empty_table_and_an_existing_one_
   const std::vector<std::array<int, 2>> one{{1, 2}};
   EXPECT_THROW(one | db::into(shop, {.table = "t"}, {"a", "b"}), db::db_error);
   EXPECT_EQ(one | db::into(shop, {.table = "t", .mode = db::load_mode::append}, {"a", "b"}), 1u);
+}
+
+TEST_F(table_sink_test, csv_rows_and_json_records_load_with_inferred_types) {
+  const std::string csv = write("id,zip,price\n1,02134,2\n2,10001,2.5\n", "in.csv");
+  const std::string jsonl = write("{\"id\": 1, \"code\": \"12\"}\n{\"id\": 2, \"x\": 1.0}\n", "in.jsonl");
+  db::sqlite_database shop(path());
+  EXPECT_EQ(io::read_csv(csv) | db::into(shop, {.table = "csv"}, {}), 2u);
+  EXPECT_EQ(
+      shop.columns_of("csv"),
+      (std::vector<column>{{"id", column_type::integer}, {"zip", column_type::text}, {"price", column_type::real}}));
+  EXPECT_EQ(io::read_jsonl(jsonl) | db::into(shop, {.table = "json"}, {}), 2u);
+  EXPECT_EQ(shop.columns_of("json"),
+            (std::vector<column>{{"id", column_type::integer}, {"code", column_type::text}, {"x", column_type::real}}));
+  EXPECT_EQ(shop.read_state("csv")->source.path, csv);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "yieldpipe/db/database.hpp"
+#include "yieldpipe/db/record_rows.hpp"
 #include "yieldpipe/db/row_batch.hpp"
 #include "yieldpipe/db/table_loader.hpp"
 #include "yieldpipe/iter/pipe.hpp"
@@ -96,33 +97,49 @@ namespace detail {
 
 // The work of `into`: the range's rows through a table_loader, batch by batch.
 template <class R, class Project>
-std::uint64_t load_rows(database& target, const load_options& options, const std::vector<std::string>& names,
+std::uint64_t load_rows(database& target, const load_options& options, std::vector<std::string> names,
                         const Project& project, std::size_t batch_rows, R&& range) {
   std::optional<table_loader> loader;
   row_batch batch(names);
+  json_rows json;
   std::uint64_t number = 0;
   const auto add = [&](const auto& element) {
     const auto& row = std::invoke(project, element);
-    using row_type = tuple_of<decltype(row)>;
-    if (!loader) {
-      // The columns' types come from the row type: declared, so that nothing is inferred.
-      load_options typed = options;
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((I < names.size() ? typed.declared.push_back({names[I], column_type_of<std::tuple_element_t<I, row_type>>()})
-                           : void()),
-         ...);
-      }(std::make_index_sequence<std::tuple_size_v<row_type>>());
-      loader.emplace(target, std::move(typed), source_identity{.path = "<rows>"});
-    }
+    using row_type = std::remove_cvref_t<decltype(row)>;
     ++number;
-    batch.add_row({number, 0, {}});
-    std::apply(
-        [&](const auto&... fields) {
-          std::size_t column = 0;
-          ((column < names.size() ? set_field(batch, column++, fields) : void()), ...);
-        },
-        row);
-    batch.set_end(0, number + 1);
+    if constexpr (std::same_as<row_type, io::csv_row>) {
+      // Records of a file: their columns and types come from the file, as in `yieldpipe load`.
+      if (!loader) {
+        if (names.empty()) names = row.header()->names();
+        batch.reset(names);
+        loader.emplace(target, options, source_identity{.path = std::string(row.path())});
+      }
+      add_row(batch, row);
+    } else if constexpr (std::same_as<row_type, io::json_record>) {
+      if (!loader) loader.emplace(target, options, source_identity{.path = std::string(row.path())});
+      json.add(batch, row);
+    } else {
+      static_assert(std::tuple_size_v<row_type> > 0,
+                    "a row is a tuple-like value (std::tuple, std::pair, std::array), a CSV row or a JSON record");
+      if (!loader) {
+        // The columns' types come from the row type: declared, so that nothing is inferred.
+        load_options typed = options;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+          ((I < names.size() ? typed.declared.push_back({names[I], column_type_of<std::tuple_element_t<I, row_type>>()})
+                             : void()),
+           ...);
+        }(std::make_index_sequence<std::tuple_size_v<row_type>>());
+        loader.emplace(target, std::move(typed), source_identity{.path = "<rows>"});
+      }
+      batch.add_row({number, 0, {}});
+      std::apply(
+          [&](const auto&... fields) {
+            std::size_t column = 0;
+            ((column < names.size() ? set_field(batch, column++, fields) : void()), ...);
+          },
+          row);
+    }
+    batch.set_end(0, number + 1);  // a range is not a file: a load from it cannot be resumed
   };
   const auto flush = [&] {
     if (loader) loader->load(batch);
@@ -141,7 +158,7 @@ std::uint64_t load_rows(database& target, const load_options& options, const std
     flush();
   }
   if (!loader) loader.emplace(target, options, source_identity{.path = "<rows>"});
-  loader->finish(names);
+  loader->finish(json.names().empty() ? names : json.names());
   return loader->rows_loaded();
 }
 
@@ -158,7 +175,10 @@ std::uint64_t load_rows(database& target, const load_options& options, const std
 /// Rows are tuple-like (`std::tuple`, `std::pair`, `std::array`) of integers (bool as 0 or 1),
 /// floating-point numbers (NaN loads as NULL), strings and `std::optional`s of them (empty: NULL);
 /// `project` turns any other element into one. `names` name the fields in order; the columns are
-/// declared with the fields' C++ types (integer, real, text), not inferred. A range of rows loads in
+/// declared with the fields' C++ types (integer, real, text), not inferred. Rows may also be the
+/// records of a file, `io::csv_row` (`names` empty: the header's) or `io::json_record` (a column
+/// per key): their types are inferred and widened as `yieldpipe load` does, and a refused row is
+/// named by its file and line. A range of rows loads in
 /// batches of `batch_rows`; a range of batches (`rows | batched(1000)`, the guide's
 /// `batch_generator`) loads each batch as one transaction, whatever its size. `options.mode` says
 /// what happens to an existing table. The range is read once; memory is one batch. `target` must
