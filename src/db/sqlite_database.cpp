@@ -203,6 +203,7 @@ void sqlite_database::insert(const std::string& table, std::span<const column> c
     impl_->insert_key = std::move(key);
   }
   sqlite3_stmt* const s = impl_->insert.get();
+  if (!batch.classified()) batch.classify();
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const row_batch::field f = batch.at(rows[r], c);

@@ -75,7 +75,8 @@ class database {
 
   /// Inserts `rows` (indexes into `batch`) into `table`, whose columns are `columns`: `batch`'s
   /// column i goes to `columns[i]` (`batch` has as many columns), as that column's type (every value
-  /// fits it: the loader checked). A value the database refuses throws `row_refused`.
+  /// fits it: the loader checked). Classifies the batch if it is not. A value the database refuses
+  /// throws `row_refused`.
   virtual void insert(const std::string& table, std::span<const column> columns, const row_batch& batch,
                       std::span<const std::uint32_t> rows) = 0;
 
