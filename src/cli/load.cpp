@@ -69,7 +69,7 @@ bool is_jsonl_name(std::string_view path) {
   return path.ends_with(".jsonl") || path.ends_with(".ndjson") || path.ends_with(".json");
 }
 
-// Batches of rows for the loader, from one input; `resume_at` skips what is committed already.
+// Batches of rows for the loader, from one input; a `resume` state skips what is in already.
 class batch_feed {
  public:
   // Each full batch goes to `deliver`, which leaves in it an empty batch to fill next.
@@ -87,10 +87,10 @@ class batch_feed {
     std::optional<io::csv_reader> from;
     std::uint64_t skip_before = 0;
     if (resume && resume->offset > 0) {
-      if (reader.input().compression() == io::compression::none)
+      if (reader.input().compression() == io::compression::none && !reader.input().transcoded())
         from.emplace(settings_.input, *reader.header(), io::csv_position{resume->offset, resume->line}, options);
       else
-        skip_before = resume->offset;  // a compressed file is read again up to there
+        skip_before = resume->offset;  // a compressed or transcoded file is read again up to there
     }
     io::csv_reader& rows = from ? *from : reader;
     command_progress progress(settings_.common, "load", rows.input());
