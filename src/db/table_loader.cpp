@@ -187,12 +187,13 @@ void table_loader::plan_batch(const row_batch& batch, plan& p) {
 
 void table_loader::reject(const row_batch& batch, std::uint32_t row, std::string_view reason,
                           const std::string& description) {
-  if (std::find(reported_.begin(), reported_.end(), row) != reported_.end()) return;
+  if (row < reported_.size() && reported_[row]) return;
   const row_origin origin = batch.origin(row);
   const io::rejected_record record{state_.source.path, origin.line, origin.offset, origin.text};
   const io::io_error error(state_.source.path, description, {.offset = origin.offset, .line = origin.line});
   if (!options_.on_reject || !options_.on_reject(record, reason, error.what())) throw error;
-  reported_.push_back(row);
+  if (row >= reported_.size()) reported_.resize(row + 1);
+  reported_[row] = true;
   ++rejected_;
 }
 

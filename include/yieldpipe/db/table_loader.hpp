@@ -115,7 +115,7 @@ class table_loader {
   std::vector<bool> widenable_;  // per column of columns_
   bool table_ready_ = false;     // the table exists with columns_
   std::uint64_t rejected_ = 0;
-  std::vector<std::uint32_t> reported_;  // rows of the current batch given to on_reject already
+  std::vector<bool> reported_;  // per row of the current batch: given to on_reject already (a retry must not again)
 };
 
 }  // namespace yieldpipe::db
