@@ -80,7 +80,7 @@ class batch_feed {
   void csv(const std::optional<db::load_state>& resume) {
     csv_input input(settings_.input, settings_.dialect, "load");
     io::csv_options options = input.options();
-    options.on_reject = on_reject_;
+    options.on_reject = keep_in_batch();
     io::csv_reader reader = input.reader(options);
     names_ = reader.header()->names();
     check_declared();
@@ -95,6 +95,7 @@ class batch_feed {
     io::csv_reader& rows = from ? *from : reader;
     command_progress progress(settings_.common, "load", rows.input());
     db::row_batch batch(names_);
+    current_ = &batch;
     while (const io::csv_row* row = rows.next()) {
       progress.tick();
       if (row->offset() < skip_before) continue;
@@ -112,10 +113,11 @@ class batch_feed {
   }
 
   void jsonl(const std::optional<db::load_state>& resume) {
-    io::jsonl_reader reader(settings_.input, {.on_reject = on_reject_});
+    io::jsonl_reader reader(settings_.input, {.on_reject = keep_in_batch()});
     command_progress progress(settings_.common, "load", reader.input());
     const std::uint64_t skip_before = resume ? resume->offset : 0;
     db::row_batch batch;
+    current_ = &batch;
     db::json_rows columns;
     std::uint64_t end_offset = skip_before;
     std::uint64_t end_line = resume ? resume->line : 1;
@@ -141,6 +143,17 @@ class batch_feed {
   const std::vector<std::string>& names() const noexcept { return names_; }
 
  private:
+  // The reader's policy, which also keeps each row it sets aside with the batch being filled (the
+  // stretch of input the row is in): the load-rejects table gets it in that batch's transaction.
+  io::reject_handler keep_in_batch() {
+    return [this](const io::rejected_record& r, std::string_view reason, std::string_view message) {
+      if (!on_reject_ || !on_reject_(r, reason, message)) return false;
+      if (current_ != nullptr)
+        current_->add_reject({r.line, r.offset, std::string(reason), std::string(message), std::string(r.text)});
+      return true;
+    };
+  }
+
   void check_declared() const {
     for (const db::column& c : parse_types(settings_.types)) {
       bool found = false;
@@ -152,6 +165,7 @@ class batch_feed {
   const load_settings& settings_;
   deliver_fn deliver_;
   io::reject_handler on_reject_;
+  db::row_batch* current_ = nullptr;  // the batch being filled (moved into, never elsewhere)
   std::vector<std::string> names_;
 };
 

@@ -478,6 +478,29 @@ void postgres_database::clear_state(const std::string& table) {
   run("DELETE FROM yieldpipe_load_state WHERE table_name = $1", "clear the load state of " + quoted(table), params);
 }
 
+void postgres_database::write_rejects(const std::string& table, const std::string& source,
+                                      std::span<const rejected_row> rows) {
+  if (rows.empty()) return;
+  run("CREATE TABLE IF NOT EXISTS yieldpipe_load_rejects (table_name text NOT NULL, source_path text NOT NULL, "
+      "line bigint NOT NULL, byte_offset bigint NOT NULL, reason text NOT NULL, message text NOT NULL, "
+      "record text NOT NULL)",
+      "create the load rejects table");
+  for (const rejected_row& row : rows) {
+    const std::string params[] = {
+        table, source, std::to_string(row.line), std::to_string(row.offset), row.reason, row.message, row.text};
+    run("INSERT INTO yieldpipe_load_rejects VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "keep a rejected row of " + quoted(table), params);
+  }
+}
+
+void postgres_database::clear_rejects(const std::string& table) {
+  const result r = run("SELECT to_regclass('yieldpipe_load_rejects') IS NOT NULL", "find the load rejects table");
+  if (std::string_view(PQgetvalue(r.get(), 0, 0)) != "t") return;
+  const std::string params[] = {table};
+  run("DELETE FROM yieldpipe_load_rejects WHERE table_name = $1", "clear the rejected rows of " + quoted(table),
+      params);
+}
+
 void postgres_database::reconnect() {
   PQfinish(conn_);
   conn_ = nullptr;

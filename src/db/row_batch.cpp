@@ -62,6 +62,7 @@ void row_batch::set(std::size_t column, field_kind kind, std::string_view value)
 
 void row_batch::clear() noexcept {
   classified_ = false;
+  rejects_.clear();
   bytes_.clear();
   fields_.clear();
   rows_.clear();

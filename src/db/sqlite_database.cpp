@@ -308,4 +308,36 @@ void sqlite_database::clear_state(const std::string& table) {
   impl_->step_done(s.get(), "cannot clear the load state");
 }
 
+void sqlite_database::write_rejects(const std::string& table, const std::string& source,
+                                    std::span<const rejected_row> rows) {
+  if (rows.empty()) return;
+  impl_->exec(
+      "CREATE TABLE IF NOT EXISTS yieldpipe_load_rejects (table_name TEXT, source_path TEXT, line INTEGER, "
+      "byte_offset INTEGER, reason TEXT, message TEXT, record TEXT)");
+  statement s = impl_->prepare("INSERT INTO yieldpipe_load_rejects VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  const auto text = [&](int slot, const std::string& v) {
+    sqlite3_bind_text(s.get(), slot, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  };
+  for (const rejected_row& row : rows) {
+    text(1, table);
+    text(2, source);
+    sqlite3_bind_int64(s.get(), 3, static_cast<sqlite3_int64>(row.line));
+    sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(row.offset));
+    text(5, row.reason);
+    text(6, row.message);
+    text(7, row.text);
+    impl_->step_done(s.get(), "cannot keep a rejected row");
+    sqlite3_reset(s.get());
+  }
+}
+
+void sqlite_database::clear_rejects(const std::string& table) {
+  statement exists =
+      impl_->prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'yieldpipe_load_rejects'");
+  if (sqlite3_step(exists.get()) != SQLITE_ROW) return;
+  statement s = impl_->prepare("DELETE FROM yieldpipe_load_rejects WHERE table_name = ?1");
+  sqlite3_bind_text(s.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+  impl_->step_done(s.get(), "cannot clear the rejected rows");
+}
+
 }  // namespace yieldpipe::db

@@ -32,6 +32,7 @@ table_loader::table_loader(database& db, load_options options, source_identity s
   state_.table = options_.table;
   state_.source = std::move(source);
   state_.declared = format_declared(options_.declared);
+  fresh_ = true;
 }
 
 table_loader::table_loader(database& db, load_options options, const load_state& state)
@@ -192,6 +193,7 @@ void table_loader::reject(const row_batch& batch, std::uint32_t row, std::string
   const io::rejected_record record{state_.source.path, origin.line, origin.offset, origin.text};
   const io::io_error error(state_.source.path, description, {.offset = origin.offset, .line = origin.line});
   if (!options_.on_reject || !options_.on_reject(record, reason, error.what())) throw error;
+  kept_.push_back({origin.line, origin.offset, std::string(reason), error.what(), std::string(origin.text)});
   if (row >= reported_.size()) reported_.resize(row + 1);
   reported_[row] = true;
   ++rejected_;
@@ -259,13 +261,16 @@ void table_loader::with_reconnects(const std::function<void()>& attempt) {
 }
 
 void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
-  const bool counts = !batch.empty();
+  // A batch of rows set aside only (the end of an input) still moves the state past them.
+  const bool counts = !batch.empty() || !batch.rejects().empty();
   bool lost = false;  // a connection was lost: did the last commit go through?
   with_reconnects([&] {
     if (lost) {
       if (counts ? committed_already(state_.batches + 1)
-                 : committed_already(state_.batches) && state_.complete == finishing)
+                 : committed_already(state_.batches) && state_.complete == finishing) {
+        fresh_ = false;
         return;
+      }
       lost = false;
     }
     try {
@@ -291,6 +296,9 @@ void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
       }
       std::uint64_t inserted = 0;
       insert_rows(batch, p, p.rows, inserted);
+      if (fresh_) db_.clear_rejects(options_.table);
+      db_.write_rejects(options_.table, state_.source.path, batch.rejects());
+      db_.write_rejects(options_.table, state_.source.path, kept_);
       load_state next = state_;
       if (counts) {
         next.offset = batch.end_offset();
@@ -304,6 +312,7 @@ void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
       if (options_.before_commit) options_.before_commit();
       db_.commit();
       state_ = std::move(next);
+      fresh_ = false;
     } catch (const connection_lost&) {
       db_.rollback();
       lost = true;
@@ -319,8 +328,9 @@ void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {
 }
 
 void table_loader::load(const row_batch& batch) {
-  if (batch.empty()) return;
+  if (batch.empty() && batch.rejects().empty()) return;
   reported_.clear();
+  kept_.clear();
   plan p;
   with_reconnects([&] { plan_batch(batch, p); });
   run_batch(batch, p, false);
@@ -328,6 +338,7 @@ void table_loader::load(const row_batch& batch) {
 
 void table_loader::finish(const std::vector<std::string>& names) {
   reported_.clear();
+  kept_.clear();
   row_batch none(table_ready_ ? std::vector<std::string>{} : names);
   plan p;
   with_reconnects([&] { plan_batch(none, p); });

@@ -59,6 +59,9 @@ TEST_F(load_postgres_test, rows_the_server_refuses_are_isolated_and_their_neighb
   EXPECT_NE(bad.find("in.csv,40,"), std::string::npos) << bad;
   EXPECT_NE(bad.find("refused"), std::string::npos) << bad;
   EXPECT_NE(err().find("3 records rejected: 3 refused"), std::string::npos) << err();
+  EXPECT_EQ(value("SELECT string_agg(line::text, ',' ORDER BY line) FROM yieldpipe_load_rejects WHERE reason = "
+                  "'refused'"),
+            "14,27,40");
 }
 
 TEST_F(load_postgres_test, resume_continues_after_the_last_committed_batch) {

@@ -85,6 +85,19 @@ TEST_F(load_test, a_value_that_does_not_fit_a_declared_type_goes_to_the_dead_let
   EXPECT_NE(err().find("1 record rejected: 1 type"), std::string::npos) << err();
 }
 
+TEST_F(load_test, every_row_set_aside_is_in_the_rejects_table_with_its_batch) {
+  write("in.csv", "id,n\n1,10\n2,x\n3\n4,40\n5,50,5\n6,60\n");
+  ASSERT_EQ(yieldpipe("load in.csv --into sqlite:db.sqlite --table t --types n:integer --batch 2 --on-error skip"), 0)
+      << err();
+  EXPECT_EQ(sql("SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id)"), "1,4,6\n");
+  // The reader's (ragged rows) and the loader's (type) alike, each committed with the batch of its stretch.
+  EXPECT_EQ(sql("SELECT line, reason, record FROM yieldpipe_load_rejects ORDER BY line"),
+            "3|type|2,x\n4|ragged row|3\n6|ragged row|5,50,5\n");
+  write("in.jsonl", "{\"a\": 1}\nnot json\n{\"a\": 2}\n");
+  ASSERT_EQ(yieldpipe("load in.jsonl --into sqlite:db.sqlite --table j --on-error skip"), 0) << err();
+  EXPECT_EQ(sql("SELECT line, reason FROM yieldpipe_load_rejects WHERE table_name = 'j'"), "2|invalid JSON\n");
+}
+
 TEST_F(load_test, without_a_policy_a_bad_value_fails_with_its_line_and_keeps_the_batches_before) {
   write("in2.csv", "id\n1\n2\n3\nfour\n");
   EXPECT_EQ(yieldpipe("load in2.csv --into sqlite:db.sqlite --table u --types id:integer --batch 2"), 1);

@@ -253,6 +253,30 @@ TEST_F(table_loader_test, resume_goes_on_after_the_last_batch_and_refuses_a_chan
   EXPECT_THROW(db::table_loader::resume_state(*database, "t", db::source_identity::of("-")), db::db_error);
 }
 
+TEST_F(table_loader_test, rows_set_aside_are_kept_in_their_batchs_transaction_and_a_new_load_forgets_them) {
+  exec("CREATE TABLE t (id INTEGER, v TEXT CHECK (v <> 'bad'))");
+  db::load_options o = options(db::load_mode::append);
+  int commits = 0;
+  o.before_commit = [&] {
+    if (++commits == 2) throw std::runtime_error("interrupted");
+  };
+  db::table_loader loader(*database, o, db::source_identity::of(source));
+  db::row_batch first = make_batch({"id", "v"}, {{"1", "a"}, {"x", "b"}, {"3", "bad"}});
+  first.add_reject({9, 900, "ragged row", "data.csv:9: ragged", "9,9,9"});  // as a reader sets one aside
+  loader.load(first);
+  EXPECT_EQ(query("SELECT line, byte_offset, reason, record FROM yieldpipe_load_rejects ORDER BY line"),
+            (std::vector<std::string>{"3|300|type|x,b", "4|400|refused|3,bad", "9|900|ragged row|9,9,9"}));
+  EXPECT_EQ(query("SELECT DISTINCT table_name, source_path FROM yieldpipe_load_rejects"),
+            std::vector<std::string>{"t|" + source});
+  // A batch that rolls back keeps none of its rejects.
+  EXPECT_THROW(loader.load(make_batch({"id", "v"}, {{"y", "c"}}, 10)), std::runtime_error);
+  EXPECT_EQ(query("SELECT count(*) FROM yieldpipe_load_rejects"), std::vector<std::string>{"3"});
+  // A new load of the table starts its rejects afresh.
+  db::table_loader again(*database, options(db::load_mode::replace), db::source_identity::of(source));
+  again.load(make_batch({"id"}, {{"1"}}));
+  EXPECT_EQ(query("SELECT count(*) FROM yieldpipe_load_rejects"), std::vector<std::string>{"0"});
+}
+
 TEST(table_loader_declared, the_declared_types_round_trip_through_their_text) {
   const std::vector<column> declared{
       {"a,b", column_type::integer}, {"c:d\\", column_type::real}, {"e", column_type::text}};

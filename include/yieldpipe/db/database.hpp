@@ -86,6 +86,13 @@ class database {
   virtual void write_state(const load_state& state) = 0;
   /// Removes the state row of `table`, if any.
   virtual void clear_state(const std::string& table) = 0;
+  /// Adds `rows`, set aside while loading `table` from `source`, to the load-rejects table
+  /// (`yieldpipe_load_rejects`, created the first time): in the caller's transaction, so that they
+  /// are kept exactly when their batch is.
+  virtual void write_rejects(const std::string& table, const std::string& source,
+                             std::span<const rejected_row> rows) = 0;
+  /// Removes the rejects kept for `table`, if any (a new load of it starts).
+  virtual void clear_rejects(const std::string& table) = 0;
 
   /// After `connection_lost`: connects again (one attempt; the loader waits between attempts).
   virtual void reconnect() = 0;

@@ -77,6 +77,8 @@ class postgres_database final : public database {
   std::optional<load_state> read_state(const std::string& table) override;
   void write_state(const load_state& state) override;
   void clear_state(const std::string& table) override;
+  void write_rejects(const std::string& table, const std::string& source, std::span<const rejected_row> rows) override;
+  void clear_rejects(const std::string& table) override;
 
   /// Closes the connection and opens a new one (one attempt); throws `connection_lost` when the
   /// new connection fails too.

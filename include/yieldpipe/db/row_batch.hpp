@@ -23,6 +23,16 @@ struct row_origin {
   std::string_view text;     ///< its text as read, without its line break
 };
 
+/// A row set aside on its way into a table (it did not parse, did not fit its column, or the
+/// database refused it): what the load-rejects table keeps, in the transaction of its batch.
+struct rejected_row {
+  std::uint64_t line = 0;
+  std::uint64_t offset = 0;
+  std::string reason;   ///< short: "ragged row", "type", "refused"
+  std::string message;  ///< with file and line
+  std::string text;     ///< the record as read
+};
+
 /// A batch of rows with named columns, held as text: each field's bytes, its kind, and each row's
 /// origin, in a few buffers reused from batch to batch (`clear` keeps their capacity). It also
 /// records where the input goes on after its last row (`set_end`): what a load's state stores when
@@ -80,6 +90,11 @@ class row_batch {
     return f.type == column_type::integer ? static_cast<double>(f.number.integer) : f.number.real;
   }
 
+  /// Rows set aside by the reader in the stretch of input this batch covers (a ragged CSV row, a line
+  /// that is not JSON): the load keeps them with the batch's rows, in its transaction.
+  void add_reject(rejected_row row) { rejects_.push_back(std::move(row)); }
+  const std::vector<rejected_row>& rejects() const noexcept { return rejects_; }
+
   /// Where the input goes on after the last row: its byte offset and line.
   void set_end(std::uint64_t offset, std::uint64_t line) noexcept {
     end_offset_ = offset;
@@ -121,6 +136,7 @@ class row_batch {
   std::string bytes_;
   mutable std::vector<stored> fields_;  // row-major: rows_.size() x names_.size(); classify() fills types
   mutable bool classified_ = false;
+  std::vector<rejected_row> rejects_;
   std::vector<stored_row> rows_;
   std::uint64_t end_offset_ = 0;
   std::uint64_t end_line_ = 1;

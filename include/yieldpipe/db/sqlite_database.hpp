@@ -44,6 +44,8 @@ class sqlite_database final : public database {
   std::optional<load_state> read_state(const std::string& table) override;
   void write_state(const load_state& state) override;
   void clear_state(const std::string& table) override;
+  void write_rejects(const std::string& table, const std::string& source, std::span<const rejected_row> rows) override;
+  void clear_rejects(const std::string& table) override;
   /// SQLite has no connection to lose: does nothing.
   void reconnect() override {}
 

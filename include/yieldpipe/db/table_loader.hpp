@@ -62,7 +62,9 @@ struct load_options {
 /// and widened (`database::widen_column`) when a later value needs it. Empty fields are NULL.
 ///
 /// A row the database refuses is isolated by inserting the rest in halves under savepoints (or
-/// directly when the database names the row) and goes to `on_reject`; its neighbours load. A
+/// directly when the database names the row) and goes to `on_reject`; its neighbours load. Every row
+/// set aside (the batch's own `rejects()`, a value that does not fit, a refused row) is also written
+/// to `yieldpipe_load_rejects` in the batch's transaction; a new load clears the table's. A
 /// connection lost in a batch is reconnected with backoff; the state row then says whether the
 /// commit happened, so that the batch is in once, never twice.
 ///
@@ -115,7 +117,9 @@ class table_loader {
   std::vector<bool> widenable_;  // per column of columns_
   bool table_ready_ = false;     // the table exists with columns_
   std::uint64_t rejected_ = 0;
-  std::vector<bool> reported_;  // per row of the current batch: given to on_reject already (a retry must not again)
+  std::vector<rejected_row> kept_;  // the current batch's rows set aside, for the rejects table
+  bool fresh_ = false;              // a new load: its first transaction clears the table's old rejects
+  std::vector<bool> reported_;      // per row of the current batch: given to on_reject already (a retry must not again)
 };
 
 }  // namespace yieldpipe::db
