@@ -64,6 +64,21 @@ TEST_F(load_postgres_test, rows_the_server_refuses_are_isolated_and_their_neighb
             "14,27,40");
 }
 
+TEST_F(load_postgres_test, a_refused_row_that_the_server_does_not_name_is_isolated_by_halving) {
+  // A foreign key is checked at the end of the COPY, with no line: only halving finds the row.
+  session().query(
+      "CREATE TABLE parent (id bigint PRIMARY KEY); INSERT INTO parent SELECT generate_series(1, 100);"
+      "CREATE TABLE t (id bigint, ref bigint REFERENCES parent (id))");
+  std::string csv = "id,ref\n";
+  for (int i = 1; i <= 64; ++i)
+    csv += std::to_string(i) + "," + std::to_string(i == 23 || i == 50 ? 1000 + i : i) + "\n";
+  write("in.csv", csv);
+  ASSERT_EQ(yieldpipe(load("in.csv --table t --mode append --on-error skip")), 0) << err();
+  EXPECT_EQ(value("SELECT count(*) || '|' || sum(id) FROM t"), "62|" + std::to_string(64 * 65 / 2 - 23 - 50));
+  EXPECT_EQ(value("SELECT string_agg(line::text, ',' ORDER BY line) FROM yieldpipe_load_rejects"), "24,51");
+  EXPECT_NE(value("SELECT min(message) FROM yieldpipe_load_rejects"), "NULL");
+}
+
 TEST_F(load_postgres_test, resume_continues_after_the_last_committed_batch) {
   write("in.csv", "id,n\n1,1\n2,2\n3,3\n4,x\n5,5\n6,6\n");
   EXPECT_EQ(yieldpipe(load("in.csv --table t --types n:integer --batch 2")), 1);
