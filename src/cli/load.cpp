@@ -269,7 +269,7 @@ void run_load(const load_settings& settings) {
 
   std::optional<db::load_state> resume;
   if (settings.resume) {
-    resume = db::table_loader::resume_state(*database, settings.table, source);
+    resume = db::table_loader::resume_state(*database, settings.table, source, options);
     if (resume->complete) {
       std::cerr << "yieldpipe load: " << settings.table << ": the load of " << resume->source.path
                 << " is complete already (" << resume->rows << " rows in " << resume->batches << " batches)\n";

@@ -16,6 +16,38 @@ std::optional<load_mode> parse_load_mode(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+namespace {
+
+// Runs `attempt` again after each lost connection, `db` reconnected with the backoff of `options`;
+// past `options.reconnect_for`, the last loss is the error.
+void retry_lost_connections(database& db, const load_options& options, const std::function<void()>& attempt) {
+  using clock = std::chrono::steady_clock;
+  const auto give_up = clock::now() + options.reconnect_for;
+  std::chrono::milliseconds delay(100);
+  for (;;) {
+    try {
+      attempt();
+      return;
+    } catch (const connection_lost& e) {
+      // Reconnect with backoff, then attempt again; past the deadline, the last loss is the error.
+      for (;;) {
+        if (clock::now() + delay > give_up) throw;
+        if (options.on_reconnect) options.on_reconnect(e.what(), delay);
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, options.reconnect_max_delay);
+        if (options.before_commit) options.before_commit();
+        try {
+          db.reconnect();
+          break;
+        } catch (const db_error&) {
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 // What one batch does to the table, worked out before its transaction so that a retry does the same.
 struct table_loader::plan {
   std::vector<column> after;           // the table's columns after the batch, in table order
@@ -38,7 +70,8 @@ table_loader::table_loader(database& db, load_options options, source_identity s
 table_loader::table_loader(database& db, load_options options, const load_state& state)
     : db_(db), options_(std::move(options)), state_(state) {
   options_.declared = parse_declared(state.declared);
-  std::optional<std::vector<column>> columns = db_.columns_of(options_.table);
+  std::optional<std::vector<column>> columns;
+  with_reconnects([&] { columns = db_.columns_of(options_.table); });
   if (!columns) throw db_error(db_.name(), "cannot resume: table \"" + options_.table + "\" is gone");
   columns_ = std::move(*columns);
   for (const column& c : columns_) {
@@ -49,8 +82,10 @@ table_loader::table_loader(database& db, load_options options, const load_state&
   table_ready_ = true;
 }
 
-load_state table_loader::resume_state(database& db, const std::string& table, const source_identity& now) {
-  std::optional<load_state> state = db.read_state(table);
+load_state table_loader::resume_state(database& db, const std::string& table, const source_identity& now,
+                                      const load_options& retry) {
+  std::optional<load_state> state;
+  retry_lost_connections(db, retry, [&] { state = db.read_state(table); });
   if (!state) throw db_error(db.name(), "nothing to resume: no load into table \"" + table + "\" is recorded");
   if (!now.resumable)
     throw db_error(db.name(),
@@ -235,29 +270,7 @@ bool table_loader::committed_already(std::uint64_t batches) {
 }
 
 void table_loader::with_reconnects(const std::function<void()>& attempt) {
-  using clock = std::chrono::steady_clock;
-  const auto give_up = clock::now() + options_.reconnect_for;
-  std::chrono::milliseconds delay(100);
-  for (;;) {
-    try {
-      attempt();
-      return;
-    } catch (const connection_lost& e) {
-      // Reconnect with backoff, then attempt again; past the deadline, the last loss is the error.
-      for (;;) {
-        if (clock::now() + delay > give_up) throw;
-        if (options_.on_reconnect) options_.on_reconnect(e.what(), delay);
-        std::this_thread::sleep_for(delay);
-        delay = std::min(delay * 2, options_.reconnect_max_delay);
-        if (options_.before_commit) options_.before_commit();
-        try {
-          db_.reconnect();
-          break;
-        } catch (const db_error&) {
-        }
-      }
-    }
-  }
+  retry_lost_connections(db_, options_, attempt);
 }
 
 void table_loader::run_batch(const row_batch& batch, plan& p, bool finishing) {

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -275,6 +278,89 @@ TEST_F(table_loader_test, rows_set_aside_are_kept_in_their_batchs_transaction_an
   db::table_loader again(*database, options(db::load_mode::replace), db::source_identity::of(source));
   again.load(make_batch({"id"}, {{"1"}}));
   EXPECT_EQ(query("SELECT count(*) FROM yieldpipe_load_rejects"), std::vector<std::string>{"0"});
+}
+
+// A database whose connection is lost on the next `losses` reads of the state or of the columns: a
+// server restarted just when a --resume starts.
+class flaky_database final : public db::database {
+ public:
+  explicit flaky_database(db::database& real) : real_(real) {}
+  int losses = 0;
+  int reconnects = 0;
+
+  const std::string& name() const noexcept override { return real_.name(); }
+  void begin() override { real_.begin(); }
+  void commit() override { real_.commit(); }
+  void rollback() noexcept override { real_.rollback(); }
+  void savepoint() override { real_.savepoint(); }
+  void rollback_to_savepoint() override { real_.rollback_to_savepoint(); }
+  void release_savepoint() override { real_.release_savepoint(); }
+  std::optional<std::vector<column>> columns_of(const std::string& table) override {
+    lose();
+    return real_.columns_of(table);
+  }
+  void create_table(const std::string& table, std::span<const column> columns) override {
+    real_.create_table(table, columns);
+  }
+  void drop_table(const std::string& table) override { real_.drop_table(table); }
+  void add_column(const std::string& table, const column& added) override { real_.add_column(table, added); }
+  void widen_column(const std::string& table, std::span<const column> columns, std::size_t index) override {
+    real_.widen_column(table, columns, index);
+  }
+  void insert(const std::string& table, std::span<const column> columns, const db::row_batch& batch,
+              std::span<const std::uint32_t> rows) override {
+    real_.insert(table, columns, batch, rows);
+  }
+  std::optional<db::load_state> read_state(const std::string& table) override {
+    lose();
+    return real_.read_state(table);
+  }
+  void write_state(const db::load_state& state) override { real_.write_state(state); }
+  void clear_state(const std::string& table) override { real_.clear_state(table); }
+  void write_rejects(const std::string& table, const std::string& source,
+                     std::span<const db::rejected_row> rows) override {
+    real_.write_rejects(table, source, rows);
+  }
+  void clear_rejects(const std::string& table) override { real_.clear_rejects(table); }
+  void reconnect() override { ++reconnects; }
+
+ private:
+  void lose() {
+    if (losses > 0) {
+      --losses;
+      throw db::connection_lost(name(), "server closed the connection unexpectedly");
+    }
+  }
+  db::database& real_;
+};
+
+TEST_F(table_loader_test, a_resume_whose_first_reads_lose_the_connection_reconnects_and_goes_on) {
+  {
+    db::table_loader loader(*database, options(), db::source_identity::of(source));
+    loader.load(make_batch({"id"}, {{"1"}}));
+  }
+  flaky_database flaky(*database);
+  db::load_options o = options();
+  int announced = 0;
+  o.on_reconnect = [&](std::string_view error, std::chrono::milliseconds) {
+    ++announced;
+    EXPECT_NE(error.find("server closed the connection"), std::string_view::npos);
+  };
+  flaky.losses = 2;
+  const db::load_state state = db::table_loader::resume_state(flaky, "t", db::source_identity::of(source), o);
+  EXPECT_EQ(state.batches, 1u);
+  EXPECT_EQ(flaky.reconnects, 2);
+  flaky.losses = 1;
+  db::table_loader resumed(flaky, o, state);
+  EXPECT_EQ(flaky.reconnects, 3);
+  EXPECT_EQ(announced, 3);
+  resumed.load(make_batch({"id"}, {{"2"}}, 3));
+  resumed.finish({"id"});
+  EXPECT_EQ(query("SELECT group_concat(id) FROM t"), std::vector<std::string>{"1,2"});
+  // Past reconnect_for, the loss is the error.
+  flaky.losses = 1000;
+  o.reconnect_for = std::chrono::milliseconds(250);
+  EXPECT_THROW(db::table_loader::resume_state(flaky, "t", db::source_identity::of(source), o), db::connection_lost);
 }
 
 TEST(table_loader_declared, the_declared_types_round_trip_through_their_text) {

@@ -81,7 +81,10 @@ class table_loader {
   /// source it was reading. A `db_error` when there is no state to resume, when the source is not a
   /// file that can be resumed (standard input, a pipe), or when it changed (another size, or other
   /// first or last MiB).
-  static load_state resume_state(database& db, const std::string& table, const source_identity& now);
+  /// A connection lost while reading is reconnected as `retry` says (its reconnect_* and
+  /// on_reconnect; the defaults: for up to 60 s).
+  static load_state resume_state(database& db, const std::string& table, const source_identity& now,
+                                 const load_options& retry = {});
 
   /// Loads `batch` (not empty) in one transaction. Its columns are named; they need not be the
   /// table's or be in its order (JSON lines); a column new to the table is added.
