@@ -1,9 +1,7 @@
 // `yieldpipe load FILE|- --into sqlite:PATH|postgresql://... --table NAME`: CSV or JSON lines into a
 // database table, in batches of one transaction each, with column types inferred and --resume.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -13,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <yieldpipe/db/batch_handoff.hpp>
 #include <yieldpipe/db/database.hpp>
 #include <yieldpipe/db/record_rows.hpp>
 #include <yieldpipe/db/row_batch.hpp>
@@ -169,69 +168,6 @@ class batch_feed {
   std::vector<std::string> names_;
 };
 
-// Batches from the reading thread to the loading one (--threads 2 or more): the reader parses,
-// builds and classifies the next batch while the database takes the one before. At most two full
-// batches wait; loaded ones come back to be filled again, so memory stays at four batches.
-class batch_handoff {
- public:
-  // Reader: hands `batch` over and leaves an empty one, with the same columns, in its place. Throws
-  // `cancelled` once the loader has stopped.
-  struct cancelled {};
-  void put(db::row_batch& batch) {
-    batch.classify();  // the per-value work, on this thread
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return full_.size() < 2 || cancelled_; });
-    if (cancelled_) throw cancelled{};
-    std::vector<std::string> names = batch.names();
-    full_.push_back(std::move(batch));
-    if (empty_.empty()) {
-      batch = db::row_batch(std::move(names));
-    } else {
-      batch = std::move(empty_.back());
-      empty_.pop_back();
-      batch.reset(std::move(names));
-    }
-    changed_.notify_all();
-  }
-  // Reader: done, with the exception that ended it, if any.
-  void close(std::exception_ptr error) {
-    const std::lock_guard lock(mutex_);
-    closed_ = true;
-    error_ = std::move(error);
-    changed_.notify_all();
-  }
-  // Loader: the next batch into `batch` (the one given back to be filled again); false at the end.
-  // Rethrows the reader's exception.
-  bool take(db::row_batch& batch) {
-    std::unique_lock lock(mutex_);
-    if (!batch.names().empty() || !batch.empty()) empty_.push_back(std::move(batch));
-    changed_.wait(lock, [&] { return !full_.empty() || closed_; });
-    if (!full_.empty()) {
-      batch = std::move(full_.front());
-      full_.pop_front();
-      changed_.notify_all();
-      return true;
-    }
-    if (error_) std::rethrow_exception(error_);
-    return false;
-  }
-  // Loader: it stopped; the reader stops at its next batch.
-  void cancel() {
-    const std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<db::row_batch> full_;
-  std::vector<db::row_batch> empty_;
-  bool closed_ = false;
-  bool cancelled_ = false;
-  std::exception_ptr error_;
-};
-
 // The reject handler shared by the reading and the loading thread.
 io::reject_handler locked(io::reject_handler handler, std::mutex& mutex) {
   if (!handler) return handler;
@@ -301,14 +237,14 @@ void run_load(const load_settings& settings) {
       read(feed);
       names = feed.names();
     } else {
-      batch_handoff handoff;
+      db::batch_handoff handoff;
       batch_feed feed(
           settings, [&](db::row_batch& batch) { handoff.put(batch); }, on_reject);
       std::thread reader([&] {
         try {
           read(feed);
           handoff.close(nullptr);
-        } catch (const batch_handoff::cancelled&) {
+        } catch (const db::batch_handoff::cancelled&) {
           handoff.close(nullptr);
         } catch (...) {
           handoff.close(std::current_exception());
